@@ -1,0 +1,82 @@
+"""Spatial utilities, the value of fighting on and the value of a deal (no Mesa here).
+
+All functions work element-wise on numpy arrays, so the same call serves one world or 100,000.
+Shapes: ``K`` issues, ``N`` worlds, optional leading grid axis ``G``. Positions are on [0, 1].
+Equations are written out in ``docs/model.md``; the numbers in brackets below refer to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def normalise_weights(salience: np.ndarray) -> np.ndarray:
+    """Scale saliences (..., K) so they sum to 1 over issues (the last axis)."""
+    total = salience.sum(axis=-1, keepdims=True)
+    return salience / np.where(total > 0, total, 1.0)
+
+
+def spatial_utility(x: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted quadratic spatial utility [1]: ``1 - sum_k w_k (x_k - ideal_k)^2``.
+
+    Args:
+        x: positions, shape (..., N, K) or (K,), each in [0, 1].
+        ideal: the actor's ideal points, broadcastable to ``x``.
+        weights: saliences normalised to sum to 1 over issues, broadcastable to ``x``.
+
+    Returns:
+        Utility in [0, 1] (1 at the ideal point), shape ``x.shape[:-1]``.
+    """
+    return 1.0 - np.sum(weights * (x - ideal) ** 2, axis=-1)
+
+
+def contract_curve(lam: np.ndarray, ideal_a: np.ndarray, weights_a: np.ndarray,
+                   ideal_b: np.ndarray, weights_b: np.ndarray) -> np.ndarray:
+    """Points on the two-party contract curve of quadratic utilities [4].
+
+    The Pareto set of two separable quadratic utilities is ``x_k(lam) = (lam w_ak a_k +
+    (1 - lam) w_bk b_k) / (lam w_ak + (1 - lam) w_bk)`` for ``lam`` in [0, 1]: at ``lam = 0`` it is
+    b's ideal, at ``lam = 1`` a's. An issue neither side cares about is placed midway.
+
+    Args:
+        lam: weight on party a, shape (G, N) or (G, 1); values in [0, 1].
+        ideal_a, weights_a, ideal_b, weights_b: shape (N, K) or (K,).
+
+    Returns:
+        Positions, shape (G, N, K).
+    """
+    lam = np.asarray(lam, dtype=float)[..., None]
+    wa = lam * weights_a
+    wb = (1.0 - lam) * weights_b
+    total = wa + wb
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, (wa * ideal_a + wb * ideal_b) / safe, 0.5 * (ideal_a + ideal_b))
+
+
+def war_value(u_war_now: np.ndarray, monthly_cost: np.ndarray, u_stalemate: np.ndarray,
+              u_victory: np.ndarray, p_victory: np.ndarray, patience: np.ndarray,
+              horizon: np.ndarray) -> np.ndarray:
+    """Value of fighting on [2], in the same per-month utility units as a deal.
+
+    ``V = (1 - d^H) (u_now - c) + d^H [(1 - v) u_stalemate + v u_victory]``: H months of war at the
+    current position with monthly cost c, then the outcome the actor expects, discounted by its
+    monthly patience d. This is Fearon's ``p - c`` written as a discounted stream.
+    """
+    tail = patience ** horizon
+    return (1.0 - tail) * (u_war_now - monthly_cost) + tail * (
+        (1.0 - p_victory) * u_stalemate + p_victory * u_victory)
+
+
+def deal_value(u_deal: np.ndarray, v_war: np.ndarray, breach_prob: np.ndarray,
+               sucker_loss: np.ndarray) -> np.ndarray:
+    """Expected value of accepting a deal under the commitment problem [3].
+
+    With probability ``breach_prob`` the other side breaks the deal; the actor is then back at war
+    and worse off by ``sucker_loss``: ``(1 - q) u_deal + q (V_war - s)``.
+    """
+    return (1.0 - breach_prob) * u_deal + breach_prob * (v_war - sucker_loss)
+
+
+def fearon_range(p: float, cost_1: float, cost_2: float) -> tuple[float, float]:
+    """Fearon's (1995) bargaining range for side 1's share: ``[p - c1, p + c2]``."""
+    return p - cost_1, p + cost_2

@@ -1,0 +1,117 @@
+"""Run a scenario over many worlds, in chunks, and keep each world's outcome.
+
+Chunks are whole blocks of :data:`~sim.model.streams.BLOCK_SIZE` worlds, and every world draws from
+its own named random streams, so the outcome is identical for any chunk size.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.model import NegotiationModel
+from sim.model.streams import BLOCK_SIZE
+from sim.scenario import LoadedScenario
+
+DEFAULT_CHUNK = 20_000
+
+
+@dataclass
+class RunResult:
+    """Per-world outcomes of a run (arrays with the world as first axis) and its identity."""
+
+    scenario_name: str
+    scenario_sha256: str
+    seed: int
+    worlds: int
+    horizon: int
+    start: str
+    issue_names: list[str]
+    actor_names: dict[str, str]
+    report_months: list[int]
+    durable_months: int
+    first_ceasefire_month: np.ndarray     # (N,) int, 0 = no ceasefire by the horizon
+    first_ceasefire_end: np.ndarray       # (N,) int, month the first ceasefire broke, 0 = held
+    first_terms: np.ndarray               # (N, K) terms of the first ceasefire, NaN where none
+    in_ceasefire: np.ndarray              # (N, T) bool
+    occupied_km2: np.ndarray              # (N, T)
+    casualties: dict[str, np.ndarray]     # actor -> (N, T) cumulative
+    partial_first_month: dict[str, np.ndarray]   # deal -> (N,) int, 0 = never
+    partial_in_force: dict[str, np.ndarray]      # deal -> (N, T) bool
+    decisions: dict[str, np.ndarray]      # actor -> (T, 2): asked, accepted (summed over worlds)
+    ideals: dict[str, np.ndarray]         # actor -> (K,) mean ideal point
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
+    """Split ``worlds`` into consecutive chunks of whole random blocks."""
+    size = max(BLOCK_SIZE, (chunk_size // BLOCK_SIZE) * BLOCK_SIZE)
+    return [(start, min(start + size, worlds)) for start in range(0, worlds, size)]
+
+
+def run_chunk(loaded: LoadedScenario, start: int, stop: int, seed: int) -> dict:
+    """Run worlds ``start`` to ``stop - 1`` and return their outcomes as plain arrays."""
+    model = NegotiationModel(loaded.scenario, n_worlds=stop - start, seed=seed, first_world=start).run()
+    history = model.history
+    return {
+        "first_ceasefire_month": model.first_ceasefire_month,
+        "first_ceasefire_end": model.first_ceasefire_end,
+        "first_terms": model.first_terms,
+        "in_ceasefire": history["in_ceasefire"],
+        "occupied_km2": history["occupied_km2"],
+        "casualties": {a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
+        "partial_first_month": {d: deal["first_month"] for d, deal in model.partial.items()},
+        "partial_in_force": {d: history[f"partial_{d}"] for d in model.partial},
+        "decisions": model.decision_counts,
+        "ideal_sums": {a.actor_id: a.ideal.sum(axis=0) for a in model.agents},
+        "issue_names": model.issue_names,
+    }
+
+
+def _concat(parts: list[dict], key: str):
+    first = parts[0][key]
+    if isinstance(first, dict):
+        return {k: np.concatenate([p[key][k] for p in parts]) for k in first}
+    return np.concatenate([p[key] for p in parts])
+
+
+def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
+                 chunk_size: int = DEFAULT_CHUNK,
+                 on_chunk: Callable[[int, int], None] | None = None) -> RunResult:
+    """Run a loaded scenario.
+
+    Args:
+        loaded: the scenario, from :func:`sim.scenario.load_scenario`.
+        worlds: number of worlds (default: the scenario's).
+        seed: random seed (default: the scenario's).
+        chunk_size: worlds per model run; rounded down to whole blocks of 1,000 (memory use only:
+            results do not depend on it).
+        on_chunk: called with (worlds done, worlds total) after each chunk.
+    """
+    scenario = loaded.scenario
+    worlds = worlds or scenario.worlds
+    seed = scenario.seed if seed is None else seed
+    began = time.perf_counter()
+    parts = []
+    for start, stop in chunk_bounds(worlds, chunk_size):
+        parts.append(run_chunk(loaded, start, stop, seed))
+        if on_chunk:
+            on_chunk(stop, worlds)
+    decisions = {a: sum(p["decisions"][a] for p in parts) for a in parts[0]["decisions"]}
+    ideals = {a: sum(p["ideal_sums"][a] for p in parts) / worlds for a in parts[0]["ideal_sums"]}
+    return RunResult(
+        scenario_name=scenario.name, scenario_sha256=loaded.sha256, seed=seed, worlds=worlds,
+        horizon=scenario.horizon_months, start=scenario.start, issue_names=parts[0]["issue_names"],
+        actor_names={a: spec.name for a, spec in scenario.actors.items()},
+        report_months=list(scenario.report_months), durable_months=scenario.durable_months,
+        first_ceasefire_month=_concat(parts, "first_ceasefire_month"),
+        first_ceasefire_end=_concat(parts, "first_ceasefire_end"),
+        first_terms=_concat(parts, "first_terms"), in_ceasefire=_concat(parts, "in_ceasefire"),
+        occupied_km2=_concat(parts, "occupied_km2"), casualties=_concat(parts, "casualties"),
+        partial_first_month=_concat(parts, "partial_first_month"),
+        partial_in_force=_concat(parts, "partial_in_force"), decisions=decisions, ideals=ideals,
+        seconds=time.perf_counter() - began)

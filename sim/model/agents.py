@@ -1,0 +1,243 @@
+"""The actors: Mesa agents whose state and decisions are numpy arrays over worlds.
+
+Each actor holds, per world, an ideal point and saliences on every issue, red lines, patience, the
+cost it bears while the war goes on, its beliefs and its pressure levers. It answers one question
+each month: *is this package worth more to me than fighting on?* (:meth:`Actor.assess`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+import numpy as np
+
+from sim.core.redlines import CompiledLine, RedLines
+from sim.core.utility import deal_value, normalise_weights, spatial_utility, war_value
+from sim.scenario.schema import Actor as ActorSpec
+from sim.strategies import LEVERS, FixedLevels
+
+if TYPE_CHECKING:
+    from .model import NegotiationModel
+
+
+@dataclass
+class Assessment:
+    """The numbers behind one actor's answer to one package (arrays over worlds, or (G, N))."""
+
+    utility: np.ndarray          # spatial utility of the terms
+    deal_value: np.ndarray       # after the commitment problem
+    war_value: np.ndarray        # value of fighting on
+    audience_cost: np.ndarray
+    blame_avoided: np.ndarray    # cost of rejecting an engaged mediator, avoided by accepting
+    hard_violation: np.ndarray   # a hard red line is crossed
+    surplus: np.ndarray          # deal - audience + blame - war
+    accept: np.ndarray | None = None
+
+
+class Actor(mesa.Agent):
+    """A party to the negotiation.
+
+    Class attributes declare what kind of party it is: ``role`` is ``belligerent``, ``supporter`` or
+    ``mediator``; ``side`` is ``attacker`` or ``defender`` for belligerents.
+    """
+
+    role: ClassVar[str] = "supporter"
+    side: ClassVar[str | None] = None
+
+    def __init__(self, model: NegotiationModel, actor_id: str, spec: ActorSpec):
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.spec = spec
+        self.name = spec.name
+        if spec.side is not None:
+            self.side = spec.side
+
+        def draw(path: str, prior) -> np.ndarray | float:
+            return model.draw(f"actors.{actor_id}.{path}", prior)
+
+        n, issues = model.n_worlds, model.issue_names
+        self.ideal = np.stack([np.broadcast_to(draw(f"ideal.{k}", spec.ideal[k]), (n,))
+                               for k in issues], axis=-1)
+        salience = np.stack([np.broadcast_to(draw(f"salience.{k}", spec.salience[k]), (n,))
+                             if k in spec.salience else np.zeros(n) for k in issues], axis=-1)
+        self.weights = normalise_weights(salience)
+        self.patience = draw("patience", spec.patience)
+        self.cost = {name: draw(f"cost_of_war.{name}", prior)
+                     for name, prior in spec.cost_of_war}
+        self.victory_belief = np.broadcast_to(draw("beliefs.victory", spec.beliefs.victory), (n,)).copy()
+        self.learning_rate = draw("beliefs.learning_rate", spec.beliefs.learning_rate)
+        self.breach_fear = draw("commitment.breach_fear", spec.commitment.breach_fear)
+        self.guarantee_effect = draw("commitment.guarantee_effect", spec.commitment.guarantee_effect)
+        self.sucker_loss = draw("commitment.sucker_loss", spec.commitment.sucker_loss)
+        self.breach_hazard = draw("commitment.breach_hazard", spec.commitment.breach_hazard)
+        self.bargaining_power = draw("bargaining_power", spec.bargaining_power)
+        self.noise_sd = draw("acceptance_noise", spec.acceptance_noise)
+        self.blame_cost = draw("blame_cost", spec.blame_cost)
+        self.mediation_leverage = draw("mediation_leverage", spec.mediation_leverage)
+        self.strategy = FixedLevels({lever: draw(f"levers.{lever}", getattr(spec.levers, lever))
+                                     for lever in LEVERS})
+        self.levers: dict[str, np.ndarray | float] = {}
+        self.red_lines = RedLines([
+            CompiledLine(issue=model.issue_index[line.issue],
+                         bound=line.above if line.above is not None else line.below,
+                         upper=line.above is not None, relative_to_front=line.relative_to == "front",
+                         hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost))
+            for i, line in enumerate(spec.red_lines)], len(issues))
+        self.controls = {model.issue_index[k] for k in spec.controls}
+        self.war_value = np.zeros(n)
+        self.monthly_cost = np.zeros(n)
+
+    # -- the monthly cycle -------------------------------------------------------------------
+    def choose_levers(self) -> None:
+        """Pressure decisions: ask the strategy for this month's lever levels."""
+        self.levers = self.strategy.levers(self)
+
+    def own_monthly_cost(self) -> np.ndarray:
+        """This month's cost of the war going on, utility units (before any ceasefire)."""
+        war = self.model.war
+        casualties = war.casualties.get(self.actor_id, 0.0)
+        return (self.cost["base"] + self.cost["per_10k_casualties"] * casualties / 1e4
+                + self.cost["economic_strain"] * war.strain + self.cost["aid_gap"] * war.aid_gap
+                + self.cost["strikes"] * war.escalation)
+
+    def expected_advance(self) -> np.ndarray:
+        """Monthly advance (km²) this actor expects if the war goes on."""
+        return self.model.war.expected_advance
+
+    def prepare_round(self) -> None:
+        """Compute this month's value of fighting on, which every package is compared with."""
+        model = self.model
+        self.monthly_cost = np.broadcast_to(self.own_monthly_cost(), (model.n_worlds,))
+        horizon = model.planning_horizon
+        status_quo_now = model.status_quo()
+        later_front = model.war.front + horizon * self.expected_advance() / model.territory_scale
+        status_quo_later = model.status_quo(front=np.minimum(later_front, 1.0))
+        self.war_value = war_value(
+            u_war_now=self.utility(status_quo_now), monthly_cost=self.monthly_cost,
+            u_stalemate=self.utility(status_quo_later), u_victory=self.utility(self.ideal),
+            p_victory=self.victory_belief, patience=self.patience, horizon=horizon)
+
+    def update_beliefs(self) -> None:
+        """Learn from this month's fighting (belligerents only; see :class:`Belligerent`)."""
+
+    # -- evaluating a package ----------------------------------------------------------------
+    def utility(self, x: np.ndarray) -> np.ndarray:
+        return spatial_utility(x, self.ideal, self.weights)
+
+    def breach_probability(self, x: np.ndarray) -> np.ndarray:
+        """Perceived chance the other side breaks the deal, eased by security guarantees."""
+        g = self.model.issue_role.get("guarantees")
+        if g is None:
+            return self.breach_fear * np.ones(x.shape[:-1])
+        guarantee_strength = 1.0 - x[..., g]  # 0 on the scale = full guarantees with troops
+        return self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+
+    def assess(self, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
+               leverage: np.ndarray | float = 0.0) -> Assessment:
+        """Evaluate package ``x`` (shape (..., N, K)) with settled issues ``settled`` (K,) bool.
+
+        ``noise`` (N,) standard normal shocks make the choice a random-utility one; ``leverage`` in
+        [0, 1] is how hard the engaged mediator leans on the parties to accept.
+        """
+        front = self.model.war.front
+        u = self.utility(x)
+        value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
+        audience = self.red_lines.audience_cost(x, settled, front)
+        blame = self.blame_cost * leverage
+        surplus = value - audience + blame - self.war_value
+        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), audience,
+                            np.broadcast_to(blame, u.shape), self.red_lines.hard_violation(x, settled, front),
+                            surplus)
+        if noise is not None:
+            result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
+        return result
+
+    def has_veto(self, x: np.ndarray, settled: np.ndarray) -> np.ndarray | bool:
+        """Belligerents always decide; others only when a term they control leaves the status quo."""
+        if self.role == "belligerent":
+            return True
+        if not self.controls:
+            return False
+        status_quo = self.model.status_quo()
+        moved = np.zeros(x.shape[:-1], dtype=bool)
+        for k in self.controls:
+            if settled[k]:
+                moved |= np.abs(x[..., k] - status_quo[..., k]) > 1e-9
+        return moved
+
+
+class Belligerent(Actor):
+    """A party that fights: it must accept any ceasefire, and it learns from the battlefield."""
+
+    role = "belligerent"
+
+    def expected_advance(self) -> np.ndarray:
+        # Under its hopeful hypothesis the front moves faster (attacker) or slower (defender).
+        war = self.model.war
+        factor = war.breakthrough_factor if self.side == "attacker" else 1.0 / war.breakthrough_factor
+        v = self.victory_belief
+        return war.expected_advance * ((1.0 - v) + v * factor)
+
+    def update_beliefs(self) -> None:
+        """Bayes' rule on the hypothesis "fighting on brings my decisive victory".
+
+        Under the hypothesis, the median monthly advance is the expected one times the breakthrough
+        factor (attacker) or divided by it (defender); otherwise it is the expected one. The
+        observed log advance has standard deviation ``advance_volatility``. ``learning_rate`` in
+        (0, 1] tempers the likelihood ratio (how much a month of fighting is taken to reveal).
+        Months under a ceasefire reveal nothing.
+        """
+        war = self.model.war
+        fighting = ~self.model.in_ceasefire
+        shift = np.log(war.breakthrough_factor) * (1.0 if self.side == "attacker" else -1.0)
+        residual = war.log_advance_residual  # log(observed) - log(expected median)
+        sigma2 = war.advance_volatility ** 2
+        log_lr = ((residual ** 2) - (residual - shift) ** 2) / (2.0 * sigma2)
+        log_lr *= self.learning_rate
+        v = np.clip(self.victory_belief, 1e-12, 1 - 1e-12)
+        log_odds = np.log(v) - np.log1p(-v) + np.where(fighting, log_lr, 0.0)
+        self.victory_belief = np.where(self.victory_belief > 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.0)
+
+
+class Supporter(Actor):
+    """A party that supplies or sanctions: it controls some terms (sanctions relief, guarantees)."""
+
+    role = "supporter"
+
+
+class Mediator(Supporter):
+    """A third party that only proposes (for example Turkey); added by YAML, no code needed."""
+
+    role = "mediator"
+
+
+class Russia(Belligerent):
+    side = "attacker"
+
+
+class Ukraine(Belligerent):
+    side = "defender"
+
+
+class UnitedStates(Supporter):
+    pass
+
+
+class Europe(Supporter):
+    pass
+
+
+NAMED_ACTORS: dict[str, type[Actor]] = {"russia": Russia, "ukraine": Ukraine, "us": UnitedStates,
+                                         "europe": Europe}
+
+
+def actor_class(actor_id: str, spec: ActorSpec) -> type[Actor]:
+    """The class for an actor: a named one if the id is known and the role fits, else by role."""
+    named = NAMED_ACTORS.get(actor_id)
+    if named is not None and named.role == spec.role and (named.side is None or named.side == spec.side):
+        return named
+    if spec.role == "belligerent":
+        return Belligerent
+    return Mediator if spec.role == "mediator" else Supporter

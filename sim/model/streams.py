@@ -1,0 +1,74 @@
+"""Random numbers that belong to worlds, not to runs.
+
+Every random quantity has a name ("battle", "param:actors.russia.patience", ...). World ``w`` draws
+that quantity from its own stream, keyed by (seed, block of ``w``, name). So:
+
+* the same seed gives the same numbers however the worlds are split into chunks or processes
+  (chunks are made of whole blocks);
+* two scenarios run with the same seed see the same shocks in the same world (common random
+  numbers), because a stream depends on its name, not on the order in which the model asks for it.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+BLOCK_SIZE = 1000
+"""Worlds per random block. Chunks of a run are whole blocks, which keeps results chunk-invariant."""
+
+
+def _name_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
+
+
+class WorldStreams:
+    """Named random streams for worlds ``first_world`` to ``first_world + n_worlds - 1``.
+
+    Args:
+        seed: the scenario seed (a non-negative integer).
+        first_world: index of the first world; must be a multiple of :data:`BLOCK_SIZE`.
+        n_worlds: how many consecutive worlds.
+        months: how many monthly draws a per-month stream holds.
+    """
+
+    def __init__(self, seed: int, first_world: int, n_worlds: int, months: int):
+        if first_world % BLOCK_SIZE:
+            raise ValueError(f"first_world must be a multiple of {BLOCK_SIZE}, got {first_world}")
+        self.seed = int(seed)
+        self.first_world = first_world
+        self.n_worlds = n_worlds
+        self.months = months
+        first_block = first_world // BLOCK_SIZE
+        self._blocks = []
+        for start in range(0, n_worlds, BLOCK_SIZE):
+            self._blocks.append((first_block + start // BLOCK_SIZE, min(BLOCK_SIZE, n_worlds - start)))
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def _generator(self, block: int, name: str) -> np.random.Generator:
+        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(block, _name_key(name)))
+        return np.random.Generator(np.random.PCG64(sequence))
+
+    def _draw(self, kind: str, name: str, per_month: bool) -> np.ndarray:
+        key = (kind, name)
+        if key not in self._cache:
+            parts = []
+            for block, size in self._blocks:
+                gen = self._generator(block, name)
+                shape = (size, self.months) if per_month else (size,)
+                parts.append(gen.standard_normal(shape) if kind == "normal" else gen.random(shape))
+            self._cache[key] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return self._cache[key]
+
+    def uniform(self, name: str) -> np.ndarray:
+        """One U[0, 1) draw per world, shape (n_worlds,)."""
+        return self._draw("uniform", name, per_month=False)
+
+    def monthly_normal(self, name: str) -> np.ndarray:
+        """Standard normal shocks, shape (n_worlds, months)."""
+        return self._draw("normal", name, per_month=True)
+
+    def monthly_uniform(self, name: str) -> np.ndarray:
+        """U[0, 1) draws, shape (n_worlds, months)."""
+        return self._draw("uniform", name, per_month=True)

@@ -1,0 +1,114 @@
+"""War and economy, month by month: pressure levels, the front, casualties, Russia's economic strain.
+
+Pure numpy over worlds; the agents' levers come in, the state that their costs and beliefs read
+goes out. Calibration sources are in ``scenarios/baseline.yaml``; equations in ``docs/model.md`` [5].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .model import NegotiationModel
+
+
+class WarState:
+    """The battlefield and economy of every world."""
+
+    def __init__(self, model: NegotiationModel):
+        spec = model.spec.battlefield
+        econ = model.spec.economy
+        n = model.n_worlds
+
+        def draw(path: str, prior):
+            return model.draw(path, prior)
+
+        self.scale_km2 = spec.territory_scale_km2
+        self.occupied_km2 = np.broadcast_to(
+            draw("battlefield.start_occupied_km2", spec.start_occupied_km2), (n,)).astype(float)
+        self.base_advance = draw("battlefield.advance_km2_per_month", spec.advance_km2_per_month)
+        self.advance_volatility = draw("battlefield.advance_volatility", spec.advance_volatility)
+        self.advance_trend = draw("battlefield.advance_trend", spec.advance_trend)
+        self.arms_effect = draw("battlefield.arms_effect", spec.arms_effect)
+        self.intelligence_effect = draw("battlefield.intelligence_effect", spec.intelligence_effect)
+        self.escalation_effect = draw("battlefield.escalation_effect", spec.escalation_effect)
+        self.breakthrough_factor = draw("battlefield.breakthrough_factor", spec.breakthrough_factor)
+        self.casualty_rate = {actor: draw(f"battlefield.casualties_per_month.{actor}", prior)
+                              for actor, prior in spec.casualties_per_month.items()}
+        self.casualty_volatility = draw("battlefield.casualty_volatility", spec.casualty_volatility)
+        self.baseline_aid = spec.baseline_aid
+        self.baseline_intelligence = spec.baseline_intelligence
+        self.ceasefire_casualty_share = spec.ceasefire_casualty_share
+
+        self.strain = np.broadcast_to(draw("economy.strain_start", econ.strain_start), (n,)).astype(float)
+        self.strain_start = draw("economy.strain_start", econ.strain_start)
+        self.sanctions_effect = draw("economy.sanctions_effect", econ.sanctions_effect)
+        self.adjustment_rate = draw("economy.adjustment_rate", econ.adjustment_rate)
+        self.economy_volatility = draw("economy.volatility", econ.volatility)
+        self.baseline_sanctions = econ.baseline_sanctions
+
+        zeros = np.zeros(n)
+        self.aid = zeros + self.baseline_aid
+        self.intelligence = zeros + self.baseline_intelligence
+        self.sanctions = zeros + self.baseline_sanctions
+        self.escalation = zeros.copy()
+        self.aid_gap = zeros.copy()
+        self.advance = zeros.copy()
+        self.expected_advance = zeros + self.base_advance
+        self.log_advance_residual = zeros.copy()
+        self.casualties = {actor: zeros.copy() for actor in self.casualty_rate}
+        self.cumulative_casualties = {actor: zeros.copy() for actor in self.casualty_rate}
+
+    @property
+    def front(self) -> np.ndarray:
+        """The line of contact on the territory scale: occupied area / territory scale, in [0, 1]."""
+        return self.occupied_km2 / self.scale_km2
+
+    def apply_pressure(self, model: NegotiationModel) -> None:
+        """Aggregate the actors' levers into aid, intelligence, sanctions and escalation levels."""
+        aid = np.zeros(model.n_worlds)
+        intelligence = np.zeros(model.n_worlds)
+        sanctions = np.zeros(model.n_worlds)
+        escalation = np.zeros(model.n_worlds)
+        for actor in model.agents:
+            levers, support = actor.levers, actor.spec.support
+            aid = aid + support.aid_share * 0.5 * (levers["arms"] + levers["financial_aid"])
+            intelligence = np.maximum(intelligence, support.intelligence_quality * levers["intelligence"])
+            sanctions = sanctions + support.sanctions_share * levers["sanctions"]
+            if actor.role == "belligerent" and actor.side == "attacker":
+                escalation = escalation + levers["escalation"]
+        relief = model.issue_role.get("sanctions_relief")
+        if relief is not None:  # relief agreed in a ceasefire lifts that share of the sanctions
+            agreed = np.where(model.in_ceasefire, model.ceasefire_terms[:, relief], 0.0)
+            sanctions = sanctions * (1.0 - np.nan_to_num(agreed))
+        self.aid, self.intelligence, self.sanctions, self.escalation = aid, intelligence, sanctions, escalation
+        self.aid_gap = np.maximum(0.0, self.baseline_aid - aid) / self.baseline_aid
+
+    def step(self, model: NegotiationModel, month: int) -> None:
+        """One month of fighting (or of ceasefire) and of Russia's economy."""
+        self.apply_pressure(model)
+        streams, t = model.streams, month - 1
+        fighting = ~model.in_ceasefire
+        # Mean advance under current pressure; log-normal shocks with that mean.
+        log_pressure = (self.arms_effect * (self.baseline_aid - self.aid)
+                        + self.intelligence_effect * (self.baseline_intelligence - self.intelligence)
+                        + self.escalation_effect * self.escalation)
+        self.expected_advance = self.base_advance * (1.0 + self.advance_trend) ** t * np.exp(log_pressure)
+        sigma = self.advance_volatility
+        z = streams.monthly_normal("battle")[:, t]
+        self.log_advance_residual = sigma * z
+        self.advance = np.where(fighting, self.expected_advance * np.exp(sigma * z - 0.5 * sigma ** 2), 0.0)
+        self.occupied_km2 = np.minimum(self.occupied_km2 + self.advance, self.scale_km2)
+
+        share = np.where(fighting, 1.0, self.ceasefire_casualty_share)
+        cv = self.casualty_volatility
+        for actor, rate in self.casualty_rate.items():
+            shock = np.exp(cv * streams.monthly_normal(f"casualties:{actor}")[:, t] - 0.5 * cv ** 2)
+            self.casualties[actor] = rate * shock * share
+            self.cumulative_casualties[actor] = self.cumulative_casualties[actor] + self.casualties[actor]
+
+        target = self.strain_start + self.sanctions_effect * (self.sanctions - self.baseline_sanctions)
+        shock = self.economy_volatility * streams.monthly_normal("economy")[:, t]
+        self.strain = np.clip(self.strain + self.adjustment_rate * (target - self.strain) + shock, 0.0, 1.0)

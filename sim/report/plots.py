@@ -1,0 +1,113 @@
+"""Figures for one run: the ceasefire curve with its band, the terms, the front and the casualties."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.experiments.run import RunResult  # noqa: E402
+
+from .io import atomic_write_bytes  # noqa: E402
+
+ACTOR_COLOURS = {"russia": "#b2182b", "ukraine": "#2166ac", "us": "#4d4d4d", "europe": "#1b7837"}
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def _month_ticks(ax: plt.Axes, months: list[str]) -> None:
+    step = max(1, len(months) // 8)
+    ticks = list(range(1, len(months) + 1, step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([months[t - 1] for t in ticks], rotation=30, ha="right")
+
+
+def plot_ceasefire_curve(summary: dict, path: Path) -> Path:
+    """P(ceasefire by month t) with its 95% band, and P(a ceasefire is in force at t)."""
+    months = summary["months"]
+    t = np.arange(1, len(months) + 1)
+    p = np.array(summary["p_ceasefire_by_month"])
+    ci = np.array(summary["ci95_by_month"])
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.fill_between(t, ci[:, 0], ci[:, 1], color="#2166ac", alpha=0.25, step="post",
+                    label="95% interval")
+    ax.step(t, p, where="post", color="#2166ac", lw=2, label="P(ceasefire reached by month)")
+    ax.step(t, summary["p_in_ceasefire_by_month"], where="post", color="#b2182b", lw=1.5, ls="--",
+            label="P(a ceasefire in force that month)")
+    ax.set_ylim(0, max(0.05, min(1.0, float(ci[:, 1].max()) * 1.15)))
+    ax.set_xlim(1, len(months))
+    ax.set_ylabel("probability")
+    ax.set_title(f"{summary['scenario']}: likelihood of a general ceasefire "
+                 f"({summary['worlds']:,} worlds)")
+    _month_ticks(ax, months)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", frameon=False)
+    return _save(fig, path)
+
+
+def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
+    """Distribution of the first ceasefire's terms per issue, with each actor's ideal point."""
+    has_deal = result.first_ceasefire_month > 0
+    issues = result.issue_names
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(issues) + 1.6))
+    y = np.arange(len(issues))[::-1]
+    if has_deal.any():
+        data = [result.first_terms[has_deal, k] for k in range(len(issues))]
+        parts = ax.violinplot(data, positions=y, vert=False, widths=0.8, showmedians=True)
+        for body in parts["bodies"]:
+            body.set_facecolor("#999999")
+            body.set_alpha(0.5)
+    else:
+        ax.text(0.5, y.mean(), "no ceasefire in any world", ha="center", va="center")
+    for actor, ideal in summary["ideal_points"].items():
+        ax.scatter(ideal, y, marker="|", s=220, lw=2.5, color=ACTOR_COLOURS.get(actor, "#7570b3"),
+                   label=f"{summary['actors'].get(actor, actor)} ideal", zorder=3)
+    ax.set_yticks(y)
+    ax.set_yticklabels(issues)
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_xlabel("0 = Ukraine's position        term of the deal        1 = Russia's position")
+    ax.set_title(f"Terms of the first ceasefire ({int(has_deal.sum()):,} of {result.worlds:,} worlds)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.10), ncol=4, frameon=False)
+    return _save(fig, path)
+
+
+def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
+    """Occupied area and cumulative casualties: medians with 5%-95% bands across worlds."""
+    months = summary["months"]
+    t = np.arange(1, len(months) + 1)
+    panels = [("occupied_km2", "area occupied by Russia (km²)", result.occupied_km2, "#444444")]
+    for actor, values in result.casualties.items():
+        panels.append((actor, f"{summary['actors'].get(actor, actor)}: cumulative casualties", values,
+                       ACTOR_COLOURS.get(actor, "#7570b3")))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8))
+    for ax, (_, title, values, colour) in zip(np.atleast_1d(axes), panels, strict=True):
+        low, mid, high = np.percentile(values, [5, 50, 95], axis=0)
+        ax.fill_between(t, low, high, color=colour, alpha=0.25, label="5%-95% of worlds")
+        ax.plot(t, mid, color=colour, lw=2, label="median")
+        ax.set_title(title, fontsize=10)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        _month_ticks(ax, months)
+        ax.grid(alpha=0.3)
+    np.atleast_1d(axes)[0].legend(loc="upper left", frameon=False, fontsize=8)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def write_plots(result: RunResult, summary: dict, out_dir: Path) -> list[Path]:
+    """Write every figure of a run into ``out_dir`` and return their paths."""
+    out_dir = Path(out_dir)
+    return [plot_ceasefire_curve(summary, out_dir / "ceasefire.png"),
+            plot_terms(result, summary, out_dir / "terms.png"),
+            plot_war(result, summary, out_dir / "war.png")]

@@ -1,0 +1,67 @@
+"""The terminal report: a short, readable account of one run's forecast."""
+
+from __future__ import annotations
+
+
+def _pct(p: float | None) -> str:
+    return "  n/a" if p is None else f"{100 * p:5.1f}%"
+
+
+def _num(x: float | None, digits: int = 0) -> str:
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+
+def format_report(summary: dict) -> str:
+    """Render :func:`sim.report.summary.summarise` output as plain text (80 columns)."""
+    s = summary
+    months = s["months"]
+    lines = [
+        f"Scenario {s['scenario']!r}: {s['worlds']:,} worlds, {s['horizon_months']} months from "
+        f"{months[0]} to {months[-1]}, seed {s['seed']}",
+        f"scenario sha256 {s['scenario_sha256'][:16]}…, negsim {s['version']}, {s['seconds']:.1f} s",
+        "",
+        "Likelihood of a general ceasefire",
+        "  by month            P(ceasefire)   95% interval      P(in force then)",
+    ]
+    for row in s["report_months"]:
+        lo, hi = row["ci95"]
+        label = f"{row['month']:>3} ({months[row['month'] - 1]})"
+        lines.append(f"  {label:<18}{_pct(row['p_ceasefire']):>10}   [{_pct(lo)}, {_pct(hi)}]"
+                     f"   {_pct(row['p_in_ceasefire']):>10}")
+    median = s["median_months_to_ceasefire"]
+    lines += [
+        f"  median time to ceasefire: "
+        + (f"{median} months ({months[median - 1]})" if median else
+           f"not reached (P < 50% by month {s['horizon_months']})"),
+        f"  P(ceasefire that holds {s['durable_months']} months): {_pct(s['p_durable']).strip()}"
+        f" [{_pct(s['ci95_durable'][0]).strip()}, {_pct(s['ci95_durable'][1]).strip()}]"
+        + (f"; of ceasefires early enough to tell, {_pct(s['p_holds_given_observable_ceasefire']).strip()} hold"
+           if s["p_holds_given_observable_ceasefire"] is not None else ""),
+        "",
+        "Where the first ceasefire's terms land (0 = Ukraine's position, 1 = Russia's)",
+        "  issue                mean   5%-95% of worlds with a ceasefire",
+    ]
+    for issue, spread in s["terms_of_first_ceasefire"].items():
+        if spread["mean"] is None:
+            lines.append(f"  {issue:<20}  n/a")
+            continue
+        lines.append(f"  {issue:<20}{spread['mean']:5.2f}   [{spread['p05']:.2f}, {spread['p95']:.2f}]")
+    lines += ["", "Partial agreements (share of worlds agreed by month)"]
+    header = "  deal                " + "".join(f"{m:>8}" for m in s["partial_deals"][next(iter(s["partial_deals"]))]["p_agreed_by"]) if s["partial_deals"] else ""
+    if header:
+        lines.append(header + "   in force at end")
+    for deal, info in s["partial_deals"].items():
+        cells = "".join(f"{_pct(p):>8}" for p in info["p_agreed_by"].values())
+        lines.append(f"  {deal:<20}{cells}   {_pct(info['p_in_force_at_horizon']):>8}")
+    occupied = s["occupied_km2_at_horizon"]
+    lines += ["", f"At month {s['horizon_months']} (5%-95% of worlds)",
+              f"  area occupied by Russia: {_num(occupied['median'])} km² "
+              f"[{_num(occupied['p05'])}, {_num(occupied['p95'])}]"]
+    for actor, spread in s["casualties_at_horizon"].items():
+        name = s["actors"].get(actor, actor)
+        lines.append(f"  {name} casualties (killed and wounded) over the run: {_num(spread['median'])} "
+                     f"[{_num(spread['p05'])}, {_num(spread['p95'])}]")
+    lines.append("")
+    lines.append("Intervals on probabilities are 95% Monte Carlo (Wilson) intervals; the spread of "
+                 "parameters across worlds is already inside each probability.")
+    return "\n".join(lines)

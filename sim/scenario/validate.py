@@ -1,0 +1,205 @@
+"""Validate a merged scenario against the schema and turn any problem into one clear sentence."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .loader import ScenarioError, SourceMap, canonical_sha256, load_raw
+from .schema import Scenario
+
+_EXPECTED = {
+    "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
+    "int_type": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)", "model_attributes_type": "a mapping (key: value lines)",
+    "list_type": "a list", "missing": None,
+}
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario, the file it came from, and the hash of its merged content."""
+
+    scenario: Scenario
+    path: Path
+    sha256: str
+    raw: dict[str, Any]
+    source: SourceMap
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated/Optional wrappers down to a model class or a dict/list type."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arm in typing.get_args(annotation):
+            inner = _unwrap(arm)
+            if isinstance(inner, type) and issubclass(inner, BaseModel) or typing.get_origin(inner) in (dict, list):
+                return inner
+    return annotation
+
+
+def allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema accepts in the mapping at ``loc`` (for 'did you mean' suggestions)."""
+    current: Any = Scenario
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    found = error.get("input")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        valid = allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        listing = f" Valid keys here: {', '.join(valid)}." if valid else ""
+        return f"unknown key '{key}'.{hint}{listing}"
+    if kind == "missing":
+        return f"the required key '{loc[-1]}' is missing."
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "one of the allowed values")
+        return f"expected {expected}, found {found!r}."
+    if kind in _EXPECTED and _EXPECTED[kind]:
+        return f"expected {_EXPECTED[kind]}, found {found!r}."
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    if "found" not in message and not isinstance(found, dict):
+        message += f" (found {found!r})"
+    return message[0].lower() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def _error_at(key_path: str, message: str, source: SourceMap, extra: int = 0) -> ScenarioError:
+    file, line = source.locate(key_path)
+    if extra:
+        message += f" ({extra} more problem{'s' if extra > 1 else ''} after this one.)"
+    return ScenarioError(message, path=file, line=line, key=key_path or None)
+
+
+def _check_references(s: Scenario) -> list[tuple[str, str]]:
+    """Cross-references the schema cannot express: issue and actor names used elsewhere must exist."""
+    problems: list[tuple[str, str]] = []
+    issues, actors = set(s.issues), set(s.actors)
+
+    def need(names: typing.Iterable[str], valid: set[str], where: str, what: str) -> None:
+        for name in names:
+            if name not in valid:
+                close = difflib.get_close_matches(name, sorted(valid), n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                problems.append((f"{where}.{name}" if where.endswith(("ideal", "salience", "terms",
+                                                                      "value", "goodwill",
+                                                                      "casualties_per_month"))
+                                 else where,
+                                 f"unknown {what} '{name}'.{hint} Known {what}s: {', '.join(sorted(valid))}."))
+
+    for aid, actor in s.actors.items():
+        need(actor.ideal, issues, f"actors.{aid}.ideal", "issue")
+        need(actor.salience, issues, f"actors.{aid}.salience", "issue")
+        for i, line in enumerate(actor.red_lines):
+            need([line.issue], issues, f"actors.{aid}.red_lines.{i}.issue", "issue")
+        for i, issue in enumerate(actor.controls):
+            need([issue], issues, f"actors.{aid}.controls.{i}", "issue")
+        missing = issues - set(actor.ideal)
+        if missing:
+            problems.append((f"actors.{aid}.ideal",
+                             f"every issue needs an ideal point; missing: {', '.join(sorted(missing))}."))
+        if sum(p.high for p in actor.salience.values()) <= 0:
+            problems.append((f"actors.{aid}.salience", "saliences must not all be zero."))
+    for name, package in s.packages.items():
+        need(package.terms, issues, f"packages.{name}.terms", "issue")
+    for name, deal in s.partial_deals.items():
+        need(deal.parties, actors, f"partial_deals.{name}.parties", "actor")
+        need(deal.value, actors, f"partial_deals.{name}.value", "actor")
+        need(deal.goodwill, actors, f"partial_deals.{name}.goodwill", "actor")
+    for i, mediator in enumerate(s.negotiation.mediators):
+        need([mediator], actors, f"negotiation.mediators.{i}", "actor")
+    for i, item in enumerate(s.negotiation.scheduled):
+        need([item.package], set(s.packages), f"negotiation.scheduled.{i}.package", "package")
+        if item.month > s.horizon_months:
+            problems.append((f"negotiation.scheduled.{i}.month",
+                             f"month {item.month} is after the horizon ({s.horizon_months})."))
+    sides = [a.side for a in s.actors.values() if a.role == "belligerent"]
+    if sides.count("attacker") != 1 or sides.count("defender") != 1:
+        problems.append(("actors", "expected exactly one belligerent with side: attacker and one with "
+                                   f"side: defender, found sides {sides}."))
+    belligerents = {a for a, actor in s.actors.items() if actor.role == "belligerent"}
+    need(s.battlefield.casualties_per_month, belligerents, "battlefield.casualties_per_month",
+         "belligerent")
+    for i, month in enumerate(s.report_months):
+        if not 1 <= month <= s.horizon_months:
+            problems.append((f"report_months.{i}", f"expected a month from 1 to {s.horizon_months}, "
+                                                   f"found {month}."))
+    return problems
+
+
+def validate(raw: dict[str, Any], source: SourceMap) -> Scenario:
+    """Check merged scenario data; raise :class:`ScenarioError` naming the first problem's place."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        raise _error_at(_dotted(tuple(first["loc"])), _describe(first), source,
+                        extra=len(errors) - 1) from None
+    problems = _check_references(scenario)
+    if problems:
+        key, message = problems[0]
+        raise _error_at(key, message, source, extra=len(problems) - 1)
+    return scenario
+
+
+def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
+    """A copy of ``raw`` with the scalar at ``dotted`` replaced (used by overrides and sweeps)."""
+    keys = dotted.split(".")
+    out = dict(raw)
+    node = out
+    for i, key in enumerate(keys[:-1]):
+        child = node.get(key)
+        if not isinstance(child, dict):
+            raise ScenarioError(f"'{'.'.join(keys[:i + 1])}' is not a mapping in this scenario, "
+                                f"so '{dotted}' cannot be set", key=dotted)
+        node[key] = dict(child)
+        node = node[key]
+    node[keys[-1]] = value
+    return out
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """Load, merge, override and validate a scenario file.
+
+    Args:
+        path: the YAML file.
+        overrides: optional ``{"dotted.key.path": value}`` replacements applied before validation.
+    """
+    raw, source = load_raw(path)
+    for dotted, value in (overrides or {}).items():
+        raw = set_path(raw, dotted, value)
+    scenario = validate(raw, source)
+    return LoadedScenario(scenario=scenario, path=Path(path), sha256=canonical_sha256(raw), raw=raw,
+                          source=source)
