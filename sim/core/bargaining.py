@@ -46,22 +46,25 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
             bargaining weights (positive) and whether each holds a veto at that point.
         n_worlds: N.
         grid: points in the coarse grid (>= 3).
-        refine: rounds of local refinement; each halves the bracket around the best point.
+        refine: rounds of local refinement; each narrows the resolution fourfold.
 
     Returns:
         ``lam`` per world, shape (N,).
     """
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
-    step = np.full(n_worlds, 1.0 / (grid - 1))
+    scores = nash_score(*surpluses(lam))
+    index = np.argmax(scores, axis=0)
     worlds = np.arange(n_worlds)
-    best = None
-    for round_ in range(refine + 1):
-        best_index = np.argmax(nash_score(*surpluses(lam)), axis=0)
-        best = lam[best_index, worlds]
-        if round_ == refine:
-            break
-        # Next round: a local grid on [best - step, best + step], clipped to [0, 1].
-        offsets = np.linspace(-1.0, 1.0, 5)[:, None] * step
-        lam = np.clip(best + offsets, 0.0, 1.0)
-        step = step / 2.0
+    best, best_score = lam[index, worlds], scores[index, worlds]
+    step = 1.0 / (grid - 1)
+    offsets = np.array([-0.5, -0.25, 0.25, 0.5])[:, None]
+    for _ in range(refine):
+        # Probe between the best point and its neighbours; keep whichever scores highest.
+        candidates = np.clip(best + offsets * step, 0.0, 1.0)
+        scores = nash_score(*surpluses(candidates))
+        index = np.argmax(scores, axis=0)
+        better = scores[index, worlds] > best_score
+        best = np.where(better, candidates[index, worlds], best)
+        best_score = np.where(better, scores[index, worlds], best_score)
+        step /= 4.0
     return best

@@ -64,7 +64,7 @@ def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
     y = np.arange(len(issues))[::-1]
     if has_deal.any():
         data = [result.first_terms[has_deal, k] for k in range(len(issues))]
-        parts = ax.violinplot(data, positions=y, vert=False, widths=0.8, showmedians=True)
+        parts = ax.violinplot(data, positions=y, orientation="horizontal", widths=0.8, showmedians=True)
         for body in parts["bodies"]:
             body.set_facecolor("#999999")
             body.set_alpha(0.5)

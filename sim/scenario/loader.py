@@ -93,6 +93,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "malformed YAML"
         hint = f" ({exc.context})" if exc.context else ""
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            hint += f"; what is unfinished began on line {exc.context_mark.line + 1}"
         raise ScenarioError(f"this is not valid YAML: {problem}{hint}. Check indentation, colons and "
                             "quotes on this line and the one before it.",
                             path=path, line=mark.line + 1 if mark else None) from None

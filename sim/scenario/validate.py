@@ -148,6 +148,22 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
     if sides.count("attacker") != 1 or sides.count("defender") != 1:
         problems.append(("actors", "expected exactly one belligerent with side: attacker and one with "
                                    f"side: defender, found sides {sides}."))
+    roles: dict[str, str] = {}
+    for name, issue in s.issues.items():
+        if issue.status_quo == "front" and issue.role != "territory":
+            problems.append((f"issues.{name}.status_quo",
+                             "status_quo 'front' is only meaningful for the issue with role: territory."))
+        if issue.role in roles:
+            problems.append((f"issues.{name}.role", f"role '{issue.role}' is already taken by issue "
+                                                    f"'{roles[issue.role]}'; each role belongs to one issue."))
+        elif issue.role:
+            roles[issue.role] = name
+    for aid, actor in s.actors.items():
+        for i, line in enumerate(actor.red_lines):
+            if line.relative_to == "front" and s.issues.get(line.issue) and \
+                    s.issues[line.issue].role != "territory":
+                problems.append((f"actors.{aid}.red_lines.{i}.relative_to",
+                                 "relative_to: front only applies to the territory issue."))
     belligerents = {a for a, actor in s.actors.items() if actor.role == "belligerent"}
     need(s.battlefield.casualties_per_month, belligerents, "battlefield.casualties_per_month",
          "belligerent")

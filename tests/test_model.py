@@ -1,0 +1,126 @@
+"""The agent model: invariants, determinism, chunk invariance, and extension by YAML."""
+
+import numpy as np
+import pytest
+
+from sim.experiments.run import run_scenario
+from sim.model import Mediator, NegotiationModel, Russia, Ukraine
+from sim.report.summary import ceasefire_by_month, summarise
+from sim.scenario import load_scenario
+
+from .conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def small_run(baseline):
+    return run_scenario(baseline, worlds=3000, chunk_size=3000)
+
+
+def test_agents_are_mesa_agents_of_the_right_classes(baseline):
+    model = NegotiationModel(baseline.scenario, n_worlds=1)
+    assert isinstance(model.actors["russia"], Russia) and model.attacker is model.actors["russia"]
+    assert isinstance(model.actors["ukraine"], Ukraine) and model.defender is model.actors["ukraine"]
+    assert len(model.agents) == len(baseline.scenario.actors)
+
+
+def test_probabilities_are_probabilities_and_cumulative_is_monotone(small_run):
+    s = summarise(small_run)
+    p = np.array(s["p_ceasefire_by_month"])
+    ci = np.array(s["ci95_by_month"])
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.diff(p) >= 0)
+    assert np.all(ci[:, 0] <= p) and np.all(p <= ci[:, 1]) and np.all((ci >= 0) & (ci <= 1))
+    in_force = np.array(s["p_in_ceasefire_by_month"])
+    assert np.all(in_force <= p + 1e-12)  # a ceasefire in force was reached by then
+    assert 0 <= s["p_durable"] <= p[-1]
+
+
+def test_same_seed_same_numbers_different_seed_different_numbers(baseline):
+    a = run_scenario(baseline, worlds=2000)
+    b = run_scenario(baseline, worlds=2000)
+    c = run_scenario(baseline, worlds=2000, seed=1)
+    np.testing.assert_array_equal(a.first_ceasefire_month, b.first_ceasefire_month)
+    np.testing.assert_array_equal(a.occupied_km2, b.occupied_km2)
+    assert not np.array_equal(a.occupied_km2, c.occupied_km2)
+
+
+def test_results_do_not_depend_on_chunking(baseline):
+    whole = run_scenario(baseline, worlds=4500, chunk_size=5000)
+    pieces = run_scenario(baseline, worlds=4500, chunk_size=2000)
+    ones = run_scenario(baseline, worlds=4500, chunk_size=1000)
+    for other in (pieces, ones):
+        np.testing.assert_array_equal(whole.first_ceasefire_month, other.first_ceasefire_month)
+        np.testing.assert_array_equal(whole.first_terms, other.first_terms)
+        np.testing.assert_array_equal(whole.casualties["russia"], other.casualties["russia"])
+        for deal in whole.partial_first_month:
+            np.testing.assert_array_equal(whole.partial_first_month[deal], other.partial_first_month[deal])
+
+
+def test_one_world_is_the_same_code_and_runs(baseline):
+    model = NegotiationModel(baseline.scenario, n_worlds=1, keep_rounds=True).run()
+    assert len(model.rounds) == baseline.scenario.horizon_months
+    assert model.rounds[0].package == "ceasefire_30_day"
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == baseline.scenario.horizon_months
+
+
+def test_front_frozen_and_casualties_low_during_ceasefire(small_run):
+    in_cf = small_run.in_ceasefire
+    occupied = small_run.occupied_km2
+    both = in_cf[:, 1:] & in_cf[:, :-1]
+    assert both.any()
+    np.testing.assert_array_equal(occupied[:, 1:][both], occupied[:, :-1][both])
+    fighting = ~in_cf[:, 1:] & ~in_cf[:, :-1]
+    monthly = np.diff(small_run.casualties["russia"], axis=1)
+    assert monthly[both].mean() < 0.1 * monthly[fighting].mean()
+
+
+def test_terms_respect_hard_red_lines(small_run, baseline):
+    reached = small_run.first_ceasefire_month > 0
+    terms = small_run.first_terms[reached]
+    k = small_run.issue_names.index
+    assert np.all(terms[:, k("recognition")] == 0.0)    # Ukraine: no recognition
+    settled_nato = ~np.isclose(terms[:, k("nato")], 0.3)  # unsettled NATO stays at the status quo
+    assert np.all(terms[settled_nato, k("nato")] >= 0.5 - 1e-9)  # Russia: no NATO path
+    month = small_run.first_ceasefire_month[reached] - 1
+    front = small_run.occupied_km2[reached, month] / baseline.scenario.battlefield.territory_scale_km2
+    np.testing.assert_allclose(terms[:, k("territory")], front, rtol=0, atol=1e-6)  # freeze
+
+
+def test_a_mediator_can_be_added_by_yaml(tmp_path):
+    (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
+    (tmp_path / "turkey.yaml").write_text("""
+extends: baseline.yaml
+name: turkey mediates
+actors:
+  turkey:
+    name: Turkey
+    role: mediator
+    ideal: {territory: 0.82, recognition: 0.2, nato: 0.8, guarantees: 0.5, army_limits: 0.3,
+            sanctions_relief: 0.3, accountability: 0.5, arms_after_deal: 0.5}
+    salience: {territory: 1, recognition: 1, nato: 1, guarantees: 1, army_limits: 1,
+               sanctions_relief: 1, accountability: 1, arms_after_deal: 1}
+    levers: {engagement: 1.0}
+    mediation_leverage: 0.2
+negotiation:
+  mediators: [turkey]
+  scheduled: []
+""")
+    loaded = load_scenario(tmp_path / "turkey.yaml")
+    model = NegotiationModel(loaded.scenario, n_worlds=1000, keep_rounds=True).run()
+    assert isinstance(model.actors["turkey"], Mediator)
+    # Turkey is always engaged: every world still at war gets a proposal every month.
+    assert model.rounds[0].proposed.all()
+    for before, now in zip(model.rounds, model.rounds[1:]):
+        in_force_before = model.history["in_ceasefire"][:, before.month - 1]
+        assert (now.proposed | in_force_before).all()
+    result = run_scenario(loaded, worlds=1000)
+    assert ceasefire_by_month(result)[-1] > 0
+
+
+def test_mediator_walking_away_means_no_general_ceasefire(tmp_path):
+    (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
+    (tmp_path / "away.yaml").write_text("extends: baseline.yaml\nactors:\n  us:\n    levers:\n"
+                                        "      engagement: 0.0\n  europe:\n    levers:\n      engagement: 0.0\n")
+    result = run_scenario(load_scenario(tmp_path / "away.yaml"), worlds=1000)
+    assert result.first_ceasefire_month.max() == 0
+    assert all(first.max() == 0 for first in result.partial_first_month.values())

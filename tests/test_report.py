@@ -1,0 +1,62 @@
+"""Report: intervals, the results.json contract, plots, and the CLI end to end."""
+
+import json
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from sim.cli import main
+from sim.report.summary import Z95, month_labels, wilson_interval
+
+from .conftest import SCENARIOS
+
+STABLE_KEYS = {"p_ceasefire_by_month", "ci95_by_month", "median_months_to_ceasefire", "worlds", "seed",
+               "scenario_sha256", "version"}
+
+
+@pytest.mark.parametrize("k, n", [(0, 50), (7, 50), (1234, 10_000), (10_000, 10_000)])
+def test_wilson_interval_matches_scipy(k, n):
+    ours = wilson_interval(k, n)
+    ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    np.testing.assert_allclose(ours, [ref.low, ref.high], atol=1e-9)
+
+
+def test_default_worlds_give_one_point_precision(baseline):
+    n = baseline.scenario.worlds
+    widest = wilson_interval(n // 2, n)  # p = 1/2 is the widest case
+    assert (widest[1] - widest[0]) / 2 <= 0.01
+    assert Z95 * np.sqrt(0.25 / n) <= 0.01
+
+
+def test_month_labels_cross_the_year():
+    assert month_labels("2025-11", 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_run_writes_results_and_plots(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "2000", "--out", str(out), "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Likelihood of a general ceasefire" in printed and "results.json" in printed
+    results = json.loads((out / "results.json").read_text())
+    assert STABLE_KEYS <= set(results)
+    horizon = results["horizon_months"]
+    assert len(results["p_ceasefire_by_month"]) == horizon == len(results["ci95_by_month"])
+    assert results["worlds"] == 2000 and results["seed"] == 20250301
+    assert len(results["scenario_sha256"]) == 64
+    for name in ("ceasefire.png", "terms.png", "war.png"):
+        data = (out / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert not list(out.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_same_run_same_json(tmp_path):
+    texts = []
+    for name in ("a", "b"):
+        main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "1000", "--out", str(tmp_path / name),
+              "--quiet"])
+        data = json.loads((tmp_path / name / "results.json").read_text())
+        data.pop("seconds")
+        texts.append(data)
+    assert texts[0] == texts[1]

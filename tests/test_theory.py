@@ -1,0 +1,59 @@
+"""Directional results that the theory demands, holding everything else fixed."""
+
+import numpy as np
+import pytest
+
+from sim.model import NegotiationModel
+
+
+@pytest.fixture()
+def model(baseline):
+    model = NegotiationModel(baseline.scenario, n_worlds=3000)
+    model.step()
+    model.step()
+    return model
+
+
+def russia_accepts(model, package="us_framework_april_2025"):
+    terms, settled = model.package_terms(package)
+    model.attacker.prepare_round()
+    noise = model.streams.monthly_normal("accept:russia")[:, 1]
+    return model.attacker.assess(terms, settled, noise=noise).accept
+
+
+def test_higher_cost_of_war_never_lowers_acceptance(model):
+    before = russia_accepts(model)
+    for name in ("economic_strain", "per_10k_casualties"):
+        model.attacker.cost[name] = model.attacker.cost[name] * 3.0
+    after = russia_accepts(model)
+    assert np.all(after >= before)  # world by world, not only on average
+    assert after.sum() > before.sum()
+
+
+def test_more_optimism_never_raises_acceptance(model):
+    before = russia_accepts(model)
+    model.attacker.victory_belief = np.minimum(1.0, model.attacker.victory_belief + 0.2)
+    after = russia_accepts(model)
+    assert np.all(after <= before)
+
+
+def test_security_guarantees_raise_ukraines_value_of_a_deal(model):
+    terms, settled = model.package_terms("ceasefire_30_day")
+    settled = np.ones_like(settled)
+    g = model.issue_role["guarantees"]
+    weak, strong = terms.copy(), terms.copy()
+    weak[:, g], strong[:, g] = 1.0, 0.0
+    ukraine = model.defender
+    assert np.all(ukraine.breach_probability(strong) <= ukraine.breach_probability(weak))
+    assert np.all(ukraine.assess(strong, settled).deal_value > ukraine.assess(weak, settled).deal_value)
+
+
+def test_cutting_us_aid_and_intelligence_raises_russias_expected_advance(baseline):
+    base = NegotiationModel(baseline.scenario, n_worlds=1000)
+    cut = NegotiationModel(baseline.scenario, n_worlds=1000)
+    for lever in ("arms", "financial_aid", "intelligence"):
+        cut.actors["us"].strategy.levels[lever] = 0.0
+    base.step()
+    cut.step()
+    assert np.all(cut.war.expected_advance > base.war.expected_advance)
+    assert np.all(cut.defender.monthly_cost >= base.defender.monthly_cost)
