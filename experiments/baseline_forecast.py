@@ -1,0 +1,36 @@
+"""Regenerate the baseline forecast shown in the README: report text, results.json and figures.
+
+    python experiments/baseline_forecast.py
+
+Writes docs/figures/baseline/{report.txt, results.json, ceasefire.png, terms.png, war.png}.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.experiments.run import run_scenario
+from sim.report.io import atomic_write_bytes, write_json
+from sim.report.plots import write_plots
+from sim.report.summary import summarise
+from sim.report.text import format_report
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "figures" / "baseline"
+
+
+def main() -> None:
+    loaded = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    result = run_scenario(loaded)
+    summary = summarise(result)
+    report = format_report(summary)
+    print(report)
+    atomic_write_bytes(OUT / "report.txt", (report + "\n").encode())
+    write_json(OUT / "results.json", summary)
+    for path in write_plots(result, summary, OUT):
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
