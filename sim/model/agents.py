@@ -17,6 +17,7 @@ from sim.core.redlines import CompiledLine, RedLines
 from sim.core.utility import deal_value, normalise_weights, spatial_utility, war_value
 from sim.scenario.schema import Actor as ActorSpec
 from sim.strategies import LEVERS, FixedLevels
+from sim.strategies.library import build_rules
 
 if TYPE_CHECKING:
     from .model import NegotiationModel
@@ -78,7 +79,7 @@ class Actor(mesa.Agent):
         self.mediation_leverage = draw("mediation_leverage", spec.mediation_leverage)
         self.strategy = FixedLevels({lever: draw(f"levers.{lever}", getattr(spec.levers, lever))
                                      for lever in LEVERS})
-        self.levers: dict[str, np.ndarray | float] = {}
+        self.levers: dict[str, np.ndarray | float] = dict(self.strategy.levels)  # until month 1 decides
         self.red_lines = RedLines([
             CompiledLine(issue=model.issue_index[line.issue],
                          bound=line.above if line.above is not None else line.below,
@@ -86,21 +87,34 @@ class Actor(mesa.Agent):
                          hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost))
             for i, line in enumerate(spec.red_lines)], len(issues))
         self.controls = {model.issue_index[k] for k in spec.controls}
+        self.rules = build_rules(self)
+        self.lobbied: dict[str, np.ndarray] = {}   # lever shifts won by others' lobbying
+        self.extra_cost = np.zeros(n)              # this month's cost from threats, utility units
         self.war_value = np.zeros(n)
         self.monthly_cost = np.zeros(n)
 
     # -- the monthly cycle -------------------------------------------------------------------
-    def choose_levers(self) -> None:
-        """Pressure decisions: ask the strategy for this month's lever levels."""
-        self.levers = self.strategy.levers(self)
+    def choose_levers(self, env: dict) -> None:
+        """Pressure decisions: the scenario's levers, shifted by lobbying won, then each strategy
+        rule in order. ``env`` holds the state variables conditions read."""
+        n = self.model.n_worlds
+        levels = {lever: np.broadcast_to(value, (n,)).astype(float)
+                  for lever, value in self.strategy.levers(self).items()}
+        for lever, shift in self.lobbied.items():
+            levels[lever] = levels[lever] + shift
+        for rule in self.rules:
+            levels = rule.apply(levels, env)
+        self.levers = {lever: np.maximum(value, 0.0) for lever, value in levels.items()}
 
     def own_monthly_cost(self) -> np.ndarray:
         """This month's cost of the war going on, utility units (before any ceasefire)."""
         war = self.model.war
         casualties = war.casualties.get(self.actor_id, 0.0)
+        # Strikes hurt the side struck: Russia's air campaign Ukraine, Ukraine's deep strikes Russia.
+        struck_by = {"defender": war.escalation, "attacker": war.deep_strikes}.get(self.side, 0.0)
         return (self.cost["base"] + self.cost["per_10k_casualties"] * casualties / 1e4
                 + self.cost["economic_strain"] * war.strain + self.cost["aid_gap"] * war.aid_gap
-                + self.cost["strikes"] * war.escalation)
+                + self.cost["strikes"] * struck_by + self.extra_cost)
 
     def expected_advance(self) -> np.ndarray:
         """Monthly advance (km²) this actor expects if the war goes on."""
@@ -126,6 +140,39 @@ class Actor(mesa.Agent):
     def utility(self, x: np.ndarray) -> np.ndarray:
         return spatial_utility(x, self.ideal, self.weights)
 
+    def offer_lines(self) -> list[tuple[int, np.ndarray | float, bool]]:
+        """Bounds this actor's current offers put on terms it controls: (issue, bound, is_upper).
+
+        ``relief_offer`` caps sanctions relief; ``troop_offer`` is how far it goes on guarantees
+        and troops (terms down to ``1 - troop_offer``)."""
+        lines = []
+        relief = self.model.issue_role.get("sanctions_relief")
+        guarantees = self.model.issue_role.get("guarantees")
+        if relief in self.controls:
+            lines.append((relief, self.levers["relief_offer"], True))
+        if guarantees in self.controls:
+            lines.append((guarantees, 1.0 - self.levers["troop_offer"], False))
+        return lines
+
+    def hard_bounds(self, front: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest terms (N, K) this actor can agree to: hard red lines (on every issue
+        for a belligerent, on controlled issues for others) and current offers."""
+        issues = None if self.role == "belligerent" else self.controls
+        low, high = self.red_lines.bounds(front, issues)
+        for k, bound, upper in self.offer_lines():
+            if upper:
+                high[:, k] = np.minimum(high[:, k], bound)
+            else:
+                low[:, k] = np.maximum(low[:, k], bound)
+        return low, high
+
+    def _offer_violation(self, x: np.ndarray, settled: np.ndarray) -> np.ndarray:
+        out = np.zeros(x.shape[:-1], dtype=bool)
+        for k, bound, upper in self.offer_lines():
+            if settled[k]:
+                out |= x[..., k] > bound + 1e-9 if upper else x[..., k] < bound - 1e-9
+        return out
+
     def breach_probability(self, x: np.ndarray) -> np.ndarray:
         """Perceived chance the other side breaks the deal, eased by security guarantees."""
         g = self.model.issue_role.get("guarantees")
@@ -147,9 +194,9 @@ class Actor(mesa.Agent):
         audience = self.red_lines.audience_cost(x, settled, front)
         blame = self.blame_cost * leverage
         surplus = value - audience + blame - self.war_value
+        hard = self.red_lines.hard_violation(x, settled, front) | self._offer_violation(x, settled)
         result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), audience,
-                            np.broadcast_to(blame, u.shape), self.red_lines.hard_violation(x, settled, front),
-                            surplus)
+                            np.broadcast_to(blame, u.shape), hard, surplus)
         if noise is not None:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
         return result

@@ -25,6 +25,8 @@ from sim.core.bargaining import nash_on_path
 from sim.core.utility import contract_curve
 from sim.scenario.schema import Prior, Scenario
 
+from sim.strategies.variables import state_variable_names, state_variables
+
 from .agents import Actor, Assessment, actor_class
 from .streams import WorldStreams
 from .war import WarState
@@ -76,7 +78,18 @@ class NegotiationModel(mesa.Model):
         self.planning_horizon = self.draw("negotiation.planning_horizon_months",
                                           scenario.negotiation.planning_horizon_months)
 
+        self.variable_names = state_variable_names(scenario)
         self.in_ceasefire = np.zeros(self.n_worlds, dtype=bool)
+        self.months_without_progress = np.zeros(self.n_worlds, dtype=np.int32)
+        self.failed_rounds = np.zeros(self.n_worlds, dtype=np.int32)
+        self.breakdowns = np.zeros(self.n_worlds, dtype=np.int32)
+        self.last_round: RoundRecord | None = None
+        no = np.zeros(self.n_worlds, dtype=bool)
+        # Stalling and pending threats decided in one month are read by the rules the next month.
+        self.stalled = {a: no for a in scenario.actors}
+        self.stalled_next = {a: no.copy() for a in scenario.actors}
+        self.threat_pending: dict[str, np.ndarray] = {}
+        self.threat_pending_next: dict[str, np.ndarray] = {}
         self.ceasefire_terms = np.full((self.n_worlds, self.n_issues), np.nan)
         self.war = WarState(self)
         for actor_id, spec in scenario.actors.items():
@@ -161,11 +174,9 @@ class NegotiationModel(mesa.Model):
         low = np.zeros((self.n_worlds, self.n_issues))
         high = np.ones((self.n_worlds, self.n_issues))
         for actor in self.agents:
-            issues = None if actor.role == "belligerent" else actor.controls
-            if issues is not None and not issues:
-                continue
-            lo, hi = actor.red_lines.bounds(front, issues)
-            low, high = np.maximum(low, lo), np.minimum(high, hi)
+            if actor.role == "belligerent" or actor.controls:
+                lo, hi = actor.hard_bounds(front)
+                low, high = np.maximum(low, lo), np.minimum(high, hi)
         return low, high
 
     def nash_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,7 +206,12 @@ class NegotiationModel(mesa.Model):
     # -- the monthly cycle -------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1
-        self.agents.do("choose_levers")
+        self.stalled, self.threat_pending = self.stalled_next, self.threat_pending_next
+        self.stalled_next = {a: np.zeros(self.n_worlds, dtype=bool) for a in self.actors}
+        self.threat_pending_next = {}
+        for actor in self.agents:
+            actor.extra_cost = np.zeros(self.n_worlds)
+        self.agents.do("choose_levers", state_variables(self))
         self.war.step(self, self.month)
         self.negotiation_round(self.month)
         self.agents.do("update_beliefs")
@@ -222,6 +238,7 @@ class NegotiationModel(mesa.Model):
                 h = h * (1.0 - self.defender.guarantee_effect * strength)
             hazard_hold = hazard_hold * (1.0 - h)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
+        self.breakdowns += broken
         first_broken = broken & (self.first_ceasefire_end == 0) & (self.first_ceasefire_month > 0)
         self.first_ceasefire_end[first_broken] = t
         self.in_ceasefire &= ~broken
@@ -265,6 +282,7 @@ class NegotiationModel(mesa.Model):
             asked = proposing & veto
             counts[t - 1] = (asked.sum(), (asked & assessment.accept).sum())
         record.agreed = agreed
+        self.failed_rounds += proposing & ~agreed
         self.in_ceasefire |= agreed
         self.ceasefire_terms[agreed] = terms[agreed]
         first = agreed & (self.first_ceasefire_month == 0)
@@ -297,6 +315,7 @@ class NegotiationModel(mesa.Model):
             self.history[f"partial_{name}"][:, t - 1] = accepted | deal["in_force"]
 
     def record(self, t: int) -> None:
+        self.months_without_progress = np.where(self.in_ceasefire, 0, self.months_without_progress + 1)
         h = self.history
         h["in_ceasefire"][:, t - 1] = self.in_ceasefire
         h["occupied_km2"][:, t - 1] = self.war.occupied_km2

@@ -54,6 +54,7 @@ class WarState:
         self.intelligence = zeros + self.baseline_intelligence
         self.sanctions = zeros + self.baseline_sanctions
         self.escalation = zeros.copy()
+        self.deep_strikes = zeros.copy()
         self.aid_gap = zeros.copy()
         self.advance = zeros.copy()
         self.expected_advance = zeros + self.base_advance
@@ -72,6 +73,7 @@ class WarState:
         intelligence = np.zeros(model.n_worlds)
         sanctions = np.zeros(model.n_worlds)
         escalation = np.zeros(model.n_worlds)
+        deep_strikes = np.zeros(model.n_worlds)
         for actor in model.agents:
             levers, support = actor.levers, actor.spec.support
             aid = aid + support.aid_share * 0.5 * (levers["arms"] + levers["financial_aid"])
@@ -79,11 +81,14 @@ class WarState:
             sanctions = sanctions + support.sanctions_share * levers["sanctions"]
             if actor.role == "belligerent" and actor.side == "attacker":
                 escalation = escalation + levers["escalation"]
+            elif actor.role == "belligerent":
+                deep_strikes = deep_strikes + levers["escalation"]
         relief = model.issue_role.get("sanctions_relief")
         if relief is not None:  # relief agreed in a ceasefire lifts that share of the sanctions
             agreed = np.where(model.in_ceasefire, model.ceasefire_terms[:, relief], 0.0)
             sanctions = sanctions * (1.0 - np.nan_to_num(agreed))
-        self.aid, self.intelligence, self.sanctions, self.escalation = aid, intelligence, sanctions, escalation
+        self.aid, self.intelligence, self.sanctions = aid, intelligence, sanctions
+        self.escalation, self.deep_strikes = escalation, deep_strikes
         self.aid_gap = np.maximum(0.0, self.baseline_aid - aid) / self.baseline_aid
 
     def step(self, model: NegotiationModel, month: int) -> None:

@@ -11,6 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from sim.strategies.expressions import ExpressionError, compile_expression
+from sim.strategies.variables import state_variable_names
+
 from .loader import ScenarioError, SourceMap, canonical_sha256, load_raw
 from .schema import Scenario
 
@@ -164,6 +167,19 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
                     s.issues[line.issue].role != "territory":
                 problems.append((f"actors.{aid}.red_lines.{i}.relative_to",
                                  "relative_to: front only applies to the territory issue."))
+    variables = state_variable_names(s)
+    for aid, actor in s.actors.items():
+        for i, rule in enumerate(actor.strategy):
+            where = f"actors.{aid}.strategy.{i}"
+            for field in ("target", "for_actor"):
+                name = getattr(rule, field, None)
+                if name is not None:
+                    need([name], actors, f"{where}.{field}", "actor")
+            if getattr(rule, "when", None) is not None:
+                try:
+                    compile_expression(rule.when, variables)
+                except ExpressionError as exc:
+                    problems.append((f"{where}.when", f"in the condition {rule.when!r}: {exc}"))
     belligerents = {a for a, actor in s.actors.items() if actor.role == "belligerent"}
     need(s.battlefield.casualties_per_month, belligerents, "battlefield.casualties_per_month",
          "belligerent")

@@ -9,8 +9,9 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model.agents import Actor
 
-LEVERS = ("sanctions", "arms", "intelligence", "financial_aid", "engagement", "escalation")
-"""Every lever an actor has, each a level on [0, 1] per world."""
+LEVERS = ("sanctions", "arms", "intelligence", "financial_aid", "engagement", "escalation",
+          "relief_offer", "troop_offer")
+"""Every lever an actor has: a level per world (0 = none)."""
 
 
 class Strategy:
