@@ -1,6 +1,8 @@
 """The ``negsim`` command.
 
     negsim run scenarios/baseline.yaml [--out DIR] [--worlds N] [--seed S] [--set key.path=value]
+    negsim compare A.yaml B.yaml ... [--worlds N] [--json | --csv] [--out DIR]
+    negsim variables scenarios/baseline.yaml
     negsim validate scenarios/my_scenario.yaml
 
 Mistakes in the input (a bad scenario file, a bad option) print one clear paragraph and exit with
@@ -80,6 +82,46 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.experiments.compare import compare, comparison_rows
+    from sim.report.compare_report import format_table, plot_survival, to_csv, to_payload
+    from sim.report.io import atomic_write_bytes, write_json
+
+    loaded = [load_scenario(path) for path in args.scenarios]
+    comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months)
+    rows = comparison_rows(comparison)
+    start = loaded[0].scenario.start
+    payload = to_payload(rows, comparison.months, start)
+    if args.json:
+        print(json.dumps(payload, indent=2))
+    elif args.csv:
+        print(to_csv(rows), end="")
+    else:
+        print(format_table(rows, comparison.months))
+    if args.out:
+        out = Path(args.out)
+        write_json(out / "comparison.json", payload)
+        atomic_write_bytes(out / "comparison.csv", to_csv(rows).encode())
+        figure = plot_survival(rows, start, out / "comparison.png")
+        if not (args.json or args.csv):
+            print(f"\nWrote {out / 'comparison.json'}, {out / 'comparison.csv'}, {figure}")
+    return 0
+
+
+def _cmd_variables(args: argparse.Namespace) -> int:
+    from sim.strategies.variables import state_variable_names
+
+    loaded = load_scenario(args.scenario)
+    names = state_variable_names(loaded.scenario)
+    width = max(len(n) for n in names)
+    print("State variables a strategy condition can use (values as of the month before):")
+    for name, meaning in names.items():
+        print(f"  {name:<{width}}  {meaning}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, _parse_overrides(args.set))
     s = loaded.scenario
@@ -105,6 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.set_defaults(func=_cmd_run)
+
+    comp = commands.add_parser("compare", help="compare scenarios on common random numbers")
+    comp.add_argument("scenarios", nargs="+", help="scenario files; differences are against the first")
+    comp.add_argument("--worlds", type=_positive, help="worlds per scenario (default: the first's)")
+    comp.add_argument("--seed", type=_non_negative, help="seed shared by all (default: the first's)")
+    comp.add_argument("--months", type=_positive, nargs="+", default=[6, 12, 24],
+                      help="months to report (default: 6 12 24)")
+    form = comp.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
+    comp.add_argument("--out", metavar="DIR", help="write comparison.json, .csv and .png to DIR")
+    comp.set_defaults(func=_cmd_compare)
+
+    variables = commands.add_parser("variables", help="list the state variables conditions can use")
+    variables.add_argument("scenario")
+    variables.set_defaults(func=_cmd_variables)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it")
     validate.add_argument("scenario")

@@ -1,0 +1,110 @@
+"""Render a strategy comparison: terminal table, CSV, JSON and the overlaid survival figure."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim import __version__  # noqa: E402
+
+from .io import atomic_write_bytes  # noqa: E402
+from .summary import month_labels  # noqa: E402
+
+LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
+
+
+def _pct(p: float | None, signed: bool = False) -> str:
+    if p is None or (isinstance(p, float) and np.isnan(p)):
+        return "n/a"
+    return f"{100 * p:+.1f}" if signed else f"{100 * p:.1f}"
+
+
+def format_table(rows: list[dict], months: list[int]) -> str:
+    """A terminal table: P(ceasefire) by month with intervals, the paired difference from the first
+    scenario, median time, durability, key terms and casualties."""
+    first = rows[0]
+    name_width = max(12, *(len(r["scenario"]) for r in rows)) + 1
+    lines = [f"{len(rows)} scenarios on common random numbers: {first['worlds']:,} worlds, seed "
+             f"{first['seed']}; differences are paired, per world, against '{first['scenario']}'.", ""]
+    header = f"{'scenario':<{name_width}}" + "".join(
+        f"{f'P by {m} months, %':>24}" for m in months) + f"{'median':>8}{'durable':>9}"
+    lines += [header, "-" * len(header)]
+    for row in rows:
+        cells = "".join(
+            f"{_pct(row[f'p_{m}m']):>7} [{_pct(row[f'p_{m}m_low'])}, {_pct(row[f'p_{m}m_high'])}]".rjust(24)
+            for m in months)
+        median = row["median_months_to_ceasefire"]
+        lines.append(f"{row['scenario']:<{name_width}}{cells}{(str(median) if median else '-'):>8}"
+                     f"{_pct(row['p_durable']):>8}%")
+    lines += ["", "Paired difference from the first scenario, percentage points [95% interval]"]
+    header = f"{'scenario':<{name_width}}" + "".join(f"{f'by {m} months':>24}" for m in months)
+    lines += [header, "-" * len(header)]
+    for row in rows[1:]:
+        cells = "".join(
+            f"{_pct(row[f'diff_{m}m'], True):>7} [{_pct(row[f'diff_{m}m_low'], True)}, "
+            f"{_pct(row[f'diff_{m}m_high'], True)}]".rjust(24) for m in months)
+        lines.append(f"{row['scenario']:<{name_width}}{cells}")
+    term_keys = [k for k in first if k.startswith("terms_")]
+    casualty_keys = [k for k in first if k.startswith("casualties_")]
+    lines += ["", "Mean terms of the first ceasefire (0 = Ukraine's position, 1 = Russia's) and "
+                  "median casualties over the run"]
+    header = f"{'scenario':<{name_width}}" + "".join(f"{k[6:][:9]:>10}" for k in term_keys) + "".join(
+        f"{k[11:] + ' cas.':>15}" for k in casualty_keys)
+    lines += [header, "-" * len(header)]
+    for row in rows:
+        terms = "".join(f"{row[k]:>10.2f}" if row[k] is not None else f"{'-':>10}" for k in term_keys)
+        cas = "".join(f"{row[k]:>15,.0f}" if row[k] is not None else f"{'-':>15}" for k in casualty_keys)
+        lines.append(f"{row['scenario']:<{name_width}}{terms}{cas}")
+    return "\n".join(lines)
+
+
+def to_csv(rows: list[dict]) -> str:
+    """One row per scenario; the per-month curves are left to the JSON."""
+    columns = [k for k in rows[0] if k not in LIST_COLUMNS]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def to_payload(rows: list[dict], months: list[int], start: str) -> dict:
+    return {"version": __version__, "months": months, "start": start, "scenarios": rows}
+
+
+def plot_survival(rows: list[dict], start: str, path: Path, title: str = "") -> Path:
+    """Overlay P(ceasefire by month) with 95% bands for every scenario."""
+    fig, ax = plt.subplots(figsize=(9, 5))
+    colours = plt.get_cmap("tab10")
+    horizon = min(len(r["p_ceasefire_by_month"]) for r in rows)
+    t = np.arange(1, horizon + 1)
+    for i, row in enumerate(rows):
+        p = np.array(row["p_ceasefire_by_month"][:horizon])
+        ci = np.array(row["ci95_by_month"][:horizon])
+        colour = colours(i % 10)
+        ax.fill_between(t, ci[:, 0], ci[:, 1], step="post", color=colour, alpha=0.18, lw=0)
+        ax.step(t, p, where="post", color=colour, lw=2, label=row["scenario"])
+    labels = month_labels(start, horizon)
+    step = max(1, horizon // 8)
+    ax.set_xticks(list(range(1, horizon + 1, step)))
+    ax.set_xticklabels(labels[::step], rotation=30, ha="right")
+    ax.set_xlim(1, horizon)
+    top = max(float(np.max(np.array(r["ci95_by_month"])[:horizon, 1])) for r in rows)
+    ax.set_ylim(0, min(1.0, max(0.05, top * 1.15)))
+    ax.set_ylabel("P(general ceasefire reached by month)")
+    ax.set_title(title or f"Pressure strategies compared ({rows[0]['worlds']:,} worlds each, common "
+                          "random numbers; bands: 95% intervals)", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
