@@ -2,6 +2,8 @@
 
     negsim run scenarios/baseline.yaml [--out DIR] [--worlds N] [--seed S] [--set key.path=value]
     negsim compare A.yaml B.yaml ... [--worlds N] [--json | --csv] [--out DIR]
+    negsim sweep scenarios/baseline.yaml --param actors.us.levers.sanctions=0:1:11 --out DIR
+    negsim analyze DIR
     negsim variables scenarios/baseline.yaml
     negsim validate scenarios/my_scenario.yaml
 
@@ -110,6 +112,69 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.design import (build_design, is_sweep_file, parse_param, read_sweep_file)
+    from sim.experiments.sweep import failures, plan_sweep, run_sweep
+    from sim.scenario.loader import read_yaml
+
+    path = Path(args.file)
+    raw, _ = read_yaml(path)
+    if is_sweep_file(raw):
+        spec, params = read_sweep_file(path)
+        scenario_path = path.parent / spec.scenario
+        method, samples, worlds, months, seed = spec.method, spec.samples, spec.worlds, spec.months, spec.seed
+        params += [parse_param(p) for p in args.param]
+    else:
+        scenario_path, params = path, [parse_param(p) for p in args.param]
+        method, samples, worlds, months, seed = "grid", 0, 1000, None, None
+    method = args.method or method
+    samples = args.samples if args.samples is not None else samples
+    worlds = args.worlds or worlds
+    months = args.months or months
+    seed = args.seed if args.seed is not None else seed
+    loaded = load_scenario(scenario_path)
+    design = build_design(method, params, samples, seed if seed is not None else loaded.scenario.seed)
+    plan = plan_sweep(loaded, design, worlds=worlds, months=months, seed=seed, chunk_points=args.chunk_points,
+                      common_random_numbers=args.crn)
+    where = (f"Dask scheduler {args.scheduler}" if args.scheduler else
+             "a local Dask cluster" if args.dask_local else f"{args.workers or 'all'} local process(es)")
+    if not args.quiet:
+        print(f"Sweep: {plan.n_points:,} points x {worlds:,} worlds ({method}), "
+              f"{len(plan.chunks())} chunks, on {where}; "
+              + ("points share model runs" if plan.vectorisable else "one model run per point"),
+              file=sys.stderr)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=plan.n_points, unit="point", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    try:
+        rows = run_sweep(plan, args.out, workers=args.workers, resume=args.resume,
+                         scheduler=args.scheduler, dask_local=args.dask_local, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    failed = failures(rows)
+    print(f"{len(rows) - len(failed):,} points done, {len(failed)} failed; wrote "
+          f"{Path(args.out) / 'results.csv'} and {Path(args.out) / 'results.parquet'}")
+    for row in failed[:5]:
+        print(f"  point {row['point']}: {row['error']}")
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from sim.experiments.analyze import analyze, format_analysis
+
+    print(format_analysis(analyze(args.folder, output=args.output)))
+    return 0
+
+
 def _cmd_variables(args: argparse.Namespace) -> int:
     from sim.strategies.variables import state_variable_names
 
@@ -159,6 +224,31 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
     comp.add_argument("--out", metavar="DIR", help="write comparison.json, .csv and .png to DIR")
     comp.set_defaults(func=_cmd_compare)
+
+    sweep = commands.add_parser("sweep", help="sweep scenario parameters over a grid or a design")
+    sweep.add_argument("file", help="a scenario file (with --param) or a sweep file")
+    sweep.add_argument("--param", action="append", default=[], metavar="PATH=SPEC",
+                       help="dotted.path=low:high:steps (grid), low:high (sampled designs) or v1,v2,...")
+    sweep.add_argument("--method", choices=["grid", "random", "lhs", "sobol", "morris"])
+    sweep.add_argument("--samples", type=_non_negative, help="sample size for random/lhs/sobol/morris")
+    sweep.add_argument("--worlds", type=_positive, help="worlds per point (default 1000)")
+    sweep.add_argument("--months", type=_positive, nargs="+", help="months to report")
+    sweep.add_argument("--seed", type=_non_negative)
+    sweep.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    sweep.add_argument("--workers", type=_positive, help="local processes (default: all cores)")
+    sweep.add_argument("--chunk-points", type=_positive, help="points per chunk (default: ~20,000 worlds)")
+    sweep.add_argument("--resume", action="store_true", help="finish a sweep started in --out")
+    sweep.add_argument("--crn", action="store_true",
+                       help="common random numbers: every point runs on the same worlds (smoother surfaces)")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
+    sweep.add_argument("--dask-local", action="store_true", help="run on a local Dask cluster")
+    sweep.add_argument("--quiet", action="store_true")
+    sweep.set_defaults(func=_cmd_sweep)
+
+    analysis = commands.add_parser("analyze", help="sensitivity plots and indices for a finished sweep")
+    analysis.add_argument("folder")
+    analysis.add_argument("--output", help="output column (default: P(ceasefire) at the last month)")
+    analysis.set_defaults(func=_cmd_analyze)
 
     variables = commands.add_parser("variables", help="list the state variables conditions can use")
     variables.add_argument("scenario")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -44,7 +44,17 @@ class RunResult:
     decisions: dict[str, np.ndarray]      # actor -> (T, 2): asked, accepted (summed over worlds)
     ideals: dict[str, np.ndarray]         # actor -> (K,) mean ideal point
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+
+    def subset(self, worlds: slice, seed: int) -> RunResult:
+        """The outcomes of a slice of worlds (one point of a sweep run with others)."""
+        def cut(value):
+            return {k: v[worlds] for k, v in value.items()} if isinstance(value, dict) else value[worlds]
+        n = len(range(*worlds.indices(self.worlds)))
+        return replace(self, seed=seed, worlds=n, decisions={}, first_ceasefire_month=cut(self.first_ceasefire_month),
+                       first_ceasefire_end=cut(self.first_ceasefire_end), first_terms=cut(self.first_terms),
+                       in_ceasefire=cut(self.in_ceasefire), occupied_km2=cut(self.occupied_km2),
+                       casualties=cut(self.casualties), partial_first_month=cut(self.partial_first_month),
+                       partial_in_force=cut(self.partial_in_force))
 
 
 def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -53,30 +63,42 @@ def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, worlds)) for start in range(0, worlds, size)]
 
 
-def run_chunk(loaded: LoadedScenario, start: int, stop: int, seed: int) -> dict:
-    """Run worlds ``start`` to ``stop - 1`` and return their outcomes as plain arrays."""
-    model = NegotiationModel(loaded.scenario, n_worlds=stop - start, seed=seed, first_world=start).run()
-    history = model.history
-    return {
-        "first_ceasefire_month": model.first_ceasefire_month,
-        "first_ceasefire_end": model.first_ceasefire_end,
-        "first_terms": model.first_terms,
-        "in_ceasefire": history["in_ceasefire"],
-        "occupied_km2": history["occupied_km2"],
-        "casualties": {a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
-        "partial_first_month": {d: deal["first_month"] for d, deal in model.partial.items()},
-        "partial_in_force": {d: history[f"partial_{d}"] for d in model.partial},
-        "decisions": model.decision_counts,
-        "ideal_sums": {a.actor_id: a.ideal.sum(axis=0) for a in model.agents},
-        "issue_names": model.issue_names,
-    }
+def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int) -> RunResult:
+    """The per-world outcomes of a model that has run."""
+    scenario, history = model.spec, model.history
+    return RunResult(
+        scenario_name=scenario.name, scenario_sha256=loaded.sha256, seed=seed, worlds=model.n_worlds,
+        horizon=scenario.horizon_months, start=scenario.start, issue_names=model.issue_names,
+        actor_names={a: spec.name for a, spec in scenario.actors.items()},
+        report_months=list(scenario.report_months), durable_months=scenario.durable_months,
+        first_ceasefire_month=model.first_ceasefire_month, first_ceasefire_end=model.first_ceasefire_end,
+        first_terms=model.first_terms, in_ceasefire=history["in_ceasefire"],
+        occupied_km2=history["occupied_km2"],
+        casualties={a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
+        partial_first_month={d: deal["first_month"] for d, deal in model.partial.items()},
+        partial_in_force={d: history[f"partial_{d}"] for d in model.partial},
+        decisions=model.decision_counts,
+        ideals={a.actor_id: a.ideal.mean(axis=0) for a in model.agents})
 
 
-def _concat(parts: list[dict], key: str):
-    first = parts[0][key]
-    if isinstance(first, dict):
-        return {k: np.concatenate([p[key][k] for p in parts]) for k in first}
-    return np.concatenate([p[key] for p in parts])
+def _merge(parts: list[RunResult]) -> RunResult:
+    """Concatenate results of consecutive chunks of worlds."""
+    if len(parts) == 1:
+        return parts[0]
+    first, total = parts[0], sum(p.worlds for p in parts)
+
+    def cat(name: str):
+        values = [getattr(p, name) for p in parts]
+        if isinstance(values[0], dict):
+            return {k: np.concatenate([v[k] for v in values]) for k in values[0]}
+        return np.concatenate(values)
+
+    arrays = {name: cat(name) for name in ("first_ceasefire_month", "first_ceasefire_end", "first_terms",
+                                           "in_ceasefire", "occupied_km2", "casualties",
+                                           "partial_first_month", "partial_in_force")}
+    decisions = {a: sum(p.decisions[a] for p in parts) for a in first.decisions}
+    ideals = {a: sum(p.ideals[a] * p.worlds for p in parts) / total for a in first.ideals}
+    return replace(first, worlds=total, decisions=decisions, ideals=ideals, **arrays)
 
 
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
@@ -98,20 +120,10 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     began = time.perf_counter()
     parts = []
     for start, stop in chunk_bounds(worlds, chunk_size):
-        parts.append(run_chunk(loaded, start, stop, seed))
+        model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start).run()
+        parts.append(result_from_model(model, loaded, seed))
         if on_chunk:
             on_chunk(stop, worlds)
-    decisions = {a: sum(p["decisions"][a] for p in parts) for a in parts[0]["decisions"]}
-    ideals = {a: sum(p["ideal_sums"][a] for p in parts) / worlds for a in parts[0]["ideal_sums"]}
-    return RunResult(
-        scenario_name=scenario.name, scenario_sha256=loaded.sha256, seed=seed, worlds=worlds,
-        horizon=scenario.horizon_months, start=scenario.start, issue_names=parts[0]["issue_names"],
-        actor_names={a: spec.name for a, spec in scenario.actors.items()},
-        report_months=list(scenario.report_months), durable_months=scenario.durable_months,
-        first_ceasefire_month=_concat(parts, "first_ceasefire_month"),
-        first_ceasefire_end=_concat(parts, "first_ceasefire_end"),
-        first_terms=_concat(parts, "first_terms"), in_ceasefire=_concat(parts, "in_ceasefire"),
-        occupied_km2=_concat(parts, "occupied_km2"), casualties=_concat(parts, "casualties"),
-        partial_first_month=_concat(parts, "partial_first_month"),
-        partial_in_force=_concat(parts, "partial_in_force"), decisions=decisions, ideals=ideals,
-        seconds=time.perf_counter() - began)
+    result = _merge(parts)
+    result.seconds = time.perf_counter() - began
+    return result

@@ -57,17 +57,23 @@ class NegotiationModel(mesa.Model):
         first_world: index of this run's first world, a multiple of 1,000; lets a large run be split
             into chunks that reproduce the unsplit run exactly.
         keep_rounds: keep a :class:`RoundRecord` for every month (for the teaching view).
+        streams: ready-made random streams (several runs side by side); replaces the arguments above.
+        overrides: parameter values per world by dotted path, for parameter sweeps.
     """
 
     def __init__(self, scenario: Scenario, n_worlds: int | None = None, seed: int | None = None,
-                 first_world: int = 0, keep_rounds: bool = False):
+                 first_world: int = 0, keep_rounds: bool = False, streams: WorldStreams | None = None,
+                 overrides: dict[str, np.ndarray] | None = None):
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
         self.spec = scenario
-        self.n_worlds = n_worlds or scenario.worlds
         self.horizon = scenario.horizon_months
         self.month = 0
-        self.streams = WorldStreams(seed, first_world, self.n_worlds, self.horizon)
+        if streams is None:
+            streams = WorldStreams(seed, first_world, n_worlds or scenario.worlds, self.horizon)
+        self.streams = streams
+        self.n_worlds = streams.n_worlds
+        self.overrides = overrides or {}
         self.issue_names = list(scenario.issues)
         self.issue_index = {name: i for i, name in enumerate(self.issue_names)}
         self.issue_role = {issue.role: i for i, issue in enumerate(scenario.issues.values()) if issue.role}
@@ -106,7 +112,10 @@ class NegotiationModel(mesa.Model):
 
     # -- set-up helpers ----------------------------------------------------------------------
     def draw(self, path: str, prior: Prior) -> np.ndarray | float:
-        """A parameter for every world: the point value, or a draw from its prior (one per world)."""
+        """A parameter for every world: the point value, or a draw from its prior (one per world).
+        A sweep may override it with a value per world (``overrides``, keyed by the same path)."""
+        if path in self.overrides:
+            return self.overrides[path]
         if prior.is_point:
             return prior.low
         return prior.from_uniform(self.streams.uniform(f"param:{path}"))

@@ -34,28 +34,44 @@ class WorldStreams:
     """
 
     def __init__(self, seed: int, first_world: int, n_worlds: int, months: int):
+        self.months = months
+        self.n_worlds = 0
+        self._blocks: list[tuple[int, int, int]] = []   # (seed, block index, worlds in block)
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+        self.add_segment(seed, first_world, n_worlds)
+
+    @classmethod
+    def for_segments(cls, segments: list[tuple[int, int, int]], months: int) -> WorldStreams:
+        """Streams for several runs side by side: ``(seed, first_world, n_worlds)`` each.
+
+        A parameter sweep runs many points in one model this way; each point keeps the numbers it
+        would have had alone."""
+        seed, first, n = segments[0]
+        streams = cls(seed, first, n, months)
+        for seed, first, n in segments[1:]:
+            streams.add_segment(seed, first, n)
+        return streams
+
+    def add_segment(self, seed: int, first_world: int, n_worlds: int) -> None:
         if first_world % BLOCK_SIZE:
             raise ValueError(f"first_world must be a multiple of {BLOCK_SIZE}, got {first_world}")
-        self.seed = int(seed)
-        self.first_world = first_world
-        self.n_worlds = n_worlds
-        self.months = months
         first_block = first_world // BLOCK_SIZE
-        self._blocks = []
         for start in range(0, n_worlds, BLOCK_SIZE):
-            self._blocks.append((first_block + start // BLOCK_SIZE, min(BLOCK_SIZE, n_worlds - start)))
-        self._cache: dict[tuple[str, str], np.ndarray] = {}
+            self._blocks.append((int(seed), first_block + start // BLOCK_SIZE,
+                                 min(BLOCK_SIZE, n_worlds - start)))
+        self.n_worlds += n_worlds
 
-    def _generator(self, block: int, name: str) -> np.random.Generator:
-        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(block, _name_key(name)))
+    @staticmethod
+    def _generator(seed: int, block: int, name: str) -> np.random.Generator:
+        sequence = np.random.SeedSequence(entropy=seed, spawn_key=(block, _name_key(name)))
         return np.random.Generator(np.random.PCG64(sequence))
 
     def _draw(self, kind: str, name: str, per_month: bool) -> np.ndarray:
         key = (kind, name)
         if key not in self._cache:
             parts = []
-            for block, size in self._blocks:
-                gen = self._generator(block, name)
+            for seed, block, size in self._blocks:
+                gen = self._generator(seed, block, name)
                 shape = (size, self.months) if per_month else (size,)
                 parts.append(gen.standard_normal(shape) if kind == "normal" else gen.random(shape))
             self._cache[key] = np.concatenate(parts) if len(parts) > 1 else parts[0]

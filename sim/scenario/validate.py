@@ -50,9 +50,9 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+def allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] = Scenario) -> list[str]:
     """The keys the schema accepts in the mapping at ``loc`` (for 'did you mean' suggestions)."""
-    current: Any = Scenario
+    current: Any = root
     for part in loc:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
@@ -74,13 +74,13 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], root: type[BaseModel] = Scenario) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     found = error.get("input")
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        valid = allowed_keys(loc[:-1])
+        valid = allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         listing = f" Valid keys here: {', '.join(valid)}." if valid else ""
@@ -190,15 +190,20 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
     return problems
 
 
-def validate(raw: dict[str, Any], source: SourceMap) -> Scenario:
-    """Check merged scenario data; raise :class:`ScenarioError` naming the first problem's place."""
+def validate_as(model: type[BaseModel], raw: dict[str, Any], source: SourceMap) -> Any:
+    """Validate ``raw`` against a schema class; a problem becomes one :class:`ScenarioError`."""
     try:
-        scenario = Scenario.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]
-        raise _error_at(_dotted(tuple(first["loc"])), _describe(first), source,
+        raise _error_at(_dotted(tuple(first["loc"])), _describe(first, model), source,
                         extra=len(errors) - 1) from None
+
+
+def validate(raw: dict[str, Any], source: SourceMap) -> Scenario:
+    """Check merged scenario data; raise :class:`ScenarioError` naming the first problem's place."""
+    scenario = validate_as(Scenario, raw, source)
     problems = _check_references(scenario)
     if problems:
         key, message = problems[0]
@@ -212,13 +217,24 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     out = dict(raw)
     node = out
     for i, key in enumerate(keys[:-1]):
-        child = node.get(key)
-        if not isinstance(child, dict):
+        child = node.get(key, {}) if isinstance(node, dict) else None
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            child = node[int(key)]
+        if not isinstance(child, (dict, list)):
             raise ScenarioError(f"'{'.'.join(keys[:i + 1])}' is not a mapping in this scenario, "
                                 f"so '{dotted}' cannot be set", key=dotted)
-        node[key] = dict(child)
-        node = node[key]
-    node[keys[-1]] = value
+        copy = dict(child) if isinstance(child, dict) else list(child)
+        if isinstance(node, list):
+            node[int(key)] = copy
+        else:
+            node[key] = copy
+        node = copy
+    if isinstance(node, list):
+        if not keys[-1].isdigit() or int(keys[-1]) >= len(node):
+            raise ScenarioError(f"'{dotted}': no item {keys[-1]} in that list", key=dotted)
+        node[int(keys[-1])] = value
+    else:
+        node[keys[-1]] = value
     return out
 
 

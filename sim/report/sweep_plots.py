@@ -1,0 +1,101 @@
+"""Figures for sweeps: heatmap, line with band, tornado chart, Sobol/Morris indices."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .io import atomic_write_bytes  # noqa: E402
+
+
+def _save(fig, path: Path) -> Path:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
+
+
+def _label(column: str) -> str:
+    if column.startswith("p_ceasefire_"):
+        return f"P(ceasefire by month {column.removeprefix('p_ceasefire_').removesuffix('m')})"
+    return column.replace("_", " ")
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, output: str, path: Path) -> Path:
+    """Mean of ``output`` over a grid of two parameters (averaged over any others), annotated."""
+    table = frame.pivot_table(index=y, columns=x, values=output, aggfunc="mean").sort_index(ascending=False)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * table.shape[1], 1.0 + 0.5 * table.shape[0]))
+    image = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [f"{v:.3g}" for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [f"{v:.3g}" for v in table.index])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    values = table.to_numpy()
+    threshold = np.nanmean(values)
+    if table.size <= 300:
+        for (i, j), value in np.ndenumerate(values):
+            ax.text(j, i, f"{100 * value:.0f}" if output.startswith("p_") else f"{value:.2g}",
+                    ha="center", va="center", fontsize=7, color="white" if value < threshold else "black")
+    fig.colorbar(image, ax=ax, label=_label(output))
+    ax.set_title(_label(output) + (" (%)" if output.startswith("p_") else ""), fontsize=10)
+    return _save(fig, path)
+
+
+def line_with_band(frame: pd.DataFrame, x: str, output: str, path: Path) -> Path:
+    data = frame.sort_values(x)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    if f"{output}_low" in data:
+        ax.fill_between(data[x], data[f"{output}_low"], data[f"{output}_high"], alpha=0.25,
+                        label="95% interval")
+    ax.plot(data[x], data[output], marker="o", lw=2, label=_label(output))
+    ax.set_xlabel(x)
+    ax.set_ylabel(_label(output))
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    return _save(fig, path)
+
+
+def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: str, centre: float,
+            path: Path) -> Path:
+    """Bars from the output at each parameter's low end to its high end, largest swing on top."""
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(order) + 1.5))
+    for row, param in enumerate(reversed(order)):
+        low, high = swings[param]
+        ax.barh(row, high - centre, left=centre, color="#b2182b", alpha=0.8,
+                label="high end" if row == 0 else None)
+        ax.barh(row, low - centre, left=centre, color="#2166ac", alpha=0.8,
+                label="low end" if row == 0 else None)
+    ax.axvline(centre, color="black", lw=1)
+    ax.set_yticks(range(len(order)), list(reversed(order)))
+    ax.set_xlabel(_label(output))
+    ax.set_title("Tornado: output at each parameter's low and high end", fontsize=10)
+    ax.legend(frameon=False, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[str], output: str,
+                  path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(order) + 1.5))
+    rows = np.arange(len(order))
+    if kind == "sobol":
+        for offset, key, colour in ((-0.2, "S1", "#2166ac"), (0.2, "ST", "#b2182b")):
+            ax.barh(rows[::-1] + offset, [indices[p][key] for p in order], height=0.4,
+                    xerr=[indices[p][f"{key}_conf"] for p in order], color=colour, label=key)
+        ax.set_xlabel(f"Sobol index of {_label(output)}")
+    else:
+        ax.barh(rows[::-1], [indices[p]["mu_star"] for p in order],
+                xerr=[indices[p]["mu_star_conf"] for p in order], color="#2166ac", label="mu*")
+        ax.set_xlabel(f"Morris mu* of {_label(output)}")
+    ax.set_yticks(rows[::-1], order)
+    ax.legend(frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)

@@ -1,0 +1,149 @@
+"""Sweeps: designs, determinism across workers and chunk sizes, kill-and-resume, Dask, errors."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiments.design import build_design, parse_param
+from sim.experiments.sweep import plan_sweep, run_sweep
+from sim.scenario import ScenarioError, load_scenario
+
+from .conftest import SCENARIOS
+
+PARAMS = ["actors.us.levers.sanctions=0:1:3", "actors.russia.beliefs.victory=0.3,0.5"]
+
+
+def plan(chunk_points=None, worlds=1000, params=PARAMS, method="grid", samples=0):
+    loaded = load_scenario(SCENARIOS / "baseline.yaml")
+    design = build_design(method, [parse_param(p) for p in params], samples, seed=1)
+    return plan_sweep(loaded, design, worlds=worlds, months=[12, 24], chunk_points=chunk_points)
+
+
+def table(rows):
+    return pd.DataFrame(rows).drop(columns=["error"])
+
+
+def test_grid_design_is_the_full_product():
+    design = build_design("grid", [parse_param(p) for p in PARAMS])
+    assert design.points.shape == (6, 2)
+    assert sorted(map(tuple, design.points)) == sorted((s, v) for s in (0, 0.5, 1) for v in (0.3, 0.5))
+
+
+@pytest.mark.parametrize("method, samples, expected", [("random", 7, 7), ("lhs", 8, 8), ("sobol", 4, 4 * 6),
+                                                       ("morris", 3, 3 * 3)])
+def test_sampled_designs_stay_in_range(method, samples, expected):
+    params = [parse_param("actors.us.levers.sanctions=0:1"), parse_param("battlefield.arms_effect=0.5:1.5")]
+    design = build_design(method, params, samples, seed=3)
+    assert design.points.shape == (expected, 2)
+    assert np.all(design.points[:, 0] >= 0) and np.all(design.points[:, 0] <= 1)
+    assert np.all(design.points[:, 1] >= 0.5) and np.all(design.points[:, 1] <= 1.5)
+
+
+def test_identical_across_workers_and_chunk_sizes(tmp_path):
+    one = run_sweep(plan(chunk_points=1), tmp_path / "a", workers=1)
+    two = run_sweep(plan(chunk_points=4), tmp_path / "b", workers=2)
+    big = run_sweep(plan(chunk_points=6), tmp_path / "c", workers=1)
+    pd.testing.assert_frame_equal(table(one), table(two))
+    pd.testing.assert_frame_equal(table(one), table(big))
+    # A point's numbers are those of a plain run of that point with its own seed.
+    from sim.experiments.run import run_scenario
+    from sim.report.summary import ceasefire_by_month
+
+    row = one[4]
+    loaded = load_scenario(SCENARIOS / "baseline.yaml", {"actors.us.levers.sanctions": row["actors.us.levers.sanctions"],
+                                                         "actors.russia.beliefs.victory": row["actors.russia.beliefs.victory"]})
+    alone = run_scenario(loaded, worlds=1000, seed=row["seed"])
+    assert ceasefire_by_month(alone)[23] == row["p_ceasefire_24m"]
+
+
+def test_non_prior_parameter_runs_point_by_point(tmp_path):
+    p = plan(params=["battlefield.baseline_aid=0.7:0.9:2"])
+    assert not p.vectorisable
+    rows = run_sweep(p, tmp_path / "s", workers=1)
+    assert [r["battlefield.baseline_aid"] for r in rows] == [0.7, 0.9] and not any(r["error"] for r in rows)
+
+
+def test_failing_point_is_recorded_and_the_others_go_on(tmp_path):
+    rows = run_sweep(plan(params=["horizon_months=24,0"]), tmp_path / "f", workers=1)
+    assert rows[0]["error"] is None and rows[1]["error"] and "horizon_months" in rows[1]["error"]
+
+
+def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
+    args = [sys.executable, "-m", "sim.cli", "sweep", str(SCENARIOS / "baseline.yaml"),
+            "--param", "actors.us.levers.sanctions=0:1:6", "--param", "actors.russia.beliefs.victory=0.3,0.5",
+            "--worlds", "1000", "--chunk-points", "1", "--workers", "1", "--quiet"]
+    full = tmp_path / "full"
+    subprocess.run([*args, "--out", str(full)], check=True, capture_output=True)
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen([*args, "--out", str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((cut / "chunks").glob("chunk-*.json"))) < 3:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list((cut / "chunks").glob("chunk-*.json")))
+    assert 3 <= done_before < 12, done_before           # really interrupted part-way
+    assert not (cut / "results.csv").exists()
+    resumed = subprocess.run([*args, "--out", str(cut), "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(full / "results.csv"), pd.read_csv(cut / "results.csv"))
+    pd.testing.assert_frame_equal(pd.read_parquet(full / "results.parquet"), pd.read_parquet(cut / "results.parquet"))
+
+
+def test_dask_local_cluster_gives_identical_results(tmp_path):
+    pytest.importorskip("distributed")
+    local = run_sweep(plan(chunk_points=2), tmp_path / "local", workers=1)
+    dask = run_sweep(plan(chunk_points=3), tmp_path / "dask", workers=2, dask_local=True)
+    pd.testing.assert_frame_equal(table(local), table(dask))
+
+
+def test_rerunning_into_a_used_folder_needs_resume(tmp_path):
+    run_sweep(plan(params=["actors.us.levers.sanctions=0,1"]), tmp_path / "x", workers=1)
+    with pytest.raises(ScenarioError, match="--resume"):
+        run_sweep(plan(params=["actors.us.levers.sanctions=0,1"]), tmp_path / "x", workers=1)
+    with pytest.raises(ScenarioError, match="differs in points"):
+        run_sweep(plan(params=["actors.us.levers.sanctions=0,0.5"]), tmp_path / "x", workers=1, resume=True)
+
+
+@pytest.mark.parametrize("param, message", [
+    ("actors.us.levers.sanctionz=0:1:3", "Near matches: actors.us.levers.sanctions"),
+    ("actors.us.levers.sanctions=1:0", "low (1.0) is above high (0.0)"),
+    ("actors.us.levers.sanctions=0:1:2.5", "whole number"),
+    ("actors.us.levers.sanctions=a:b", "cannot read"),
+    ("actors.us.levers.sanctions", "expects path="),
+])
+def test_bad_path_or_range_is_a_clear_error(tmp_path, capsys, param, message):
+    code = main(["sweep", str(SCENARIOS / "baseline.yaml"), "--param", param, "--out", str(tmp_path / "o"), "--quiet"])
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_sweep_file_and_analysis(tmp_path, capsys):
+    (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
+    (tmp_path / "sweep.yaml").write_text("""scenario: baseline.yaml
+method: sobol
+samples: 8
+worlds: 1000
+params:
+  actors.us.levers.sanctions: {low: 0, high: 1.5}
+  actors.russia.beliefs.victory: {low: 0.2, high: 0.6}
+  battlefield.arms_effect: {low: 0.5, high: 1.5}
+""")
+    out = tmp_path / "out"
+    assert main(["sweep", str(tmp_path / "sweep.yaml"), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    frame = pd.read_parquet(out / "results.parquet")
+    assert len(frame) == 8 * (2 * 3 + 2)
+    assert main(["analyze", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Sobol S1" in printed and printed.index("actors.russia.beliefs.victory") < printed.index("battlefield.arms_effect")
+    assert (out / "analysis" / "indices.png").exists() and (out / "analysis" / "tornado.png").exists()
+    manifest = json.loads((out / "sweep.json").read_text())
+    assert manifest["method"] == "sobol" and manifest["params"][0] == "actors.us.levers.sanctions"
