@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.core.utility import (contract_curve, deal_value, fearon_range, normalise_weights,
-                              spatial_utility, war_value)
+from sim.core.utility import contract_curve, deal_value, normalise_weights, spatial_utility, war_value
 
 
 def test_spatial_utility_hand_computed():
@@ -68,7 +67,3 @@ def test_deal_value_commitment_problem():
     # (1 - 0.25) 0.8 + 0.25 (0.6 - 0.2) = 0.6 + 0.1 = 0.7
     assert deal_value(0.8, 0.6, 0.25, 0.2) == pytest.approx(0.7, abs=1e-12)
     assert deal_value(0.8, 0.6, 0.0, 0.2) == pytest.approx(0.8)
-
-
-def test_fearon_range():
-    assert fearon_range(0.6, 0.1, 0.15) == pytest.approx((0.5, 0.75))

@@ -79,8 +79,3 @@ def deal_value(u_deal: np.ndarray, v_war: np.ndarray, breach_prob: np.ndarray,
     and worse off by ``sucker_loss``: ``(1 - q) u_deal + q (V_war - s)``.
     """
     return (1.0 - breach_prob) * u_deal + breach_prob * (v_war - sucker_loss)
-
-
-def fearon_range(p: float, cost_1: float, cost_2: float) -> tuple[float, float]:
-    """Fearon's (1995) bargaining range for side 1's share: ``[p - c1, p + c2]``."""
-    return p - cost_1, p + cost_2
