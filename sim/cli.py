@@ -175,6 +175,44 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from sim.report.explain import describe, run_one_world
+    from sim.report.io import atomic_write_bytes
+
+    loaded = load_scenario(args.scenario, _parse_overrides(args.set))
+    months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
+    explained = run_one_world(loaded.scenario, world=args.world, seed=args.seed, months=months)
+    print(describe(explained), end="")
+    if args.markdown:
+        atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())
+        print(f"\nWrote {args.markdown}")
+    return 0
+
+
+def _cmd_bargain(args: argparse.Namespace) -> int:
+    from sim.report.bargain import bargain_view, plot_bargain
+
+    scenarios = [load_scenario(f).scenario for f in [args.scenario, *([args.after] if args.after else [])]]
+    seed = args.seed if args.seed is not None else scenarios[0].seed  # same worlds before and after
+    views = [bargain_view(s, args.issues, month=args.month, world=args.world, seed=seed) for s in scenarios]
+    index = {name: k for k, name in enumerate(scenarios[0].issues)}
+    out = Path(args.out)
+    plot_bargain(views, index, out)
+    for view in views:
+        zone = view.zone
+        where = ""
+        if zone.any() and len(view.issues) == 1:
+            xs = view.axes[0][zone]
+            where = (f": {view.issues[0]} at {xs[0]:.3f} only" if xs.size == 1 else
+                     f": {view.issues[0]} from {xs.min():.3f} to {xs.max():.3f}")
+        elif zone.any():
+            where = f": {zone.mean():.1%} of the {view.issues[0]} x {view.issues[1]} square"
+        print(f"{view.scenario}, month {view.month} ({view.label}): "
+              f"{'a zone of possible agreement' + where if zone.any() else 'no zone of possible agreement'}")
+    print(f"Wrote {out}")
+    return 0
+
+
 def _cmd_variables(args: argparse.Namespace) -> int:
     from sim.strategies.variables import state_variable_names
 
@@ -249,6 +287,27 @@ def build_parser() -> argparse.ArgumentParser:
     analysis.add_argument("folder")
     analysis.add_argument("--output", help="output column (default: P(ceasefire) at the last month)")
     analysis.set_defaults(func=_cmd_analyze)
+
+    explain = commands.add_parser("explain", help="follow one world month by month, with reasons")
+    explain.add_argument("scenario")
+    explain.add_argument("--world", type=_non_negative, default=0,
+                         help="which world of the run (default 0; the same world as in negsim run)")
+    explain.add_argument("--seed", type=_non_negative)
+    explain.add_argument("--months", type=_positive, help="how many months (default: the horizon)")
+    explain.add_argument("--markdown", metavar="FILE", help="also write the account as Markdown")
+    explain.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    explain.set_defaults(func=_cmd_explain)
+
+    bargain = commands.add_parser("bargain", help="draw acceptance sets and the zone of agreement")
+    bargain.add_argument("scenario")
+    bargain.add_argument("--issues", nargs="+", required=True, metavar="ISSUE",
+                         help="two issues for the acceptance sets, or one for a Fearon range diagram")
+    bargain.add_argument("--month", type=_positive, default=3, help="the month's round (default 3)")
+    bargain.add_argument("--world", type=_non_negative, default=0)
+    bargain.add_argument("--seed", type=_non_negative)
+    bargain.add_argument("--after", metavar="SCENARIO", help="draw the same world under this scenario too")
+    bargain.add_argument("--out", default="bargain.png", help="PNG file to write (default bargain.png)")
+    bargain.set_defaults(func=_cmd_bargain)
 
     variables = commands.add_parser("variables", help="list the state variables conditions can use")
     variables.add_argument("scenario")

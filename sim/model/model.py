@@ -45,6 +45,32 @@ class RoundRecord:
     veto: dict[str, np.ndarray] = field(default_factory=dict)
     agreed: np.ndarray | None = None
     zone_empty: np.ndarray | None = None
+    noise: dict[str, np.ndarray] = field(default_factory=dict)
+    front: np.ndarray | None = None   # the front when the round was held (for red lines)
+    leverage: np.ndarray | None = None  # the engaged mediator's leverage on the parties
+    offers: dict[str, list] = field(default_factory=dict)   # each actor's offer bounds then
+    partial: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    broken: np.ndarray | None = None
+
+
+@dataclass
+class ProposalPath:
+    """Packages on the belligerents' contract curve, clipped to the box [low, high] (N, K) of terms
+    no veto player has ruled out: call it with ``lam`` (G, N) to get packages (G, N, K)."""
+
+    attacker: Actor
+    defender: Actor
+    low: np.ndarray
+    high: np.ndarray
+
+    def __call__(self, lam: np.ndarray) -> np.ndarray:
+        a, d = self.attacker, self.defender
+        curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
+        return np.minimum(np.maximum(curve, self.low), self.high)
+
+    def zone_empty(self) -> np.ndarray:
+        """Per world: the hard lines leave no possible term on some issue (indivisibility)."""
+        return np.any(self.low > self.high + 1e-12, axis=-1)
 
 
 class NegotiationModel(mesa.Model):
@@ -66,6 +92,7 @@ class NegotiationModel(mesa.Model):
                  overrides: dict[str, np.ndarray] | None = None):
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
+        self.seed = seed
         self.spec = scenario
         self.horizon = scenario.horizon_months
         self.month = 0
@@ -188,19 +215,18 @@ class NegotiationModel(mesa.Model):
                 low, high = np.maximum(low, lo), np.minimum(high, hi)
         return low, high
 
+    def proposal_path(self) -> ProposalPath:
+        """The mediator's search path this month (see :class:`ProposalPath`)."""
+        return ProposalPath(self.attacker, self.defender, *self.proposal_bounds())
+
     def nash_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The mediator's package: the asymmetric Nash bargaining point of the veto players, searched
         on the belligerents' contract curve kept within the box of terms no veto player has ruled out.
 
         Returns the terms (N, K) and whether the box is empty in some issue (N,).
         """
-        a, d = self.attacker, self.defender
-        low, high = self.proposal_bounds()
         settled = self._all_settled
-
-        def on_path(lam: np.ndarray) -> np.ndarray:
-            curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
-            return np.minimum(np.maximum(curve, low), high)
+        on_path = self.proposal_path()
 
         def surpluses(lam: np.ndarray):
             x = on_path(lam)
@@ -210,7 +236,7 @@ class NegotiationModel(mesa.Model):
                     [actor.has_veto(x, settled) for actor in players])
 
         lam = nash_on_path(surpluses, self.n_worlds, grid=self.spec.negotiation.proposal_grid)
-        return on_path(lam[None, :])[0], np.any(low > high + 1e-12, axis=-1)
+        return on_path(lam[None, :])[0], on_path.zone_empty()
 
     # -- the monthly cycle -------------------------------------------------------------------
     def step(self) -> None:
@@ -236,6 +262,7 @@ class NegotiationModel(mesa.Model):
     def _breakdowns(self, t: int) -> None:
         """Ceasefires in force may break: each belligerent breaches with its monthly hazard; security
         guarantees in the terms deter the attacker in proportion to the defender's guarantee effect."""
+        self._broken_now = np.zeros(self.n_worlds, dtype=bool)
         if not self.in_ceasefire.any():
             return
         hazard_hold = np.ones(self.n_worlds)
@@ -248,6 +275,7 @@ class NegotiationModel(mesa.Model):
             hazard_hold = hazard_hold * (1.0 - h)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
         self.breakdowns += broken
+        self._broken_now = broken
         first_broken = broken & (self.first_ceasefire_end == 0) & (self.first_ceasefire_month > 0)
         self.first_ceasefire_end[first_broken] = t
         self.in_ceasefire &= ~broken
@@ -272,14 +300,17 @@ class NegotiationModel(mesa.Model):
         proposing = active & ~self.in_ceasefire
         name = self.schedule_by_month.get(t)
         zone_empty = None
-        if name is not None:
+        if name is not None:  # a documented package was put on the table: proposed in every world
             terms, settled = self.package_terms(name)
+            proposing = ~self.in_ceasefire
         else:
             name = "nash"
             terms, zone_empty = self.nash_proposal(leverage)
             settled = self._all_settled
         agreed = proposing.copy()
-        record = RoundRecord(t, name, terms, settled, proposing, zone_empty=zone_empty)
+        record = RoundRecord(t, name, terms, settled, proposing, zone_empty=zone_empty,
+                             broken=self._broken_now, front=self.war.front.copy(), leverage=leverage,
+                             offers={a.actor_id: a.offer_lines() for a in self.agents})
         for actor in self.agents:
             noise = self.streams.monthly_normal(f"accept:{actor.actor_id}")[:, t - 1]
             assessment = actor.assess(terms, settled, noise=noise, leverage=leverage)
@@ -287,6 +318,7 @@ class NegotiationModel(mesa.Model):
             agreed &= assessment.accept | ~veto
             record.assessments[actor.actor_id] = assessment
             record.veto[actor.actor_id] = veto
+            record.noise[actor.actor_id] = actor.noise_sd * noise
             counts = self.decision_counts.setdefault(actor.actor_id, np.zeros((self.horizon, 2)))
             asked = proposing & veto
             counts[t - 1] = (asked.sum(), (asked & assessment.accept).sum())
@@ -300,11 +332,13 @@ class NegotiationModel(mesa.Model):
         self.last_round = record
         if self.keep_rounds:
             self.rounds.append(record)
-        self._partial_deals(t, active, leverage)
+        record.partial = self._partial_deals(t, active, leverage)
 
-    def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> None:
+    def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> dict:
         """Smaller deals: offered while the war goes on, accepted by all their parties, then they may
-        break down (a one-off deal, such as a prisoner exchange, is done once agreed)."""
+        break down (a one-off deal, such as a prisoner exchange, is done once agreed). Returns, per
+        deal, who was offered it, each party's answer and whether it broke down."""
+        decisions = {}
         for name, deal in self.partial.items():
             spec = deal["spec"]
             in_force = deal["in_force"]
@@ -313,15 +347,20 @@ class NegotiationModel(mesa.Model):
             offered = active & ~self.in_ceasefire & ~in_force
             if spec.one_off:
                 offered &= deal["first_month"] == 0
+            if spec.offered_months is not None:
+                offered &= t in spec.offered_months
             accepted = offered.copy()
+            decisions[name] = {"offered": offered, "broken": broken}
             for party in spec.parties:
                 actor = self.actors[party]
                 z = self.streams.monthly_normal(f"partial:{name}:{party}")[:, t - 1]
                 net = deal["value"][party] + deal["goodwill"][party] * leverage + actor.noise_sd * z
+                decisions[name][party] = net > 0
                 accepted &= net > 0
             deal["first_month"][accepted & (deal["first_month"] == 0)] = t
             deal["in_force"] = (in_force | accepted) & (not spec.one_off)
             self.history[f"partial_{name}"][:, t - 1] = accepted | deal["in_force"]
+        return decisions
 
     def record(self, t: int) -> None:
         self.months_without_progress = np.where(self.in_ceasefire, 0, self.months_without_progress + 1)

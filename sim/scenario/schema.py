@@ -196,6 +196,8 @@ class PartialDeal(Strict):
                                        description="Value of pleasing a fully engaged mediator.")
     breakdown_hazard: Param = Field(default_factory=lambda: point(0.0))
     one_off: bool = False
+    offered_months: list[int] | None = Field(None, description="Offered only in these months "
+                                                               "(default: whenever a mediator is engaged).")
     source: str = ""
 
 

@@ -1,0 +1,28 @@
+"""Regenerate the teaching figures shown in the README (docs/figures/teaching/).
+
+    python experiments/teaching_figures.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.report.bargain import bargain_view, plot_bargain
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "figures" / "teaching"
+
+
+def main() -> None:
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml").scenario
+    pressure = load_scenario(ROOT / "scenarios" / "maximum_pressure.yaml").scenario
+    index = {name: k for k, name in enumerate(base.issues)}
+    views = [bargain_view(s, ["nato", "guarantees"], month=4, seed=base.seed) for s in (base, pressure)]
+    plot_bargain(views, index, OUT / "bargain.png")
+    plot_bargain([bargain_view(base, ["territory"], month=4)], index, OUT / "fearon.png")
+    print(f"wrote {OUT.relative_to(ROOT)}/bargain.png, fearon.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Pictures of the bargain in one world and month: acceptance sets, contract curve, proposal, ZOPA.
+
+* Two issues: each veto player's acceptance set projected on the two issues (the other terms held
+  at that month's proposal), the belligerents' contract curve, the proposal, and the zone of
+  possible agreement (where every veto player accepts), or its absence.
+* One issue: a bargaining-range diagram in Fearon's style: each party's surplus over fighting on
+  along the issue, the range both accept, and the outcome each expects from fighting.
+* ``after``: the same world and month under another scenario (common random numbers), side by side,
+  so a student sees how pressure moves the zone.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.model import NegotiationModel  # noqa: E402
+from sim.model.streams import BLOCK_SIZE  # noqa: E402
+from sim.scenario.schema import Scenario  # noqa: E402
+
+from .io import atomic_write_bytes  # noqa: E402
+from .plots import ACTOR_COLOURS  # noqa: E402
+from .summary import month_labels  # noqa: E402
+
+GRID = 101
+
+
+@dataclass
+class BargainView:
+    """The acceptance sets of one world in one month, on a grid over one or two issues."""
+
+    scenario: str
+    month: int
+    label: str
+    issues: list[str]
+    axes: list[np.ndarray]                # grid values per issue
+    accept: dict[str, np.ndarray]         # actor -> bool array over the grid
+    surplus: dict[str, np.ndarray]
+    names: dict[str, str]
+    proposal: np.ndarray                  # (K,)
+    curve: np.ndarray                     # (C, K) the clipped contract curve
+    ideals: dict[str, np.ndarray]
+    war_outcome: dict[str, float]         # belligerent -> issue value it expects from fighting (1-D)
+
+    @property
+    def zone(self) -> np.ndarray:
+        return np.logical_and.reduce(list(self.accept.values()))
+
+
+def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: int = 0,
+                 seed: int | None = None) -> BargainView:
+    """Run to ``month`` and map the acceptance sets of world ``world`` over ``issues`` (1 or 2)."""
+    unknown = [i for i in issues if i not in scenario.issues]
+    if unknown or not 1 <= len(issues) <= 2 or len(set(issues)) != len(issues):
+        from sim.scenario import ScenarioError
+
+        raise ScenarioError(f"choose one or two issues of {', '.join(scenario.issues)}; found {issues}")
+    first = (world // BLOCK_SIZE) * BLOCK_SIZE
+    index = world - first
+    model = NegotiationModel(scenario, n_worlds=index + 1, seed=seed, first_world=first, keep_rounds=True)
+    for _ in range(min(month, scenario.horizon_months)):
+        model.step()
+    record = model.rounds[-1]
+    ks = [model.issue_index[i] for i in issues]
+    # The grid includes the proposal and, on territory, the front: red lines often meet exactly there.
+    territory = model.issue_role.get("territory")
+    axes = [np.unique(np.concatenate([np.linspace(0.0, 1.0, GRID), [record.terms[index, k]],
+                                      [record.front[index]] if k == territory else []]))
+            for k in ks]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    points = mesh[0].size
+    x = np.broadcast_to(record.terms[index], (points, model.n_issues)).copy()
+    for k, values in zip(ks, mesh, strict=True):
+        x[:, k] = values.ravel()
+    settled = record.settled.copy()
+    settled[ks] = True
+    # Evaluate the grid for this world: grid on the leading axis, in slices to bound memory.
+    accept, surplus = {}, {}
+    step = max(1, 200_000 // (model.n_worlds * model.n_issues))
+    for actor in model.agents:
+        parts_veto, parts_ok, parts_surplus = [], [], []
+        for start in range(0, points, step):
+            x_all = np.broadcast_to(x[start:start + step, None, :],
+                                    (min(step, points - start), model.n_worlds, model.n_issues))
+            veto = np.broadcast_to(actor.has_veto(x_all, settled), x_all.shape[:2])[:, index]
+            a = actor.assess(x_all, settled, leverage=record.leverage)
+            parts_veto.append(veto)
+            parts_ok.append((~a.hard_violation & (a.surplus > 0))[:, index])
+            parts_surplus.append(np.where(a.hard_violation[:, index], np.nan, a.surplus[:, index]))
+        veto = np.concatenate(parts_veto)
+        if actor.role != "belligerent" and not veto.any():
+            continue
+        accept[actor.actor_id] = (np.concatenate(parts_ok) | ~veto).reshape(mesh[0].shape)
+        surplus[actor.actor_id] = np.concatenate(parts_surplus).reshape(mesh[0].shape)
+    path = model.proposal_path()
+    curve = path(np.linspace(0, 1, 201)[:, None] * np.ones((1, model.n_worlds)))[:, index, :]
+    war_outcome = {}
+    for actor in (model.attacker, model.defender):
+        if model.issue_role.get("territory") in ks:
+            horizon = np.broadcast_to(model.planning_horizon, (model.n_worlds,))[index]
+            advance = actor.expected_advance()[index] * horizon / model.territory_scale
+            horizon_front = float(advance + model.war.front[index])
+            war_outcome[actor.actor_id] = min(horizon_front, 1.0)
+    return BargainView(scenario.name, record.month, month_labels(scenario.start, record.month)[-1],
+                       issues, axes, accept, surplus, {a.actor_id: a.name for a in model.agents},
+                       record.terms[index], curve, {a.actor_id: a.ideal[index] for a in model.agents},
+                       war_outcome)
+
+
+def _draw_2d(ax: plt.Axes, view: BargainView, issue_index: dict[str, int]) -> None:
+    kx, ky = (issue_index[i] for i in view.issues)
+    extent = (0, 1, 0, 1)
+    for actor, accepted in view.accept.items():
+        colour = ACTOR_COLOURS.get(actor, "#7570b3")
+        ax.contourf(view.axes[0], view.axes[1], accepted.T.astype(float), levels=[0.5, 1.5],
+                    colors=[colour], alpha=0.12)
+        ax.contour(view.axes[0], view.axes[1], accepted.T.astype(float), levels=[0.5], colors=[colour],
+                   linewidths=1.5)
+        ax.plot([], [], color=colour, lw=6, alpha=0.35, label=f"{view.names[actor]} accepts")
+    zone = view.zone
+    if zone.any():
+        ax.contourf(view.axes[0], view.axes[1], zone.T.astype(float), levels=[0.5, 1.5], colors="none",
+                    hatches=["xx"], extent=extent)
+        ax.plot([], [], color="black", lw=0, marker="s", markerfacecolor="none", label="zone of agreement")
+    ax.plot(view.curve[:, kx], view.curve[:, ky], color="black", lw=1.2, ls="--", label="contract curve")
+    for actor, ideal in view.ideals.items():
+        if actor in ("russia", "ukraine") or actor in view.accept:
+            ax.scatter(ideal[kx], ideal[ky], marker="o", s=60, color=ACTOR_COLOURS.get(actor, "#7570b3"),
+                       edgecolor="black", zorder=4)
+    ax.scatter(view.proposal[kx], view.proposal[ky], marker="*", s=220, color="gold", edgecolor="black",
+               zorder=5, label="proposal")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(f"{view.issues[0]}  (0 = Ukraine's position, 1 = Russia's)")
+    ax.set_ylabel(view.issues[1])
+    status = "zone of possible agreement" if zone.any() else "NO zone of possible agreement"
+    ax.set_title(f"{view.scenario}, {view.label}: {status}", fontsize=10)
+    ax.grid(alpha=0.2)
+
+
+def _draw_1d(ax: plt.Axes, view: BargainView) -> None:
+    xs = view.axes[0]
+    for actor, surplus in view.surplus.items():
+        colour = ACTOR_COLOURS.get(actor, "#7570b3")
+        ax.plot(xs, surplus, color=colour, lw=2, label=f"{view.names[actor]}: deal minus fighting on")
+        ok = view.accept[actor]
+        ax.fill_between(xs, 0, 1, where=ok, transform=ax.get_xaxis_transform(), color=colour, alpha=0.08)
+    zone = view.zone
+    if zone.sum() == 1:
+        ax.axvline(xs[zone][0], color="goldenrod", lw=4, alpha=0.7,
+                   label=f"bargaining range: the single point {xs[zone][0]:.3f}")
+    elif zone.any():
+        ax.fill_between(xs, 0, 1, where=zone, transform=ax.get_xaxis_transform(), color="gold", alpha=0.35,
+                        label=f"bargaining range [{xs[zone].min():.2f}, {xs[zone].max():.2f}]")
+    for actor, outcome in view.war_outcome.items():
+        ax.axvline(outcome, color=ACTOR_COLOURS.get(actor, "black"), ls=":", lw=1.5,
+                   label=f"{view.names[actor]} expects from fighting")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"{view.issues[0]}  (0 = Ukraine's position, 1 = Russia's); other terms as proposed")
+    ax.set_ylabel("surplus over fighting on (utility)")
+    status = "bargaining range" if zone.any() else "no bargaining range"
+    ax.set_title(f"{view.scenario}, {view.label}: {status} (Fearon)", fontsize=10)
+    ax.grid(alpha=0.2)
+
+
+def plot_bargain(views: list[BargainView], issue_index: dict[str, int], path: Path) -> Path:
+    """One panel per view (a scenario, or before and after a strategy)."""
+    fig, axes = plt.subplots(1, len(views), figsize=(6.2 * len(views), 5.6), squeeze=False)
+    for ax, view in zip(axes[0], views, strict=True):
+        if len(view.issues) == 2:
+            _draw_2d(ax, view, issue_index)
+        else:
+            _draw_1d(ax, view)
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=8,
+               bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path

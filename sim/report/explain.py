@@ -1,0 +1,164 @@
+"""Follow one world month by month: pressure, war, the proposal, and why each party said yes or no.
+
+World ``w`` of ``negsim explain --world w`` is world ``w`` of ``negsim run`` with the same seed: the
+model runs that world's random block and reports the one world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model import NegotiationModel
+from sim.model.streams import BLOCK_SIZE
+from sim.report.summary import month_labels
+from sim.scenario.schema import Scenario
+
+LEVER_NAMES = ("sanctions", "arms", "financial_aid", "intelligence", "engagement", "escalation",
+               "relief_offer", "troop_offer")
+
+
+@dataclass
+class Explained:
+    """One world's run, ready to describe."""
+
+    model: NegotiationModel
+    index: int            # position of the world inside the model
+    world: int            # the world's number in the full run
+    states: list[dict]    # per month: levers, war and beliefs of this world
+
+
+def run_one_world(scenario: Scenario, world: int = 0, seed: int | None = None,
+                  months: int | None = None) -> Explained:
+    """Run world ``world`` (and the others of its random block up to it) for ``months`` months."""
+    first = (world // BLOCK_SIZE) * BLOCK_SIZE
+    index = world - first
+    model = NegotiationModel(scenario, n_worlds=index + 1, seed=seed, first_world=first, keep_rounds=True)
+    states = []
+    for _ in range(months or scenario.horizon_months):
+        model.step()
+        war = model.war
+        states.append({
+            "levers": {a.actor_id: {lever: float(np.broadcast_to(a.levers[lever], (model.n_worlds,))[index])
+                                    for lever in LEVER_NAMES} for a in model.agents},
+            "advance": float(war.advance[index]), "occupied": float(war.occupied_km2[index]),
+            "front": float(war.front[index]), "strain": float(war.strain[index]),
+            "aid": float(war.aid[index]), "intelligence": float(war.intelligence[index]),
+            "casualties": {a: float(c[index]) for a, c in war.casualties.items()},
+            "victory": {a.actor_id: float(a.victory_belief[index]) for a in model.agents
+                        if a.role == "belligerent"},
+            "war_value": {a.actor_id: float(np.broadcast_to(a.war_value, (model.n_worlds,))[index])
+                          for a in model.agents},
+            "cost": {a.actor_id: float(np.broadcast_to(a.monthly_cost, (model.n_worlds,))[index])
+                     for a in model.agents},
+            "in_ceasefire": bool(model.in_ceasefire[index]),
+        })
+    return Explained(model, index, world, states)
+
+
+def _reason(model: NegotiationModel, actor, record, i: int) -> str:
+    """Why this actor decided as it did, in words."""
+    a = record.assessments[actor.actor_id]
+    x, settled, front = record.terms, record.settled, record.front
+    crossed = [line for line, spec in zip(actor.red_lines.lines, actor.spec.red_lines, strict=True)
+               if line.hard and actor.red_lines.crossed(line, x, settled, front)[i]]
+    if crossed:
+        spec = actor.spec.red_lines[actor.red_lines.lines.index(crossed[0])]
+        return f"hard red line on {spec.issue}" + (f" ({spec.why})" if spec.why else "")
+    for k, bound, upper in record.offers[actor.actor_id]:
+        value = x[i, k]
+        limit = float(np.broadcast_to(bound, (model.n_worlds,))[i])
+        if settled[k] and (value > limit + 1e-9 if upper else value < limit - 1e-9):
+            return f"beyond its offer on {model.issue_names[k]} ({value:.2f} vs {limit:.2f})"
+    surplus, noise = float(a.surplus[i]), float(record.noise[actor.actor_id][i])
+    audience, blame = float(a.audience_cost[i]), float(a.blame_avoided[i])
+    text = f"surplus {surplus:+.3f} = deal {float(a.deal_value[i]):.3f} - fighting {float(a.war_value[i]):.3f}"
+    if audience:
+        text += f" - audience cost {audience:.3f}"
+    if blame:
+        text += f" + blame avoided {blame:.3f}"
+    if audience > 0 and (surplus > 0) != (surplus + audience > 0):
+        text += f"; the audience cost ({audience:.3f}) of crossing a public red line decided it"
+    if (surplus > 0) != (surplus + noise > 0):
+        text += f"; a random shock of {noise:+.3f} tipped it"
+    return text
+
+
+def describe(explained: Explained, markdown: bool = False) -> str:
+    """The month-by-month account as plain text, or as Markdown for handouts."""
+    model, i, spec = explained.model, explained.index, explained.model.spec
+    labels = month_labels(spec.start, len(explained.states))
+    names = {a.actor_id: a.name for a in model.agents}
+    h1, h2 = ("# ", "## ") if markdown else ("", "")
+    bullet = "- " if markdown else "  "
+    lines = [f"{h1}Scenario '{spec.name}', world {explained.world} (seed {model.seed})", ""]
+    if markdown:
+        lines += ["Terms are on [0, 1]: 0 is Ukraine's position, 1 is Russia's. Values are utilities "
+                  "(1 = an actor's ideal).", ""]
+    previous = None
+    for record, state, label in zip(model.rounds, explained.states, labels, strict=False):
+        lines.append(f"{h2}Month {record.month} ({label})")
+        changes = []
+        for actor_id, levers in state["levers"].items():
+            before = previous["levers"][actor_id] if previous else None
+            moved = [f"{lever} {before[lever]:.2f}→{value:.2f}" for lever, value in levers.items()
+                     if before and abs(before[lever] - value) > 1e-9]
+            if moved:
+                changes.append(f"{names[actor_id]}: " + ", ".join(moved))
+        if previous is None:
+            for actor_id, levers in state["levers"].items():
+                shown = ", ".join(f"{k} {v:.2f}" for k, v in levers.items()
+                                  if v and k not in ("relief_offer", "troop_offer"))
+                lines.append(f"{bullet}{names[actor_id]} levers: {shown or 'none'}")
+        elif changes:
+            lines.append(f"{bullet}Pressure changed: " + "; ".join(changes))
+        casualties = ", ".join(f"{names[a]} {c:,.0f}" for a, c in state["casualties"].items())
+        lines.append(f"{bullet}War: front moved {state['advance']:,.0f} km² (occupied {state['occupied']:,.0f} "
+                     f"km², position {state['front']:.3f}); casualties {casualties}; Russian strain "
+                     f"{state['strain']:.2f}; aid {state['aid']:.2f}, intelligence {state['intelligence']:.2f}")
+        beliefs = ", ".join(f"{names[a]} {v:.2f}" for a, v in state["victory"].items())
+        lines.append(f"{bullet}Belief in decisive victory (after this month): {beliefs}")
+        if record.broken is not None and record.broken[i]:
+            lines.append(f"{bullet}The ceasefire broke down this month.")
+        if not record.proposed[i]:
+            reason = "a ceasefire is in force" if (previous and previous["in_ceasefire"] and not
+                                                     (record.broken is not None and record.broken[i])) \
+                else "no mediator engaged this month"
+            lines.append(f"{bullet}No general proposal: {reason}.")
+        else:
+            terms = ", ".join(f"{issue} {record.terms[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
+                              if record.settled[k])
+            kind = "the Nash bargaining package" if record.package == "nash" else f"'{record.package}'"
+            lines.append(f"{bullet}Proposal: {kind}: {terms}")
+            if record.zone_empty is not None and record.zone_empty[i]:
+                lines.append(f"{bullet}  (the red lines leave no zone of agreement on some issue)")
+            for actor in model.agents:
+                if not np.broadcast_to(record.veto[actor.actor_id], (model.n_worlds,))[i]:
+                    continue
+                a = record.assessments[actor.actor_id]
+                answer = "ACCEPTS" if a.accept[i] else "REJECTS"
+                lines.append(
+                    f"{bullet}  {actor.name} {answer}: terms worth {float(a.utility[i]):.3f}, "
+                    f"{float(a.deal_value[i]):.3f} after the risk of breach; fighting on "
+                    f"{float(a.war_value[i]):.3f} (war costs it {state['cost'][actor.actor_id]:.3f} a "
+                    f"month); {_reason(model, actor, record, i)}")
+            outcome = "CEASEFIRE agreed" if record.agreed[i] else "no agreement"
+            lines.append(f"{bullet}Outcome: {outcome}.")
+        for deal, decision in record.partial.items():
+            if decision["offered"][i]:
+                answers = ", ".join(f"{names[p]} {'yes' if decision[p][i] else 'no'}"
+                                    for p in model.partial[deal]["spec"].parties)
+                lines.append(f"{bullet}Partial deal {deal.replace('_', ' ')}: {answers}")
+            if decision["broken"][i]:
+                lines.append(f"{bullet}The {deal.replace('_', ' ')} broke down.")
+        if previous:
+            for actor_id in ("russia", "ukraine"):
+                if actor_id in state["war_value"]:
+                    change = state["war_value"][actor_id] - previous["war_value"][actor_id]
+                    if abs(change) > 0.002:
+                        lines.append(f"{bullet}{names[actor_id]}'s value of fighting on "
+                                     f"{'rose' if change > 0 else 'fell'} by {abs(change):.3f}.")
+        lines.append("")
+        previous = state
+    return "\n".join(lines).rstrip() + "\n"
