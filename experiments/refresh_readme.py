@@ -19,6 +19,7 @@ BLOCKS = {
     "baseline-report": FIGURES / "baseline" / "report.txt",
     "strategies-table": FIGURES / "strategies" / "table.txt",
     "backtest-table": FIGURES / "calibration" / "backtest.md",
+    "calibration-summary": FIGURES / "calibration" / "summary.txt",
 }
 SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "sweep_example.py", "teaching_figures.py",
            "calibration_report.py"]

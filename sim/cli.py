@@ -58,6 +58,79 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _posterior(args: argparse.Namespace):
+    if not getattr(args, "posterior", None):
+        return None
+    from sim.calibration.posterior import Posterior
+
+    return Posterior.load(args.posterior)
+
+
+def _record(args: argparse.Namespace):
+    from sim.calibration.evidence import load_events
+
+    record, scenario_path = load_events(args.events)
+    return record, load_scenario(args.scenario or scenario_path)
+
+
+def _cmd_evidence(args: argparse.Namespace) -> int:
+    from sim.calibration.evidence import (calibrated_parameters, check_event_citations, load_events,
+                                          load_positions)
+
+    record, scenario_path = load_events(args.events)
+    loaded = load_scenario(args.scenario or scenario_path)
+    positions = load_positions(args.positions, loaded.scenario, seeds_dir=args.seeds)
+    check_event_citations(record, positions)
+    items = positions.evidence
+    print(f"{args.positions}: {len(items)} documented parameters cover all "
+          f"{len(calibrated_parameters(loaded.scenario))} calibrated parameters of {loaded.path}; "
+          f"{sum(1 for e in items if e.seed)} rest on a seed passage, {sum(1 for e in items if e.facts)} on "
+          f"public reporting, {sum(1 for e in items if e.judgement)} are judgement. Every value agrees with "
+          f"the scenario and every one of the {len(positions.seeds)} cited seed files exists.")
+    print(f"{args.events}: {len(record.events)} events, every citation names a known seed.")
+    return 0
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from sim.calibration.replay import backtest
+    from sim.report.calibration_report import backtest_table, plot_backtest
+    from sim.report.io import atomic_write_bytes
+
+    record, loaded = _record(args)
+    result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed, posterior=_posterior(args))
+    print(backtest_table(result))
+    if args.out:
+        out = Path(args.out)
+        atomic_write_bytes(out / "backtest.md", (backtest_table(result, markdown=True) + "\n").encode())
+        figure = plot_backtest(result, out / "backtest.png")
+        print(f"\nWrote {out / 'backtest.md'}, {figure}")
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration.abc import calibrate, recovery_check
+    from sim.report.calibration_report import plot_posterior, posterior_table
+    from sim.report.io import atomic_write_bytes
+
+    record, loaded = _record(args)
+    calibration = calibrate(loaded, record, worlds=args.worlds, seed=args.seed)
+    if calibration.effective_sample_size < 50:
+        raise ScenarioError(f"only {calibration.effective_sample_size} of {args.worlds:,} worlds reproduce the "
+                            "record; run with more --worlds")
+    print(posterior_table(calibration, limit=args.show))
+    out = Path(args.out)
+    calibration.posterior.save(out / "posterior.npz")
+    atomic_write_bytes(out / "posterior.md", (posterior_table(calibration, markdown=True) + "\n").encode())
+    figure = plot_posterior(calibration, out / "posterior.png")
+    print(f"\nWrote {out / 'posterior.npz'} (use it with negsim run --posterior), {out / 'posterior.md'}, {figure}")
+    if args.check_recovery:
+        check = recovery_check(loaded, record, candidates=args.worlds, truths=args.check_recovery, seed=args.seed or 1)
+        print(f"Recovery check on {check['trials']} synthetic records ({check['skipped']} skipped for too few "
+              f"matches): the truth falls inside the posterior's central 90% in {check['coverage']:.1%} of "
+              "parameter-trials (about 90% expected).")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.run import run_scenario
     from sim.report.io import write_json
@@ -71,7 +144,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         def progress(done: int, total: int) -> None:
             print(f"\r  {done:,}/{total:,} worlds", end="" if done < total else "\n", file=sys.stderr)
     result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
-                          on_chunk=progress)
+                          on_chunk=progress, posterior=_posterior(args))
     summary = summarise(result)
     print(format_report(summary))
     if args.out:
@@ -92,7 +165,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes, write_json
 
     loaded = [load_scenario(path) for path in args.scenarios]
-    comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months)
+    comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
+                         posterior=_posterior(args))
     rows = comparison_rows(comparison)
     start = loaded[0].scenario.start
     payload = to_payload(rows, comparison.months, start)
@@ -249,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     run.set_defaults(func=_cmd_run)
 
     comp = commands.add_parser("compare", help="compare scenarios on common random numbers")
@@ -261,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true", help="print JSON instead of the table")
     form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
     comp.add_argument("--out", metavar="DIR", help="write comparison.json, .csv and .png to DIR")
+    comp.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     comp.set_defaults(func=_cmd_compare)
 
     sweep = commands.add_parser("sweep", help="sweep scenario parameters over a grid or a design")
@@ -308,6 +384,33 @@ def build_parser() -> argparse.ArgumentParser:
     bargain.add_argument("--after", metavar="SCENARIO", help="draw the same world under this scenario too")
     bargain.add_argument("--out", default="bargain.png", help="PNG file to write (default bargain.png)")
     bargain.set_defaults(func=_cmd_bargain)
+
+    evidence = commands.add_parser("evidence", help="check the documented positions and the event record")
+    evidence.add_argument("--positions", default="scenarios/evidence/positions.yaml")
+    evidence.add_argument("--events", default="scenarios/evidence/events.yaml")
+    evidence.add_argument("--scenario", help="scenario to check (default: the one the record names)")
+    evidence.add_argument("--seeds", help="folder of the seed files (default: as positions.yaml says)")
+    evidence.set_defaults(func=_cmd_evidence)
+
+    back = commands.add_parser("backtest", help="replay the 2025 record and score the model's decisions")
+    back.add_argument("--events", default="scenarios/evidence/events.yaml")
+    back.add_argument("--scenario", help="scenario to replay (default: the one the record names)")
+    back.add_argument("--worlds", type=_positive, default=10_000)
+    back.add_argument("--seed", type=_non_negative)
+    back.add_argument("--posterior", metavar="FILE")
+    back.add_argument("--out", metavar="DIR", help="write backtest.md and backtest.png to DIR")
+    back.set_defaults(func=_cmd_backtest)
+
+    cal = commands.add_parser("calibrate", help="approximate Bayesian computation over the judgement priors")
+    cal.add_argument("--events", default="scenarios/evidence/events.yaml")
+    cal.add_argument("--scenario", help="scenario to calibrate (default: the one the record names)")
+    cal.add_argument("--worlds", type=_positive, default=20_000, help="prior draws (default 20,000)")
+    cal.add_argument("--seed", type=_non_negative)
+    cal.add_argument("--out", default="calibration", metavar="DIR", help="output folder (default calibration/)")
+    cal.add_argument("--show", type=_positive, default=15, help="rows of the prior/posterior table to print")
+    cal.add_argument("--check-recovery", type=_positive, metavar="TRIALS",
+                     help="also run the recovery check on this many synthetic records")
+    cal.set_defaults(func=_cmd_calibrate)
 
     variables = commands.add_parser("variables", help="list the state variables conditions can use")
     variables.add_argument("scenario")

@@ -53,14 +53,15 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
 
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,
-            months: list[int] | None = None, chunk_size: int = 20_000) -> Comparison:
+            months: list[int] | None = None, chunk_size: int = 20_000, posterior=None) -> Comparison:
     """Run every scenario with the same seed and worlds (the first scenario's unless given)."""
     first = loaded[0].scenario
     worlds = worlds or first.worlds
     seed = first.seed if seed is None else seed
     horizon = min(item.scenario.horizon_months for item in loaded)
     months = [m for m in (months or [6, 12, 24]) if m <= horizon] or [horizon]
-    results = [run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size) for item in loaded]
+    results = [run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size, posterior=posterior)
+               for item in loaded]
     names = [item.scenario.name for item in loaded]
     return Comparison(names=names, paths=[str(item.path) for item in loaded], results=results,
                       months=months)

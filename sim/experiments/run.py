@@ -103,7 +103,7 @@ def _merge(parts: list[RunResult]) -> RunResult:
 
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
                  chunk_size: int = DEFAULT_CHUNK,
-                 on_chunk: Callable[[int, int], None] | None = None) -> RunResult:
+                 on_chunk: Callable[[int, int], None] | None = None, posterior=None) -> RunResult:
     """Run a loaded scenario.
 
     Args:
@@ -113,6 +113,8 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
         chunk_size: worlds per model run; rounded down to whole blocks of 1,000 (memory use only:
             results do not depend on it).
         on_chunk: called with (worlds done, worlds total) after each chunk.
+        posterior: a :class:`~sim.calibration.posterior.Posterior` to draw parameters from instead
+            of the priors.
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
@@ -120,7 +122,8 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     began = time.perf_counter()
     parts = []
     for start, stop in chunk_bounds(worlds, chunk_size):
-        model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start).run()
+        model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start,
+                                 posterior=posterior).run()
         parts.append(result_from_model(model, loaded, seed))
         if on_chunk:
             on_chunk(stop, worlds)

@@ -17,6 +17,7 @@ Monte Carlo.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -30,6 +31,9 @@ from sim.strategies.variables import state_variable_names, state_variables
 from .agents import Actor, Assessment, actor_class
 from .streams import WorldStreams
 from .war import WarState
+
+if TYPE_CHECKING:
+    from sim.calibration.posterior import Posterior
 
 
 @dataclass
@@ -85,11 +89,12 @@ class NegotiationModel(mesa.Model):
         keep_rounds: keep a :class:`RoundRecord` for every month (for the teaching view).
         streams: ready-made random streams (several runs side by side); replaces the arguments above.
         overrides: parameter values per world by dotted path, for parameter sweeps.
+        posterior: a calibrated ensemble; each world takes one of its parameter vectors.
     """
 
     def __init__(self, scenario: Scenario, n_worlds: int | None = None, seed: int | None = None,
                  first_world: int = 0, keep_rounds: bool = False, streams: WorldStreams | None = None,
-                 overrides: dict[str, np.ndarray] | None = None):
+                 overrides: dict[str, np.ndarray] | None = None, posterior: Posterior | None = None):
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
         self.seed = seed
@@ -100,7 +105,10 @@ class NegotiationModel(mesa.Model):
             streams = WorldStreams(seed, first_world, n_worlds or scenario.worlds, self.horizon)
         self.streams = streams
         self.n_worlds = streams.n_worlds
-        self.overrides = overrides or {}
+        self.overrides = dict(overrides or {})
+        self.drawn: dict[str, np.ndarray] = {}   # every parameter drawn per world, by path
+        if posterior is not None:
+            self.overrides.update(posterior.overrides(scenario, self.streams))
         self.issue_names = list(scenario.issues)
         self.issue_index = {name: i for i, name in enumerate(self.issue_names)}
         self.issue_role = {issue.role: i for i, issue in enumerate(scenario.issues.values()) if issue.role}
@@ -142,10 +150,13 @@ class NegotiationModel(mesa.Model):
         """A parameter for every world: the point value, or a draw from its prior (one per world).
         A sweep may override it with a value per world (``overrides``, keyed by the same path)."""
         if path in self.overrides:
-            return self.overrides[path]
-        if prior.is_point:
+            value = self.overrides[path]
+        elif prior.is_point:
             return prior.low
-        return prior.from_uniform(self.streams.uniform(f"param:{path}"))
+        else:
+            value = prior.from_uniform(self.streams.uniform(f"param:{path}"))
+        self.drawn[path] = value
+        return value
 
     def _init_partial_deals(self) -> None:
         self.partial = {}
@@ -247,11 +258,19 @@ class NegotiationModel(mesa.Model):
         for actor in self.agents:
             actor.extra_cost = np.zeros(self.n_worlds)
         self.agents.do("choose_levers", state_variables(self))
+        self.after_pressure(self.month)
         self.war.step(self, self.month)
         self.negotiation_round(self.month)
         self.agents.do("update_beliefs")
         self.record(self.month)
         self.datacollector.collect(self)
+
+    def after_pressure(self, month: int) -> None:
+        """Hook after the pressure decisions (a replay of the record forces documented actions here)."""
+
+    def forced_partial_offers(self, month: int) -> set[str]:
+        """Partial deals put on the table this month whatever the mediators do (a replay's record)."""
+        return set()
 
     def run(self) -> NegotiationModel:
         """Run every month up to the horizon; returns the model for chaining."""
@@ -339,6 +358,7 @@ class NegotiationModel(mesa.Model):
         break down (a one-off deal, such as a prisoner exchange, is done once agreed). Returns, per
         deal, who was offered it, each party's answer and whether it broke down."""
         decisions = {}
+        forced = self.forced_partial_offers(t)
         for name, deal in self.partial.items():
             spec = deal["spec"]
             in_force = deal["in_force"]
@@ -349,6 +369,8 @@ class NegotiationModel(mesa.Model):
                 offered &= deal["first_month"] == 0
             if spec.offered_months is not None:
                 offered &= t in spec.offered_months
+            if name in forced:
+                offered = ~self.in_ceasefire & ~in_force
             accepted = offered.copy()
             decisions[name] = {"offered": offered, "broken": broken}
             for party in spec.parties:

@@ -1,0 +1,1 @@
+"""Calibration from the record: evidence, replay (backtest), approximate Bayesian computation."""

@@ -1,0 +1,184 @@
+"""The evidence: documented positions behind the baseline's parameters, and the 2025 event record.
+
+``load_positions`` checks that every calibrated parameter of a scenario has evidence, that the
+evidence agrees with the value in the scenario, and that every citation names a seed file that
+exists. ``load_events`` reads the record of decisions the backtest replays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario import ScenarioError
+from sim.scenario.loader import SourceMap, read_yaml
+from sim.scenario.schema import Prior, Scenario, Strict
+from sim.scenario.validate import validate_as
+
+Decision = Literal["accept", "reject"]
+
+
+class Seed(Strict):
+    file: str
+    title: str = ""
+
+
+class Evidence(Strict):
+    """One parameter and what documents it: a seed passage, public reporting, or judgement."""
+
+    parameter: str
+    value: Any
+    seed: str | None = None
+    passage: str | None = None
+    facts: str | None = None
+    judgement: bool = False
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _has_a_source(self) -> Evidence:
+        if not (self.seed or self.facts or self.judgement):
+            raise ValueError("evidence needs a seed (with a passage), facts, or judgement: true")
+        if self.seed and not self.passage:
+            raise ValueError("a seed citation needs a passage paraphrasing what it says")
+        return self
+
+
+class Positions(Strict):
+    seeds_dir: str
+    seeds: dict[str, Seed]
+    evidence: list[Evidence]
+
+
+class Source(Strict):
+    seed: str
+    passage: str
+    decision: Decision | None = None
+
+
+class Event(Strict):
+    """One documented event of the record."""
+
+    id: str
+    date: dt.date
+    month: int = Field(ge=1)
+    until: int | None = None
+    kind: Literal["action", "proposal", "partial", "outcome"]
+    actor: str | None = None
+    levers: dict[str, float] = Field(default_factory=dict)
+    package: str | None = None
+    deal: str | None = None
+    proposer: str | None = None
+    decisions: dict[str, Decision] = Field(default_factory=dict)
+    contested: dict[str, list[Source]] = Field(default_factory=dict)
+    treatment: str = ""
+    broken: bool | None = None
+    general_ceasefire: bool | None = None
+    sources: list[Source] = Field(min_length=1)
+    followed: str = ""
+
+    @property
+    def last_month(self) -> int:
+        return self.until if self.until is not None else self.month
+
+
+class Record(Strict):
+    scenario: str
+    events: list[Event]
+
+
+def seeds_directory(positions_file: Path, positions: Positions, override: str | Path | None = None) -> Path:
+    """Where the seed files are: ``override``, ``$NEGSIM_SEEDS``, or ``seeds_dir`` next to the file."""
+    chosen = override or os.environ.get("NEGSIM_SEEDS")
+    return Path(chosen) if chosen else (positions_file.parent / positions.seeds_dir).resolve()
+
+
+def calibrated_parameters(scenario: Scenario) -> list[str]:
+    """The parameters that must rest on evidence: every ideal point and red line, the offers of
+    actors that control an issue, the aid shares, and the battlefield's documented anchors."""
+    paths = []
+    for actor_id, actor in scenario.actors.items():
+        paths += [f"actors.{actor_id}.ideal.{issue}" for issue in actor.ideal]
+        paths += [f"actors.{actor_id}.red_lines.{i}" for i in range(len(actor.red_lines))]
+        roles = {scenario.issues[i].role for i in actor.controls}
+        if "sanctions_relief" in roles:
+            paths.append(f"actors.{actor_id}.levers.relief_offer")
+        if "guarantees" in roles:
+            paths.append(f"actors.{actor_id}.levers.troop_offer")
+        if actor.support.aid_share:
+            paths.append(f"actors.{actor_id}.support.aid_share")
+    paths += ["battlefield.start_occupied_km2", "battlefield.advance_km2_per_month",
+              "battlefield.baseline_aid"]
+    paths += [f"battlefield.casualties_per_month.{a}" for a in scenario.battlefield.casualties_per_month]
+    return paths
+
+
+def _value_at(scenario: Scenario, path: str) -> Any:
+    obj: Any = scenario
+    for part in path.split("."):
+        obj = obj[int(part)] if isinstance(obj, list) else obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj
+
+
+def _agrees(evidence: Any, actual: Any) -> bool:
+    if isinstance(actual, Prior):
+        return isinstance(evidence, (int, float)) and actual.low - 1e-12 <= evidence <= actual.high + 1e-12
+    if isinstance(evidence, dict):  # a red line: the documented fields must match
+        return all(getattr(actual, key, None) == value for key, value in evidence.items())
+    return isinstance(evidence, (int, float)) and abs(float(actual) - float(evidence)) < 1e-9
+
+
+def load_positions(path: str | Path, scenario: Scenario, seeds_dir: str | Path | None = None) -> Positions:
+    """Load the documented positions and check them against ``scenario``; errors name the entry."""
+    path = Path(path)
+    raw, places = read_yaml(path)
+    source = SourceMap(places)
+    positions: Positions = validate_as(Positions, raw, source)
+    folder = seeds_directory(path, positions, seeds_dir)
+
+    def fail(i: int, message: str) -> ScenarioError:
+        file, line = source.locate(f"evidence.{i}")
+        return ScenarioError(message, path=file, line=line, key=f"evidence.{i}")
+
+    for key, seed in positions.seeds.items():
+        if not (folder / seed.file).is_file():
+            file, line = source.locate(f"seeds.{key}")
+            raise ScenarioError(f"seed {key} names {seed.file}, which is not in {folder} (set NEGSIM_SEEDS "
+                                "or --seeds to the folder of seed files)", path=file, line=line)
+    covered = set()
+    for i, item in enumerate(positions.evidence):
+        if item.seed is not None and item.seed not in positions.seeds:
+            raise fail(i, f"'{item.parameter}' cites seed {item.seed!r}, which is not a seed file; known seeds: "
+                          f"{', '.join(sorted(positions.seeds))}")
+        try:
+            actual = _value_at(scenario, item.parameter)
+        except (KeyError, IndexError, AttributeError, ValueError):
+            raise fail(i, f"'{item.parameter}' is not a parameter of the scenario") from None
+        if not _agrees(item.value, actual):
+            shown = f"[{actual.low}, {actual.high}]" if isinstance(actual, Prior) else actual
+            raise fail(i, f"the evidence for '{item.parameter}' says {item.value!r}, but the scenario has {shown}")
+        covered.add(item.parameter)
+    missing = [p for p in calibrated_parameters(scenario) if p not in covered]
+    if missing:
+        file, _ = source.locate("evidence")
+        raise ScenarioError(f"calibrated parameter(s) without evidence: {', '.join(missing)}", path=file)
+    return positions
+
+
+def load_events(path: str | Path) -> tuple[Record, Path]:
+    """Load the event record; returns it and the scenario file it replays."""
+    path = Path(path)
+    raw, places = read_yaml(path)
+    record: Record = validate_as(Record, raw, SourceMap(places))
+    return record, (path.parent / record.scenario).resolve()
+
+
+def check_event_citations(record: Record, positions: Positions) -> None:
+    for event in record.events:
+        cited = [s.seed for s in event.sources] + [s.seed for v in event.contested.values() for s in v]
+        unknown = [s for s in cited if s not in positions.seeds]
+        if unknown:
+            raise ScenarioError(f"event '{event.id}' cites unknown seed(s) {', '.join(unknown)}")

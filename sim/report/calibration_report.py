@@ -1,0 +1,109 @@
+"""Reports for the backtest and the calibration: tables (text and Markdown) and figures."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .io import atomic_write_bytes  # noqa: E402
+
+
+def backtest_table(backtest, markdown: bool = False) -> str:
+    """One row per documented decision: what happened, the model's probability of it, majority?"""
+    rows = []
+    for d in backtest.decisions:
+        mark = "contested" if d.contested else ("yes" if d.p > 0.5 else "NO")
+        rows.append((d.date, d.label, f"{d.p:.2f}", mark))
+    if markdown:
+        lines = ["| date | documented decision | P(model) | majority choice |", "|---|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} | {e} |" for a, b, c, e in rows]
+        lines.append(f"\nBrier score {backtest.brier:.3f}, log score {backtest.log_score:.3f} "
+                     f"({len(backtest.scored)} scored decisions, {backtest.worlds:,} worlds; contested "
+                     "accounts are shown, not scored).")
+        return "\n".join(lines)
+    width = max(len(r[1]) for r in rows)
+    lines = [f"{'date':<11} {'documented decision':<{width}}  P(model)  majority", "-" * (width + 33)]
+    lines += [f"{a:<11} {b:<{width}}  {c:>8}  {e}" for a, b, c, e in rows]
+    lines += ["", f"Brier score {backtest.brier:.3f}  log score {backtest.log_score:.3f}  "
+                  f"({len(backtest.scored)} scored decisions, {backtest.worlds:,} worlds)",
+              "documented choice is the model's majority choice for every scored decision: "
+              + ("yes" if backtest.all_majority else "NO")]
+    return "\n".join(lines)
+
+
+def plot_backtest(backtest, path: Path) -> Path:
+    decisions = backtest.decisions
+    fig, ax = plt.subplots(figsize=(9, 0.38 * len(decisions) + 1.4))
+    y = np.arange(len(decisions))[::-1]
+    colours = ["#bbbbbb" if d.contested else ("#1b7837" if d.p > 0.5 else "#b2182b") for d in decisions]
+    ax.barh(y, [d.p for d in decisions], color=colours)
+    ax.axvline(0.5, color="black", lw=1, ls="--")
+    ax.set_yticks(y, [f"{d.date}  {d.label}" for d in decisions], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("model's probability of what happened (grey: contested accounts, not scored)")
+    ax.set_title(f"Backtest against the 2025 record: Brier {backtest.brier:.3f}, log score "
+                 f"{backtest.log_score:.3f}", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path)
+
+
+def posterior_table(calibration, markdown: bool = False, limit: int | None = None) -> str:
+    rows = calibration.report_rows()[:limit]
+    head = (f"Rejection ABC: {calibration.effective_sample_size:,} of {len(calibration.accepted):,} worlds "
+            f"reproduce the record (acceptance rate {calibration.acceptance_rate:.1%}, effective sample "
+            f"size {calibration.effective_sample_size:,}).")
+    if markdown:
+        lines = [head, "", "| parameter | prior mean [5%, 95%] | posterior mean [5%, 95%] | shrinkage | shift (prior s.d.) | the record... |",
+                 "|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| `{r['parameter']}` | {r['prior_mean']:.3g} [{r['prior_5']:.3g}, {r['prior_95']:.3g}] | "
+                         f"{r['posterior_mean']:.3g} [{r['posterior_5']:.3g}, {r['posterior_95']:.3g}] | "
+                         f"{r['shrinkage']:.2f} | {r['shift']:+.2f} | {'informs it' if r['informed'] else 'leaves it open'} |")
+        return "\n".join(lines)
+    width = max(len(r["parameter"]) for r in rows)
+    lines = [head, "", f"{'parameter':<{width}}  {'prior mean [5%, 95%]':>26}  {'posterior mean [5%, 95%]':>26}  shrink  shift"]
+    for r in rows:
+        lines.append(f"{r['parameter']:<{width}}  {r['prior_mean']:>8.3g} [{r['prior_5']:.3g}, {r['prior_95']:.3g}]".ljust(width + 30)
+                     + f"{r['posterior_mean']:>8.3g} [{r['posterior_5']:.3g}, {r['posterior_95']:.3g}]".ljust(28)
+                     + f"{r['shrinkage']:>6.2f}  {r['shift']:+.2f}")
+    informed = sum(r["informed"] for r in calibration.report_rows())
+    lines += ["", f"The record informs {informed} of {len(calibration.report_rows())} judgement parameters "
+                  "(shrinkage >= 0.2 or a shift of half a prior s.d.); it leaves the others open."]
+    return "\n".join(lines)
+
+
+def plot_posterior(calibration, path: Path, panels: int = 12) -> Path:
+    rows = calibration.report_rows()[:panels]
+    names = calibration.posterior.names
+    cols = 4
+    fig, axes = plt.subplots(int(np.ceil(len(rows) / cols)), cols, figsize=(13, 2.4 * np.ceil(len(rows) / cols)))
+    for ax, row in zip(np.ravel(axes), rows, strict=False):
+        j = names.index(row["parameter"])
+        prior = calibration.prior_values[:, j]
+        bins = np.linspace(prior.min(), prior.max(), 30)
+        ax.hist(prior, bins=bins, density=True, color="#999999", alpha=0.5, label="prior")
+        ax.hist(calibration.posterior.values[:, j], bins=bins, density=True, histtype="step", lw=2,
+                color="#2166ac", label="posterior")
+        ax.set_title(row["parameter"].replace("actors.", "").replace("partial_deals.", ""), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.set_yticks([])
+    for ax in np.ravel(axes)[len(rows):]:
+        ax.axis("off")
+    np.ravel(axes)[0].legend(fontsize=7, frameon=False)
+    fig.suptitle("Prior (grey) against posterior (blue): the parameters the record moves most", fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _save(fig, path: Path) -> Path:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return path
