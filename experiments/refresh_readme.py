@@ -35,7 +35,8 @@ def paste(readme: str) -> str:
         if not BLOCKS[name].exists():
             continue
         pattern = re.compile(rf"(<!-- begin:{name} -->).*?(<!-- end:{name} -->)", re.S)
-        readme = pattern.sub(lambda m: m.group(1) + "\n" + block_text(name) + "\n" + m.group(2), readme)
+        text = block_text(name)
+        readme = pattern.sub(lambda m: m.group(1) + "\n" + text + "\n" + m.group(2), readme)
     return readme
 
 

@@ -1,7 +1,6 @@
 """Calibration: the evidence loader, the replay of a record, the backtest, ABC and its recovery."""
 
 import datetime as dt
-import shutil
 
 import numpy as np
 import pytest

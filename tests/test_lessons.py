@@ -5,7 +5,6 @@ import shlex
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from sim.cli import main

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from sim.model import NegotiationModel  # noqa: E402
 from sim.model.streams import BLOCK_SIZE  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import save_figure  # noqa: E402
 from .plots import ACTOR_COLOURS  # noqa: E402
 from .summary import month_labels  # noqa: E402
 
@@ -183,8 +182,4 @@ def plot_bargain(views: list[BargainView], issue_index: dict[str, int], path: Pa
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=8,
                bbox_to_anchor=(0.5, -0.08))
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+    return save_figure(fig, path)

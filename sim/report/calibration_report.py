@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -11,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import save_figure  # noqa: E402
 
 
 def backtest_table(backtest, markdown: bool = False) -> str:
@@ -50,7 +49,7 @@ def plot_backtest(backtest, path: Path) -> Path:
     ax.set_title(f"Backtest against the 2025 record: Brier {backtest.brier:.3f}, log score "
                  f"{backtest.log_score:.3f}", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def posterior_table(calibration, markdown: bool = False, limit: int | None = None) -> str:
@@ -98,12 +97,6 @@ def plot_posterior(calibration, path: Path, panels: int = 12) -> Path:
     np.ravel(axes)[0].legend(fontsize=7, frameon=False)
     fig.suptitle("Prior (grey) against posterior (blue): the parameters the record moves most", fontsize=10)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
-def _save(fig, path: Path) -> Path:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 
 from sim import __version__  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import save_figure  # noqa: E402
 from .summary import month_labels  # noqa: E402
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
@@ -103,8 +103,4 @@ def plot_survival(rows: list[dict], start: str, path: Path, title: str = "") -> 
                           "random numbers; bands: 95% intervals)", fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+    return save_figure(fig, path)

@@ -28,3 +28,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def write_json(path: str | Path, payload: dict[str, Any]) -> None:
     """Atomically write ``payload`` as indented JSON."""
     atomic_write_bytes(path, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+
+
+def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
+    """Render a matplotlib figure to PNG, write it atomically, close the figure; returns the path."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buffer.getvalue())
+    return Path(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -13,17 +12,11 @@ import numpy as np  # noqa: E402
 
 from sim.experiments.run import RunResult  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import save_figure  # noqa: E402
 
 ACTOR_COLOURS = {"russia": "#b2182b", "ukraine": "#2166ac", "us": "#4d4d4d", "europe": "#1b7837"}
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
 
 
 def _month_ticks(ax: plt.Axes, months: list[str]) -> None:
@@ -53,7 +46,7 @@ def plot_ceasefire_curve(summary: dict, path: Path) -> Path:
     _month_ticks(ax, months)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
@@ -80,7 +73,7 @@ def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
     ax.set_title(f"Terms of the first ceasefire ({int(has_deal.sum()):,} of {result.worlds:,} worlds)")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.10), ncol=4, frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
@@ -102,7 +95,7 @@ def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
         ax.grid(alpha=0.3)
     np.atleast_1d(axes)[0].legend(loc="upper left", frameon=False, fontsize=8)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def write_plots(result: RunResult, summary: dict, out_dir: Path) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -12,15 +11,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import save_figure  # noqa: E402
 
 
-def _save(fig, path: Path) -> Path:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
 
 
 def _label(column: str) -> str:
@@ -46,7 +39,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, output: str, path: Path) -> Pat
                     ha="center", va="center", fontsize=7, color="white" if value < threshold else "black")
     fig.colorbar(image, ax=ax, label=_label(output))
     ax.set_title(_label(output) + (" (%)" if output.startswith("p_") else ""), fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def line_with_band(frame: pd.DataFrame, x: str, output: str, path: Path) -> Path:
@@ -60,7 +53,7 @@ def line_with_band(frame: pd.DataFrame, x: str, output: str, path: Path) -> Path
     ax.set_ylabel(_label(output))
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: str, centre: float,
@@ -79,7 +72,7 @@ def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: st
     ax.set_title("Tornado: output at each parameter's low and high end", fontsize=10)
     ax.legend(frameon=False, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[str], output: str,
@@ -98,4 +91,4 @@ def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[s
     ax.set_yticks(rows[::-1], order)
     ax.legend(frameon=False)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -30,7 +30,7 @@ def format_report(summary: dict) -> str:
                      f"   {_pct(row['p_in_ceasefire']):>10}")
     median = s["median_months_to_ceasefire"]
     lines += [
-        f"  median time to ceasefire: "
+        "  median time to ceasefire: "
         + (f"{median} months ({months[median - 1]})" if median else
            f"not reached (P < 50% by month {s['horizon_months']})"),
         f"  P(ceasefire that holds {s['durable_months']} months): {_pct(s['p_durable']).strip()}"
