@@ -318,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", help="write results.json and PNG plots to DIR")
     run.add_argument("--worlds", type=_positive, help="number of worlds (default: the scenario's)")
     run.add_argument("--seed", type=_non_negative, help="random seed (default: the scenario's)")
-    run.add_argument("--chunk-size", type=_positive, default=20_000,
+    run.add_argument("--chunk-size", type=_positive, default=4_000,
                      help="worlds per model run; changes memory use, never the numbers")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")

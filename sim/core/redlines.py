@@ -52,6 +52,8 @@ class RedLines:
 
     def audience_cost(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray) -> np.ndarray:
         """Sum of the audience costs of the audience lines ``x`` crosses."""
+        if all(line.hard for line in self.lines):
+            return np.zeros(())
         out = np.zeros(x.shape[:-1])
         for line in self.lines:
             if not line.hard:

@@ -17,7 +17,7 @@ import numpy as np
 from sim.report.summary import Z95, ceasefire_by_month, durable, summarise, wilson_interval
 from sim.scenario import LoadedScenario, load_scenario
 
-from .run import RunResult, run_scenario
+from .run import DEFAULT_CHUNK, RunResult, run_scenario
 
 
 @dataclass
@@ -53,7 +53,7 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
 
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,
-            months: list[int] | None = None, chunk_size: int = 20_000, posterior=None) -> Comparison:
+            months: list[int] | None = None, chunk_size: int = DEFAULT_CHUNK, posterior=None) -> Comparison:
     """Run every scenario with the same seed and worlds (the first scenario's unless given)."""
     first = loaded[0].scenario
     worlds = worlds or first.worlds

@@ -87,8 +87,8 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = 1000, month
     vectorisable = check_paths(scenario, design.params)
     months = sorted({m for m in (months or scenario.report_months) if 1 <= m <= scenario.horizon_months}) \
         or [scenario.horizon_months]
-    if chunk_points is None:  # about 20,000 worlds per model run
-        chunk_points = max(1, 20_000 // worlds) if vectorisable else 1
+    if chunk_points is None:  # about 5,000 worlds per model run: cache-friendly, measured fastest
+        chunk_points = max(1, 5_000 // worlds) if vectorisable else 1
     return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
                      vectorisable, chunk_points, common_random_numbers)
 

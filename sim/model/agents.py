@@ -190,12 +190,15 @@ class Actor(mesa.Agent):
         """
         front = self.model.war.front
         u = self.utility(x)
-        value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
+        if np.ndim(self.breach_fear) == 0 and self.breach_fear == 0:
+            value = u  # no fear of breach: the deal is worth its terms (skips work in the search)
+        else:
+            value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
         audience = self.red_lines.audience_cost(x, settled, front)
         blame = self.blame_cost * leverage
         surplus = value - audience + blame - self.war_value
         hard = self.red_lines.hard_violation(x, settled, front) | self._offer_violation(x, settled)
-        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), audience,
+        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
                             np.broadcast_to(blame, u.shape), hard, surplus)
         if noise is not None:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
