@@ -76,8 +76,6 @@ class Calibration:
 
 def calibrate(loaded: LoadedScenario, record: Record, worlds: int = 20_000, seed: int | None = None) -> Calibration:
     """Run the replay over ``worlds`` prior draws and keep those that reproduce the record."""
-    from .replay import Backtest
-
     params = judgement_parameters(loaded)
     names = list(params)
     model = replay(loaded.scenario, record, worlds, seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.stats import norm
 
 from sim.model import NegotiationModel
 from sim.scenario.schema import Scenario
@@ -76,8 +77,6 @@ class ReplayModel(NegotiationModel):
             accept = assessment.accept
             # Probability under the random-utility shock: P(S + sd z > 0), zero across a hard line.
             sd = np.maximum(np.broadcast_to(self.actors[actor_id].noise_sd, accept.shape), 1e-12)
-            from scipy.stats import norm
-
             p_accept = np.where(assessment.hard_violation, 0.0, norm.cdf(assessment.surplus / sd))
             wanted = documented == "accept"
             self.decisions.append(Decision(
@@ -98,8 +97,6 @@ class ReplayModel(NegotiationModel):
         names = {a.actor_id: a.name for a in self.agents}
         deal = self.partial[event.deal]
         decision = record.partial[event.deal]
-        from scipy.stats import norm
-
         for actor_id, documented in {**event.decisions, **{a: None for a in event.contested}}.items():
             value = deal["value"][actor_id] + deal["goodwill"][actor_id] * record.leverage
             sd = np.maximum(np.broadcast_to(self.actors[actor_id].noise_sd, (self.n_worlds,)), 1e-12)

@@ -15,29 +15,26 @@ LEVERS = ("sanctions", "arms", "intelligence", "financial_aid", "engagement", "e
 
 
 class Strategy:
-    """Sets an actor's levers each month. Subclasses declare what they are like, as in Axelrod.
+    """Something that moves an actor's levers. Subclasses declare what they are like, as in Axelrod.
 
     Attributes:
-        name: short name used in scenario files.
+        name: short name used in scenario files (the rule's ``kind``).
         characteristics: declared properties, e.g. ``{"conditional": False, "uses_deadline": False}``.
     """
 
     name: ClassVar[str] = "strategy"
     characteristics: ClassVar[dict[str, bool]] = {}
 
-    def levers(self, actor: Actor) -> dict[str, np.ndarray | float]:
-        """Lever levels for this month, each in [0, 1] (scalar or shape (N,))."""
-        raise NotImplementedError
-
 
 class FixedLevels(Strategy):
-    """Keep every lever at the level the scenario sets, month after month."""
+    """The levels an actor's ``levers:`` set: where every month starts before its rules act."""
 
-    name = "fixed"
-    characteristics = {"conditional": False, "uses_deadline": False, "stochastic": False}
+    name = "levers"
+    characteristics = {"conditional": False, "uses_deadline": False, "stochastic": False, "memory": False}
 
     def __init__(self, levels: dict[str, np.ndarray | float]):
         self.levels = dict(levels)
 
     def levers(self, actor: Actor) -> dict[str, np.ndarray | float]:
+        """Lever levels (scalars or arrays over worlds) before the actor's rules act."""
         return self.levels
