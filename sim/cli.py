@@ -143,8 +143,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet and sys.stderr.isatty():
         def progress(done: int, total: int) -> None:
             print(f"\r  {done:,}/{total:,} worlds", end="" if done < total else "\n", file=sys.stderr)
+    checkpoint = Path(args.out) / ".checkpoint" if args.out else None
+    if args.resume and checkpoint is None:
+        raise ScenarioError("--resume needs the --out folder of the interrupted run")
     result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
-                          on_chunk=progress, posterior=_posterior(args))
+                          on_chunk=progress, posterior=_posterior(args), checkpoint=checkpoint,
+                          resume=args.resume)
     summary = summarise(result)
     print(format_report(summary))
     if args.out:
@@ -324,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     run.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    run.add_argument("--resume", action="store_true",
+                     help="finish an interrupted run: reuse the chunks it saved in --out")
     run.set_defaults(func=_cmd_run)
 
     comp = commands.add_parser("compare", help="compare scenarios on common random numbers")

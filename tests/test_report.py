@@ -7,6 +7,7 @@ import pytest
 from scipy.stats import binomtest
 
 from sim.cli import main
+from sim.scenario import ScenarioError
 from sim.report.summary import Z95, month_labels, wilson_interval
 
 from .conftest import SCENARIOS
@@ -60,3 +61,33 @@ def test_same_run_same_json(tmp_path):
         data.pop("seconds")
         texts.append(data)
     assert texts[0] == texts[1]
+
+
+def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline):
+    from sim.experiments.run import run_scenario
+
+    whole = run_scenario(baseline, worlds=5000, chunk_size=1000)
+
+    class Stop(Exception):
+        pass
+
+    def interrupt_after_two(done, total):
+        if done >= 2000:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp",
+                     on_chunk=interrupt_after_two)
+    saved = sorted(p.name for p in (tmp_path / "cp").glob("chunk-*.npz"))
+    assert saved == ["chunk-000000.npz", "chunk-000001.npz"]
+    resumed = run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp", resume=True)
+    for name in ("first_ceasefire_month", "first_terms", "occupied_km2", "in_ceasefire"):
+        np.testing.assert_array_equal(getattr(whole, name), getattr(resumed, name))
+    np.testing.assert_array_equal(whole.casualties["ukraine"], resumed.casualties["ukraine"])
+    assert {k: v.tolist() for k, v in whole.decisions.items()} == {k: v.tolist() for k, v in resumed.decisions.items()}
+    assert not (tmp_path / "cp").exists()  # removed once the run is complete
+    with pytest.raises(Stop):
+        run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp2",
+                     on_chunk=interrupt_after_two)
+    with pytest.raises(ScenarioError, match="differs in worlds"):
+        run_scenario(baseline, worlds=6000, chunk_size=1000, checkpoint=tmp_path / "cp2", resume=True)

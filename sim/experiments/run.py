@@ -6,15 +6,21 @@ its own named random streams, so the outcome is identical for any chunk size.
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from sim import __version__
 from sim.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
-from sim.scenario import LoadedScenario
+from sim.report.io import atomic_write_bytes, write_json
+from sim.scenario import LoadedScenario, ScenarioError
 
 DEFAULT_CHUNK = 4_000  # worlds per model run: small enough for the CPU caches (measured fastest)
 
@@ -101,9 +107,46 @@ def _merge(parts: list[RunResult]) -> RunResult:
     return replace(first, worlds=total, decisions=decisions, ideals=ideals, **arrays)
 
 
+ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "in_ceasefire", "occupied_km2")
+MAPPINGS = ("casualties", "partial_first_month", "partial_in_force", "decisions", "ideals")
+
+
+def _save_part(path: Path, part: RunResult) -> None:
+    """One finished chunk, written atomically (for resuming a long run)."""
+    arrays = {name: getattr(part, name) for name in ARRAYS}
+    for name in MAPPINGS:
+        arrays.update({f"{name}/{key}": value for key, value in getattr(part, name).items()})
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _load_part(path: Path, template: RunResult) -> RunResult:
+    with np.load(path) as data:
+        fields = {name: data[name] for name in ARRAYS}
+        for name in MAPPINGS:
+            fields[name] = {key.split("/", 1)[1]: data[key] for key in data.files if key.startswith(f"{name}/")}
+    return replace(template, worlds=len(fields["first_ceasefire_month"]), **fields)
+
+
+def _open_checkpoint(folder: Path, identity: dict, resume: bool) -> None:
+    manifest = folder / "run.json"
+    if manifest.exists() and resume:
+        found = json.loads(manifest.read_text())
+        if found != identity:
+            changed = [k for k in identity if found.get(k) != identity[k]]
+            raise ScenarioError(f"cannot resume: the interrupted run in {folder} differs in {', '.join(changed)}")
+        return
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    write_json(manifest, identity)
+
+
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
                  chunk_size: int = DEFAULT_CHUNK,
-                 on_chunk: Callable[[int, int], None] | None = None, posterior=None) -> RunResult:
+                 on_chunk: Callable[[int, int], None] | None = None, posterior=None,
+                 checkpoint: str | Path | None = None, resume: bool = False) -> RunResult:
     """Run a loaded scenario.
 
     Args:
@@ -115,18 +158,38 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
         on_chunk: called with (worlds done, worlds total) after each chunk.
         posterior: a :class:`~sim.calibration.posterior.Posterior` to draw parameters from instead
             of the priors.
+        checkpoint: a folder where each finished chunk is saved atomically; removed when the run
+            completes.
+        resume: reuse the chunks an interrupted run left in ``checkpoint`` (same scenario, seed,
+            worlds and chunking), computing only the rest.
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
     seed = scenario.seed if seed is None else seed
     began = time.perf_counter()
+    bounds = chunk_bounds(worlds, chunk_size)
+    folder = Path(checkpoint) if checkpoint else None
+    if folder is not None:
+        identity = {"scenario_sha256": loaded.sha256, "seed": seed, "worlds": worlds, "chunks": bounds,
+                    "posterior": None if posterior is None else posterior.meta.get("scenario_sha256"),
+                    "version": __version__}
+        identity = json.loads(json.dumps(identity))  # tuples -> lists, as stored
+        _open_checkpoint(folder, identity, resume)
     parts = []
-    for start, stop in chunk_bounds(worlds, chunk_size):
-        model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start,
-                                 posterior=posterior).run()
-        parts.append(result_from_model(model, loaded, seed))
+    for number, (start, stop) in enumerate(bounds):
+        saved = folder / f"chunk-{number:06d}.npz" if folder is not None else None
+        if saved is not None and saved.exists() and parts:
+            parts.append(_load_part(saved, parts[0]))
+        else:
+            model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start,
+                                     posterior=posterior).run()
+            parts.append(result_from_model(model, loaded, seed))
+            if saved is not None:
+                _save_part(saved, parts[-1])
         if on_chunk:
             on_chunk(stop, worlds)
     result = _merge(parts)
     result.seconds = time.perf_counter() - began
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     return result

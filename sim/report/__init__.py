@@ -1,5 +1,6 @@
-"""Reporting: summary statistics, the terminal report, JSON output and plots."""
+"""Reporting: summary statistics, the terminal report, JSON output and figures.
 
-from .summary import summarise, wilson_interval
-
-__all__ = ["summarise", "wilson_interval"]
+Modules: ``summary`` (probabilities and intervals), ``text`` (terminal report), ``io`` (atomic
+writes), ``plots``, ``compare_report``, ``sweep_plots``, ``calibration_report``, ``explain``,
+``bargain``.
+"""

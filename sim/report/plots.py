@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -10,13 +11,12 @@ matplotlib.use("Agg")  # files only; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.experiments.run import RunResult  # noqa: E402
-
 from .io import save_figure  # noqa: E402
 
+if TYPE_CHECKING:
+    from sim.experiments.run import RunResult
+
 ACTOR_COLOURS = {"russia": "#b2182b", "ukraine": "#2166ac", "us": "#4d4d4d", "europe": "#1b7837"}
-
-
 
 
 def _month_ticks(ax: plt.Axes, months: list[str]) -> None:

@@ -8,11 +8,14 @@ describe the spread of outcomes, not Monte Carlo error.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim import __version__
-from sim.experiments.run import RunResult
+
+if TYPE_CHECKING:
+    from sim.experiments.run import RunResult
 
 Z95 = 1.959963984540054
 
