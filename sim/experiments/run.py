@@ -69,14 +69,22 @@ def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, worlds)) for start in range(0, worlds, size)]
 
 
+def _shell(loaded: LoadedScenario, seed: int, **outcomes) -> RunResult:
+    """A RunResult carrying the scenario's identity around the given per-world outcomes."""
+    scenario = loaded.scenario
+    return RunResult(
+        scenario_name=scenario.name, scenario_sha256=loaded.sha256, seed=seed,
+        worlds=len(outcomes["first_ceasefire_month"]), horizon=scenario.horizon_months,
+        start=scenario.start, issue_names=list(scenario.issues),
+        actor_names={a: spec.name for a, spec in scenario.actors.items()},
+        report_months=list(scenario.report_months), durable_months=scenario.durable_months, **outcomes)
+
+
 def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int) -> RunResult:
     """The per-world outcomes of a model that has run."""
-    scenario, history = model.spec, model.history
-    return RunResult(
-        scenario_name=scenario.name, scenario_sha256=loaded.sha256, seed=seed, worlds=model.n_worlds,
-        horizon=scenario.horizon_months, start=scenario.start, issue_names=model.issue_names,
-        actor_names={a: spec.name for a, spec in scenario.actors.items()},
-        report_months=list(scenario.report_months), durable_months=scenario.durable_months,
+    history = model.history
+    return _shell(
+        loaded, seed,
         first_ceasefire_month=model.first_ceasefire_month, first_ceasefire_end=model.first_ceasefire_end,
         first_terms=model.first_terms, in_ceasefire=history["in_ceasefire"],
         occupied_km2=history["occupied_km2"],
@@ -121,12 +129,12 @@ def _save_part(path: Path, part: RunResult) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
-def _load_part(path: Path, template: RunResult) -> RunResult:
+def _load_part(path: Path, loaded: LoadedScenario, seed: int) -> RunResult:
     with np.load(path) as data:
         fields = {name: data[name] for name in ARRAYS}
         for name in MAPPINGS:
             fields[name] = {key.split("/", 1)[1]: data[key] for key in data.files if key.startswith(f"{name}/")}
-    return replace(template, worlds=len(fields["first_ceasefire_month"]), **fields)
+    return _shell(loaded, seed, **fields)
 
 
 def _open_checkpoint(folder: Path, identity: dict, resume: bool) -> None:
@@ -178,8 +186,8 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     parts = []
     for number, (start, stop) in enumerate(bounds):
         saved = folder / f"chunk-{number:06d}.npz" if folder is not None else None
-        if saved is not None and saved.exists() and parts:
-            parts.append(_load_part(saved, parts[0]))
+        if saved is not None and saved.exists():
+            parts.append(_load_part(saved, loaded, seed))
         else:
             model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start,
                                      posterior=posterior).run()

@@ -111,15 +111,13 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
     issues, actors = set(s.issues), set(s.actors)
 
     def need(names: typing.Iterable[str], valid: set[str], where: str, what: str) -> None:
+        """Every name must be valid; a mapping's bad key is reported at its own key path."""
         for name in names:
             if name not in valid:
                 close = difflib.get_close_matches(name, sorted(valid), n=1)
                 hint = f" Did you mean '{close[0]}'?" if close else ""
-                problems.append((f"{where}.{name}" if where.endswith(("ideal", "salience", "terms",
-                                                                      "value", "goodwill",
-                                                                      "casualties_per_month"))
-                                 else where,
-                                 f"unknown {what} '{name}'.{hint} Known {what}s: {', '.join(sorted(valid))}."))
+                key = f"{where}.{name}" if isinstance(names, dict) else where
+                problems.append((key, f"unknown {what} '{name}'.{hint} Known {what}s: {', '.join(sorted(valid))}."))
 
     for aid, actor in s.actors.items():
         need(actor.ideal, issues, f"actors.{aid}.ideal", "issue")
