@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
-from sim.experiments.run import run_scenario
+from sim.engine.run import run_scenario
 from sim.model import NegotiationModel
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiments.design import build_design, parse_param
-from sim.experiments.sweep import plan_sweep, run_sweep
-from sim.scenario import load_scenario
+from sim.analysis.design import build_design, parse_param
+from sim.analysis.sweep import plan_sweep, run_sweep
+from sim.engine import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 

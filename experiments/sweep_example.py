@@ -12,11 +12,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sim.experiments.analyze import analyze, format_analysis
-from sim.experiments.design import build_design, parse_param
-from sim.experiments.sweep import plan_sweep, run_sweep
+from sim.analysis.analyze import analyze, format_analysis
+from sim.analysis.design import build_design, parse_param
+from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.report.io import atomic_write_bytes
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "sweep"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.report.bargain import bargain_view, plot_bargain
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "teaching"

@@ -8,10 +8,11 @@ import yaml
 
 from sim.calibration.abc import calibrate, recovery_check
 from sim.calibration.evidence import Event, Record, Source, load_events, load_positions
-from sim.calibration.posterior import Posterior
+from sim.engine.posterior import Posterior
 from sim.calibration.replay import backtest, replay
 from sim.cli import main
-from sim.scenario import ScenarioError, load_scenario
+from sim.engine import load_scenario
+from sim.scenario import ScenarioError
 
 from .conftest import ROOT, SCENARIOS
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from sim.cli import main
-from sim.experiments.compare import compare, comparison_rows, reached_by
-from sim.experiments.run import run_scenario
+from sim.analysis.compare import compare, comparison_rows, reached_by
+from sim.engine.run import run_scenario
 from sim.model import NegotiationModel
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 from .conftest import SCENARIOS
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.strategies.expressions import ExpressionError, compile_expression
+from sim.scenario.conditions import ExpressionError, compile_expression
 
 NAMES = {"month", "rejected_russia", "russia_strain", "us_sanctions", "in_ceasefire"}
 
@@ -61,7 +61,8 @@ def test_unknown_variable_names_it_and_lists_valid_ones():
 
 
 def test_bad_condition_in_a_scenario_is_a_clear_load_error(tmp_path):
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.engine import load_scenario
+from sim.scenario import ScenarioError
 
     from .conftest import SCENARIOS
     (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())

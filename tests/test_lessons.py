@@ -9,10 +9,10 @@ import pytest
 
 from sim.cli import main
 from sim.core import classic
-from sim.experiments.compare import compare, paired_difference, reached_by
+from sim.analysis.compare import compare, paired_difference, reached_by
 from sim.report.bargain import bargain_view
 from sim.report.explain import run_one_world
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 from .conftest import ROOT, SCENARIOS
 

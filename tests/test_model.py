@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from sim.experiments.run import run_scenario
+from sim.engine.run import run_scenario
 from sim.model import Mediator, NegotiationModel, Russia, Ukraine
-from sim.report.summary import ceasefire_by_month, summarise
-from sim.scenario import load_scenario
+from sim.engine.outputs import ceasefire_by_month, summarise
+from sim.engine import load_scenario
 
 from .conftest import SCENARIOS
 

@@ -8,7 +8,7 @@ from scipy.stats import binomtest
 
 from sim.cli import main
 from sim.scenario import ScenarioError
-from sim.report.summary import Z95, month_labels, wilson_interval
+from sim.engine.outputs import Z95, month_labels, wilson_interval
 
 from .conftest import SCENARIOS
 
@@ -64,7 +64,7 @@ def test_same_run_same_json(tmp_path):
 
 
 def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline):
-    from sim.experiments.run import run_scenario
+    from sim.engine.run import run_scenario
 
     whole = run_scenario(baseline, worlds=5000, chunk_size=1000)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import ScenarioError, load_scenario
+from sim.engine import load_scenario
+from sim.scenario import ScenarioError
 
 from .conftest import SCENARIOS
 

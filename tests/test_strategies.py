@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.model import NegotiationModel
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 from sim.strategies.library import RULES, SPECS
 
 from .conftest import SCENARIOS

@@ -3,10 +3,10 @@
 import numpy as np
 
 from sim.cli import main
-from sim.experiments.run import run_scenario
+from sim.engine.run import run_scenario
 from sim.report.bargain import bargain_view
 from sim.report.explain import describe, run_one_world
-from sim.scenario import load_scenario
+from sim.engine import load_scenario
 
 from .conftest import SCENARIOS
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import __version__
-from sim.experiments.design import scalar_paths
+from sim.engine.posterior import Posterior
+from sim.scenario.paths import scalar_paths
 from sim.scenario import LoadedScenario
 from sim.scenario.schema import Prior
 
 from .evidence import Record
-from .posterior import Posterior
 from .replay import Backtest, replay
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.stats import norm
 
-from sim.model import NegotiationModel
+from sim.engine.build import build_model
+from sim.model.model import NegotiationModel, RoundRecord
 from sim.scenario.schema import Scenario
 
 from .evidence import Event, Record
@@ -36,47 +37,52 @@ class Decision:
         return float(self.probability.mean())
 
 
-class ReplayModel(NegotiationModel):
-    """The negotiation model, held to the record while it is documented."""
+class RecordReplay:
+    """An intervention (:class:`~sim.model.model.Intervention`) that holds a model to the record.
 
-    def __init__(self, scenario: Scenario, record: Record, **kwargs):
-        super().__init__(scenario, **kwargs)
+    Documented proposals replace the scenario's schedule, documented actions are forced after the
+    pressure decisions, documented partial deals are put on the table, and after each round the
+    documented decisions are scored and then imposed.
+    """
+
+    def __init__(self, record: Record):
         self.event_record = record
-        self.schedule_by_month = {e.month: e.package for e in record.events if e.kind == "proposal"}
+        self.schedule = {e.month: e.package for e in record.events if e.kind == "proposal"}
         self.decisions: list[Decision] = []
 
     def _events(self, month: int, kind: str) -> list[Event]:
         return [e for e in self.event_record.events if e.kind == kind and e.month == month]
 
-    def after_pressure(self, month: int) -> None:
+    def scheduled_package(self, model: NegotiationModel, month: int, scheduled: str | None) -> str | None:
+        return self.schedule.get(month)
+
+    def after_pressure(self, model: NegotiationModel, month: int) -> None:
         for event in self.event_record.events:
             if event.kind == "action" and event.month <= month <= event.last_month:
-                actor = self.actors[event.actor]
-                actor.levers = {**actor.levers, **{k: np.full(self.n_worlds, v) for k, v in event.levers.items()}}
+                actor = model.actors[event.actor]
+                actor.levers = {**actor.levers, **{k: np.full(model.n_worlds, v) for k, v in event.levers.items()}}
 
-    def forced_partial_offers(self, month: int) -> set[str]:
+    def forced_partial_offers(self, model: NegotiationModel, month: int) -> set[str]:
         return {e.deal for e in self._events(month, "partial")}
 
-    def negotiation_round(self, t: int) -> None:
-        super().negotiation_round(t)
-        record = self.last_round
+    def after_round(self, model: NegotiationModel, t: int, record: RoundRecord) -> None:
         for event in self._events(t, "proposal"):
-            self._score_proposal(event, record)
+            self._score_proposal(model, event, record)
         for event in self._events(t, "partial"):
-            self._score_partial(event, record)
+            self._score_partial(model, event, record)
         for event in self._events(t, "outcome"):
-            reached = self.first_ceasefire_month > 0
+            reached = model.first_ceasefire_month > 0
             matched = reached == bool(event.general_ceasefire)
             label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
             self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float)))
 
-    def _score_proposal(self, event: Event, record) -> None:
-        names = {a.actor_id: a.name for a in self.agents}
+    def _score_proposal(self, model: NegotiationModel, event: Event, record: RoundRecord) -> None:
+        names = {a.actor_id: a.name for a in model.agents}
         for actor_id, documented in event.decisions.items():
             assessment = record.assessments[actor_id]
             accept = assessment.accept
             # Probability under the random-utility shock: P(S + sd z > 0), zero across a hard line.
-            sd = np.maximum(np.broadcast_to(self.actors[actor_id].noise_sd, accept.shape), 1e-12)
+            sd = np.maximum(np.broadcast_to(model.actors[actor_id].noise_sd, accept.shape), 1e-12)
             p_accept = np.where(assessment.hard_violation, 0.0, norm.cdf(assessment.surplus / sd))
             wanted = documented == "accept"
             self.decisions.append(Decision(
@@ -84,22 +90,23 @@ class ReplayModel(NegotiationModel):
                 accept == wanted, p_accept if wanted else 1.0 - p_accept))
         # Impose the record: every documented general proposal of the period was refused.
         if not all(d == "accept" for d in event.decisions.values()):
-            self._undo_agreement(record)
+            self._undo_agreement(model, record)
 
-    def _undo_agreement(self, record) -> None:
-        agreed = record.agreed & (self.first_ceasefire_month == record.month)
-        self.in_ceasefire &= ~agreed
-        self.first_ceasefire_month[agreed] = 0
-        self.first_terms[agreed] = np.nan
-        self.ceasefire_terms[agreed] = np.nan
+    @staticmethod
+    def _undo_agreement(model: NegotiationModel, record: RoundRecord) -> None:
+        agreed = record.agreed & (model.first_ceasefire_month == record.month)
+        model.in_ceasefire &= ~agreed
+        model.first_ceasefire_month[agreed] = 0
+        model.first_terms[agreed] = np.nan
+        model.ceasefire_terms[agreed] = np.nan
 
-    def _score_partial(self, event: Event, record) -> None:
-        names = {a.actor_id: a.name for a in self.agents}
-        deal = self.partial[event.deal]
-        decision = record.partial[event.deal]
+    def _score_partial(self, model: NegotiationModel, event: Event, record: RoundRecord) -> None:
+        names = {a.actor_id: a.name for a in model.agents}
+        deal = model.partial[event.deal]
+        decision = record.partial[event.deal].answers
         for actor_id, documented in {**event.decisions, **{a: None for a in event.contested}}.items():
-            value = deal["value"][actor_id] + deal["goodwill"][actor_id] * record.leverage
-            sd = np.maximum(np.broadcast_to(self.actors[actor_id].noise_sd, (self.n_worlds,)), 1e-12)
+            value = deal.value[actor_id] + deal.goodwill[actor_id] * record.leverage
+            sd = np.maximum(np.broadcast_to(model.actors[actor_id].noise_sd, (model.n_worlds,)), 1e-12)
             p_accept = norm.cdf(value / sd)
             if documented is None:  # contested: report under each account, impose nothing
                 for source in event.contested[actor_id]:
@@ -116,27 +123,41 @@ class ReplayModel(NegotiationModel):
         if event.contested:
             return
         agreed = all(d == "accept" for d in event.decisions.values())
-        deal["in_force"] = np.full(self.n_worlds, agreed and not deal["spec"].one_off)
+        deal.in_force = np.full(model.n_worlds, agreed and not deal.spec.one_off)
         if agreed:
-            deal["first_month"][deal["first_month"] == 0] = event.month
+            deal.first_month[deal.first_month == 0] = event.month
         if event.broken is not None and agreed:
-            hazard = np.broadcast_to(deal["hazard"], (self.n_worlds,))
-            broke = self.streams.monthly_uniform(f"partial_break:{event.deal}")[:, min(event.month, self.horizon - 1)] < hazard
+            hazard = np.broadcast_to(deal.hazard, (model.n_worlds,))
+            broke = model.streams.monthly_uniform(f"partial_break:{event.deal}")[:, min(event.month, model.horizon - 1)] < hazard
             self.decisions.append(Decision(
                 event.id, str(event.date), f"the {event.deal.replace('_', ' ')} breaks down within a month",
                 "broken" if event.broken else "held", broke == event.broken,
                 hazard if event.broken else 1.0 - hazard))
-            deal["in_force"] = np.zeros(self.n_worlds, dtype=bool) if event.broken else deal["in_force"]
+            deal.in_force = np.zeros(model.n_worlds, dtype=bool) if event.broken else deal.in_force
+
+
+@dataclass
+class Replay:
+    """A model held to the record, and the record's decisions scored in every world.
+
+    Attribute access falls through to the model (``replay.drawn``, ``replay.partial``...)."""
+
+    model: NegotiationModel
+    decisions: list[Decision]
+
+    def __getattr__(self, name: str):
+        return getattr(self.model, name)
 
 
 def replay(scenario: Scenario, record: Record, worlds: int, seed: int | None = None,
-           posterior=None) -> ReplayModel:
+           posterior=None) -> Replay:
     """Run the replay for as many months as the record covers (at least 12)."""
     months = max([12, *(e.last_month for e in record.events)])
-    model = ReplayModel(scenario, record, n_worlds=worlds, seed=seed, keep_rounds=False, posterior=posterior)
+    holder = RecordReplay(record)
+    model = build_model(scenario, worlds=worlds, seed=seed, posterior=posterior, interventions=[holder])
     for _ in range(min(months, scenario.horizon_months)):
         model.step()
-    return model
+    return Replay(model, holder.decisions)
 
 
 @dataclass
@@ -166,6 +187,6 @@ class Backtest:
 
 
 def backtest(scenario: Scenario, record: Record, worlds: int = 10_000, seed: int | None = None,
-             posterior=None) -> tuple[Backtest, ReplayModel]:
+             posterior=None) -> tuple[Backtest, Replay]:
     model = replay(scenario, record, worlds, seed, posterior)
     return Backtest(sorted(model.decisions, key=lambda d: d.date), worlds), model

@@ -1,7 +1,19 @@
-"""The agent model: Mesa agents and model, war dynamics, and world-keyed random streams."""
+"""The agent model: Mesa agents and model, war dynamics, strategy rules and world-keyed streams.
 
-from .agents import Actor, Belligerent, Europe, Mediator, Russia, Supporter, Ukraine, UnitedStates
-from .model import NegotiationModel
+Build models through :mod:`sim.engine`; this package's names are imported lazily so that loading a
+scenario (which needs only :mod:`sim.model.rules`) does not import Mesa.
+"""
 
-__all__ = ["Actor", "Belligerent", "Europe", "Mediator", "NegotiationModel", "Russia", "Supporter",
-           "Ukraine", "UnitedStates"]
+from importlib import import_module
+
+_EXPORTS = {"NegotiationModel": ".model", "RoundRecord": ".model", "Intervention": ".model",
+            "Actor": ".agents", "Belligerent": ".agents", "Europe": ".agents", "Mediator": ".agents",
+            "Russia": ".agents", "Supporter": ".agents", "Ukraine": ".agents", "UnitedStates": ".agents"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

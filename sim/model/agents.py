@@ -7,34 +7,24 @@ each month: *is this package worth more to me than fighting on?* (:meth:`Actor.a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 import numpy as np
 
 from sim.core.redlines import CompiledLine, RedLines
-from sim.core.utility import deal_value, normalise_weights, spatial_utility, war_value
+from sim.core.round import Assessment, Party
+from sim.core.utility import normalise_weights, spatial_utility, war_value
+from sim.scenario.levers import LEVERS
 from sim.scenario.schema import Actor as ActorSpec
-from sim.strategies import LEVERS, FixedLevels
-from sim.strategies.library import build_rules
+
+from .rules import RULES, Context, Rule, Setup
 
 if TYPE_CHECKING:
     from .model import NegotiationModel
 
-
-@dataclass
-class Assessment:
-    """The numbers behind one actor's answer to one package (arrays over worlds, or (G, N))."""
-
-    utility: np.ndarray          # spatial utility of the terms
-    deal_value: np.ndarray       # after the commitment problem
-    war_value: np.ndarray        # value of fighting on
-    audience_cost: np.ndarray
-    blame_avoided: np.ndarray    # cost of rejecting an engaged mediator, avoided by accepting
-    hard_violation: np.ndarray   # a hard red line is crossed
-    surplus: np.ndarray          # deal - audience + blame - war
-    accept: np.ndarray | None = None
+__all__ = ["Actor", "Assessment", "Belligerent", "Europe", "Mediator", "Russia", "Supporter", "Ukraine",
+           "UnitedStates", "actor_class"]
 
 
 class Actor(mesa.Agent):
@@ -77,9 +67,9 @@ class Actor(mesa.Agent):
         self.noise_sd = draw("acceptance_noise", spec.acceptance_noise)
         self.blame_cost = draw("blame_cost", spec.blame_cost)
         self.mediation_leverage = draw("mediation_leverage", spec.mediation_leverage)
-        self.strategy = FixedLevels({lever: draw(f"levers.{lever}", getattr(spec.levers, lever))
-                                     for lever in LEVERS})
-        self.levers: dict[str, np.ndarray | float] = dict(self.strategy.levels)  # until month 1 decides
+        self.base_levels: dict[str, np.ndarray | float] = {
+            lever: draw(f"levers.{lever}", getattr(spec.levers, lever)) for lever in LEVERS}
+        self.levers: dict[str, np.ndarray | float] = dict(self.base_levels)  # until month 1 decides
         self.red_lines = RedLines([
             CompiledLine(issue=model.issue_index[line.issue],
                          bound=line.above if line.above is not None else line.below,
@@ -87,23 +77,27 @@ class Actor(mesa.Agent):
                          hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost))
             for i, line in enumerate(spec.red_lines)], len(issues))
         self.controls = {model.issue_index[k] for k in spec.controls}
-        self.rules = build_rules(self)
+        self.rules: list[Rule] = [
+            RULES[rule.kind](Setup(rule, actor_id, f"actors.{actor_id}.strategy.{i}", n, model.draw,
+                                   model.variable_types))
+            for i, rule in enumerate(spec.strategy)]
         self.lobbied: dict[str, np.ndarray] = {}   # lever shifts won by others' lobbying
         self.extra_cost = np.zeros(n)              # this month's cost from threats, utility units
         self.war_value = np.zeros(n)
         self.monthly_cost = np.zeros(n)
 
     # -- the monthly cycle -------------------------------------------------------------------
-    def choose_levers(self, env: dict) -> None:
+    def choose_levers(self, ctx: Context) -> None:
         """Pressure decisions: the scenario's levers, shifted by lobbying won, then each strategy
-        rule in order. ``env`` holds the state variables conditions read."""
+        rule in order; the model applies each rule's effects on others as it decides."""
         n = self.model.n_worlds
-        levels = {lever: np.broadcast_to(value, (n,)).astype(float)
-                  for lever, value in self.strategy.levers(self).items()}
+        levels = {lever: np.broadcast_to(value, (n,)).astype(float) for lever, value in self.base_levels.items()}
         for lever, shift in self.lobbied.items():
             levels[lever] = levels[lever] + shift
         for rule in self.rules:
-            levels = rule.apply(levels, env)
+            outcome = rule.apply(levels, ctx)
+            self.model.apply_rule_effects(self.actor_id, outcome)
+            levels = outcome.levels
         self.levers = {lever: np.maximum(value, 0.0) for lever, value in levels.items()}
 
     def own_monthly_cost(self) -> np.ndarray:
@@ -154,68 +148,24 @@ class Actor(mesa.Agent):
             lines.append((guarantees, 1.0 - self.levers["troop_offer"], False))
         return lines
 
-    def hard_bounds(self, front: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest terms (N, K) this actor can agree to: hard red lines (on every issue
-        for a belligerent, on controlled issues for others) and current offers."""
-        issues = None if self.role == "belligerent" else self.controls
-        low, high = self.red_lines.bounds(front, issues)
-        for k, bound, upper in self.offer_lines():
-            if upper:
-                high[:, k] = np.minimum(high[:, k], bound)
-            else:
-                low[:, k] = np.maximum(low[:, k], bound)
-        return low, high
-
-    def _offer_violation(self, x: np.ndarray, settled: np.ndarray) -> np.ndarray:
-        out = np.zeros(x.shape[:-1], dtype=bool)
-        for k, bound, upper in self.offer_lines():
-            if settled[k]:
-                out |= x[..., k] > bound + 1e-9 if upper else x[..., k] < bound - 1e-9
-        return out
-
-    def breach_probability(self, x: np.ndarray) -> np.ndarray:
-        """Perceived chance the other side breaks the deal, eased by security guarantees."""
-        g = self.model.issue_role.get("guarantees")
-        if g is None:
-            return self.breach_fear * np.ones(x.shape[:-1])
-        guarantee_strength = 1.0 - x[..., g]  # 0 on the scale = full guarantees with troops
-        return self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+    def party(self) -> Party:
+        """This actor as it enters this month's round (see :mod:`sim.core.round`)."""
+        return Party(actor_id=self.actor_id, belligerent=self.role == "belligerent", ideal=self.ideal,
+                     weights=self.weights, war_value=self.war_value, breach_fear=self.breach_fear,
+                     guarantee_effect=self.guarantee_effect, sucker_loss=self.sucker_loss,
+                     red_lines=self.red_lines, offers=self.offer_lines(), controls=frozenset(self.controls),
+                     blame_cost=self.blame_cost, noise_sd=self.noise_sd,
+                     bargaining_power=self.bargaining_power,
+                     guarantees=self.model.issue_role.get("guarantees"))
 
     def assess(self, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
                leverage: np.ndarray | float = 0.0) -> Assessment:
-        """Evaluate package ``x`` (shape (..., N, K)) with settled issues ``settled`` (K,) bool.
-
-        ``noise`` (N,) standard normal shocks make the choice a random-utility one; ``leverage`` in
-        [0, 1] is how hard the engaged mediator leans on the parties to accept.
-        """
-        front = self.model.war.front
-        u = self.utility(x)
-        if np.ndim(self.breach_fear) == 0 and self.breach_fear == 0:
-            value = u  # no fear of breach: the deal is worth its terms (skips work in the search)
-        else:
-            value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
-        audience = self.red_lines.audience_cost(x, settled, front)
-        blame = self.blame_cost * leverage
-        surplus = value - audience + blame - self.war_value
-        hard = self.red_lines.hard_violation(x, settled, front) | self._offer_violation(x, settled)
-        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
-                            np.broadcast_to(blame, u.shape), hard, surplus)
-        if noise is not None:
-            result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
-        return result
+        """Evaluate package ``x`` (..., N, K) at the current front (see :meth:`Party.assess`)."""
+        return self.party().assess(x, settled, self.model.war.front, noise=noise, leverage=leverage)
 
     def has_veto(self, x: np.ndarray, settled: np.ndarray) -> np.ndarray | bool:
-        """Belligerents always decide; others only when a term they control leaves the status quo."""
-        if self.role == "belligerent":
-            return True
-        if not self.controls:
-            return False
-        status_quo = self.model.status_quo()
-        moved = np.zeros(x.shape[:-1], dtype=bool)
-        for k in self.controls:
-            if settled[k]:
-                moved |= np.abs(x[..., k] - status_quo[..., k]) > 1e-9
-        return moved
+        """Whether its answer counts for package ``x`` (see :meth:`Party.has_veto`)."""
+        return self.party().has_veto(x, settled, self.model.status_quo())
 
 
 class Belligerent(Actor):

@@ -16,24 +16,24 @@ Monte Carlo.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 import numpy as np
 
-from sim.core.bargaining import nash_on_path
-from sim.core.utility import contract_curve
-from sim.scenario.schema import Prior, Scenario
+from sim.core import round as protocol
+from sim.core.round import Assessment, ProposalPath
+from sim.scenario.params import Prior
+from sim.scenario.schema import PartialDeal, Scenario
+from sim.scenario.variables import state_variable_names, variable_types
 
-from sim.strategies.variables import state_variable_names, state_variables
-
-from .agents import Actor, Assessment, actor_class
+from .agents import Actor, actor_class
+from .rules import Context, Outcome
 from .streams import WorldStreams
+from .variables import state_variables
 from .war import WarState
-
-if TYPE_CHECKING:
-    from sim.calibration.posterior import Posterior
 
 
 @dataclass
@@ -53,28 +53,49 @@ class RoundRecord:
     front: np.ndarray | None = None   # the front when the round was held (for red lines)
     leverage: np.ndarray | None = None  # the engaged mediator's leverage on the parties
     offers: dict[str, list] = field(default_factory=dict)   # each actor's offer bounds then
-    partial: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    partial: dict[str, PartialDecision] = field(default_factory=dict)
     broken: np.ndarray | None = None
 
 
 @dataclass
-class ProposalPath:
-    """Packages on the belligerents' contract curve, clipped to the box [low, high] (N, K) of terms
-    no veto player has ruled out: call it with ``lam`` (G, N) to get packages (G, N, K)."""
+class PartialDealState:
+    """A smaller deal's parameters (drawn per world) and its state in every world."""
 
-    attacker: Actor
-    defender: Actor
-    low: np.ndarray
-    high: np.ndarray
+    spec: PartialDeal
+    value: dict[str, np.ndarray | float]      # per party: net monthly value of the deal itself
+    goodwill: dict[str, np.ndarray | float]   # per party: value of pleasing an engaged mediator
+    hazard: np.ndarray | float                # monthly chance it breaks down
+    in_force: np.ndarray                      # (N,) bool
+    first_month: np.ndarray                   # (N,) int, 0 = never agreed
 
-    def __call__(self, lam: np.ndarray) -> np.ndarray:
-        a, d = self.attacker, self.defender
-        curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
-        return np.minimum(np.maximum(curve, self.low), self.high)
 
-    def zone_empty(self) -> np.ndarray:
-        """Per world: the hard lines leave no possible term on some issue (indivisibility)."""
-        return np.any(self.low > self.high + 1e-12, axis=-1)
+@dataclass
+class PartialDecision:
+    """One month of a smaller deal: where it was offered, each party's answer, where it broke."""
+
+    offered: np.ndarray
+    broken: np.ndarray
+    answers: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Intervention(Protocol):
+    """A way to hold a model to outside facts (the backtest replays the documented record with one).
+
+    The model calls these at fixed points of each month; each may change the model's state there.
+    """
+
+    def scheduled_package(self, model: NegotiationModel, month: int, scheduled: str | None) -> str | None:
+        """The package to put on the table this month, given the one ``scheduled`` so far (or None:
+        the mediator proposes)."""
+
+    def after_pressure(self, model: NegotiationModel, month: int) -> None:
+        """After every actor has set its levers (documented actions can be forced here)."""
+
+    def forced_partial_offers(self, model: NegotiationModel, month: int) -> set[str]:
+        """Partial deals put on the table this month whatever the mediators do."""
+
+    def after_round(self, model: NegotiationModel, month: int, record: RoundRecord) -> None:
+        """After the month's round (decisions can be scored and documented outcomes imposed)."""
 
 
 class NegotiationModel(mesa.Model):
@@ -88,14 +109,20 @@ class NegotiationModel(mesa.Model):
             into chunks that reproduce the unsplit run exactly.
         keep_rounds: keep a :class:`RoundRecord` for every month (for the teaching view).
         streams: ready-made random streams (several runs side by side); replaces the arguments above.
-        overrides: parameter values per world by dotted path, for parameter sweeps.
-        posterior: a calibrated ensemble; each world takes one of its parameter vectors.
+        overrides: parameter values per world by dotted path (sweeps, a calibrated posterior).
+        interventions: objects following the :class:`Intervention` protocol (the backtest's replay).
+
+    Build models through :mod:`sim.engine`, the one place that does (it resolves posteriors,
+    overrides, streams and checkpoints the same way for every command).
     """
 
     def __init__(self, scenario: Scenario, n_worlds: int | None = None, seed: int | None = None,
                  first_world: int = 0, keep_rounds: bool = False, streams: WorldStreams | None = None,
-                 overrides: dict[str, np.ndarray] | None = None, posterior: Posterior | None = None):
+                 overrides: dict[str, np.ndarray] | None = None,
+                 interventions: Sequence[Intervention] = ()):
         seed = scenario.seed if seed is None else seed
+        # Mesa's own generator is not used for the dynamics: every draw comes from the world-keyed
+        # streams below. It is seeded anyway so that any Mesa feature that shuffles is reproducible.
         super().__init__(rng=seed)
         self.seed = seed
         self.spec = scenario
@@ -107,8 +134,7 @@ class NegotiationModel(mesa.Model):
         self.n_worlds = streams.n_worlds
         self.overrides = dict(overrides or {})
         self.drawn: dict[str, np.ndarray] = {}   # every parameter drawn per world, by path
-        if posterior is not None:
-            self.overrides.update(posterior.overrides(scenario, self.streams))
+        self.interventions = list(interventions)
         self.issue_names = list(scenario.issues)
         self.issue_index = {name: i for i, name in enumerate(self.issue_names)}
         self.issue_role = {issue.role: i for i, issue in enumerate(scenario.issues.values()) if issue.role}
@@ -120,6 +146,7 @@ class NegotiationModel(mesa.Model):
                                           scenario.negotiation.planning_horizon_months)
 
         self.variable_names = state_variable_names(scenario)
+        self.variable_types = variable_types(scenario)
         self.in_ceasefire = np.zeros(self.n_worlds, dtype=bool)
         self.months_without_progress = np.zeros(self.n_worlds, dtype=np.int32)
         self.failed_rounds = np.zeros(self.n_worlds, dtype=np.int32)
@@ -127,8 +154,8 @@ class NegotiationModel(mesa.Model):
         self.last_round: RoundRecord | None = None
         no = np.zeros(self.n_worlds, dtype=bool)
         # Stalling and pending threats decided in one month are read by the rules the next month.
-        self.stalled = {a: no for a in scenario.actors}
-        self.stalled_next = {a: no.copy() for a in scenario.actors}
+        self.stalled: dict[str, np.ndarray] = {a: no for a in scenario.actors}
+        self.stalled_next: dict[str, np.ndarray] = {a: no.copy() for a in scenario.actors}
         self.threat_pending: dict[str, np.ndarray] = {}
         self.threat_pending_next: dict[str, np.ndarray] = {}
         self.ceasefire_terms = np.full((self.n_worlds, self.n_issues), np.nan)
@@ -159,18 +186,17 @@ class NegotiationModel(mesa.Model):
         return value
 
     def _init_partial_deals(self) -> None:
-        self.partial = {}
+        self.partial: dict[str, PartialDealState] = {}
         for name, deal in self.spec.partial_deals.items():
-            self.partial[name] = {
-                "spec": deal,
-                "value": {p: self.draw(f"partial_deals.{name}.value.{p}", deal.value[p])
-                          if p in deal.value else 0.0 for p in deal.parties},
-                "goodwill": {p: self.draw(f"partial_deals.{name}.goodwill.{p}", deal.goodwill[p])
-                             if p in deal.goodwill else 0.0 for p in deal.parties},
-                "hazard": self.draw(f"partial_deals.{name}.breakdown_hazard", deal.breakdown_hazard),
-                "in_force": np.zeros(self.n_worlds, dtype=bool),
-                "first_month": np.zeros(self.n_worlds, dtype=np.int32),
-            }
+            self.partial[name] = PartialDealState(
+                spec=deal,
+                value={p: self.draw(f"partial_deals.{name}.value.{p}", deal.value[p])
+                       if p in deal.value else 0.0 for p in deal.parties},
+                goodwill={p: self.draw(f"partial_deals.{name}.goodwill.{p}", deal.goodwill[p])
+                          if p in deal.goodwill else 0.0 for p in deal.parties},
+                hazard=self.draw(f"partial_deals.{name}.breakdown_hazard", deal.breakdown_hazard),
+                in_force=np.zeros(self.n_worlds, dtype=bool),
+                first_month=np.zeros(self.n_worlds, dtype=np.int32))
 
     def _init_history(self, keep_rounds: bool) -> None:
         n, t = self.n_worlds, self.horizon
@@ -187,11 +213,6 @@ class NegotiationModel(mesa.Model):
         self.decision_counts: dict[str, np.ndarray] = {}
         self.keep_rounds = keep_rounds
         self.rounds: list[RoundRecord] = []
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "share_in_ceasefire": lambda m: float(m.in_ceasefire.mean()),
-            "mean_occupied_km2": lambda m: float(m.war.occupied_km2.mean()),
-            "mean_russian_strain": lambda m: float(m.war.strain.mean()),
-        })
 
     # -- state helpers -----------------------------------------------------------------------
     def status_quo(self, front: np.ndarray | None = None) -> np.ndarray:
@@ -213,41 +234,19 @@ class NegotiationModel(mesa.Model):
             x[:, k] = self.war.front if value == "front" else value
         return x, settled
 
-    def proposal_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """The box of terms no veto player has ruled out: belligerents' hard lines on every issue,
-        other actors' hard lines on the issues they control. Where low > high there is no zone of
-        possible agreement on that issue (an indivisible issue, in Fearon's terms)."""
-        front = self.war.front
-        low = np.zeros((self.n_worlds, self.n_issues))
-        high = np.ones((self.n_worlds, self.n_issues))
-        for actor in self.agents:
-            if actor.role == "belligerent" or actor.controls:
-                lo, hi = actor.hard_bounds(front)
-                low, high = np.maximum(low, lo), np.minimum(high, hi)
-        return low, high
+    def parties(self) -> list[protocol.Party]:
+        """Every actor as it enters this month's round, in the scenario's order."""
+        return [actor.party() for actor in self.agents]
 
     def proposal_path(self) -> ProposalPath:
-        """The mediator's search path this month (see :class:`ProposalPath`)."""
-        return ProposalPath(self.attacker, self.defender, *self.proposal_bounds())
+        """The mediator's search path this month (see :class:`~sim.core.round.ProposalPath`)."""
+        bounds = protocol.proposal_bounds(self.parties(), self.war.front, self.n_worlds, self.n_issues)
+        return ProposalPath(self.attacker.party(), self.defender.party(), *bounds)
 
     def nash_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The mediator's package: the asymmetric Nash bargaining point of the veto players, searched
-        on the belligerents' contract curve kept within the box of terms no veto player has ruled out.
-
-        Returns the terms (N, K) and whether the box is empty in some issue (N,).
-        """
-        settled = self._all_settled
-        on_path = self.proposal_path()
-
-        def surpluses(lam: np.ndarray):
-            x = on_path(lam)
-            players = [actor for actor in self.agents if actor.role == "belligerent" or actor.controls]
-            return ([actor.assess(x, settled, leverage=leverage).surplus for actor in players],
-                    [actor.bargaining_power for actor in players],
-                    [actor.has_veto(x, settled) for actor in players])
-
-        lam = nash_on_path(surpluses, self.n_worlds, grid=self.spec.negotiation.proposal_grid)
-        return on_path(lam[None, :])[0], on_path.zone_empty()
+        """The mediator's package (N, K) and whether the box is empty in some issue (N,)."""
+        return protocol.nash_proposal(self.parties(), self.proposal_path(), self.war.front, self.status_quo(),
+                                      leverage, self.spec.negotiation.proposal_grid)
 
     # -- the monthly cycle -------------------------------------------------------------------
     def step(self) -> None:
@@ -257,20 +256,32 @@ class NegotiationModel(mesa.Model):
         self.threat_pending_next = {}
         for actor in self.agents:
             actor.extra_cost = np.zeros(self.n_worlds)
-        self.agents.do("choose_levers", state_variables(self))
-        self.after_pressure(self.month)
-        self.war.step(self, self.month)
-        self.negotiation_round(self.month)
+        t = self.month
+        context = Context(env=state_variables(self), month=t, stalled=self.stalled,
+                          base_levels={a.actor_id: a.base_levels for a in self.agents},
+                          aid_share={a.actor_id: a.spec.support.aid_share for a in self.agents},
+                          uniform=lambda name: self.streams.monthly_uniform(name)[:, t - 1])
+        self.agents.do("choose_levers", context)
+        for intervention in self.interventions:
+            intervention.after_pressure(self, t)
+        self.war.step(self, t)
+        self.negotiation_round(t)
         self.agents.do("update_beliefs")
-        self.record(self.month)
-        self.datacollector.collect(self)
+        self.record(t)
 
-    def after_pressure(self, month: int) -> None:
-        """Hook after the pressure decisions (a replay of the record forces documented actions here)."""
-
-    def forced_partial_offers(self, month: int) -> set[str]:
-        """Partial deals put on the table this month whatever the mediators do (a replay's record)."""
-        return set()
+    def apply_rule_effects(self, actor_id: str, outcome: Outcome) -> None:
+        """Carry out what one rule of ``actor_id`` decided for others, at once and in order."""
+        for target, cost in outcome.costs:
+            self.actors[target].extra_cost = self.actors[target].extra_cost + cost
+        for target, pending in outcome.threats_pending.items():
+            now = self.threat_pending_next.setdefault(target, np.zeros(self.n_worlds, dtype=bool))
+            now |= pending
+        if outcome.stalled is not None:
+            self.stalled_next[actor_id] |= outcome.stalled
+        for target, shifts in outcome.lobbied.items():
+            lobbied = self.actors[target].lobbied
+            for lever, shift in shifts.items():
+                lobbied[lever] = lobbied.get(lever, 0.0) + shift
 
     def run(self) -> NegotiationModel:
         """Run every month up to the horizon; returns the model for chaining."""
@@ -284,14 +295,10 @@ class NegotiationModel(mesa.Model):
         self._broken_now = np.zeros(self.n_worlds, dtype=bool)
         if not self.in_ceasefire.any():
             return
-        hazard_hold = np.ones(self.n_worlds)
         g = self.issue_role.get("guarantees")
-        for actor in (self.attacker, self.defender):
-            h = actor.breach_hazard
-            if actor is self.attacker and g is not None:
-                strength = 1.0 - np.nan_to_num(self.ceasefire_terms[:, g], nan=1.0)
-                h = h * (1.0 - self.defender.guarantee_effect * strength)
-            hazard_hold = hazard_hold * (1.0 - h)
+        hazard_hold = protocol.ceasefire_survival(
+            self.attacker.breach_hazard, self.defender.breach_hazard, self.defender.guarantee_effect,
+            None if g is None else self.ceasefire_terms[:, g], self.n_worlds)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
         self.breakdowns += broken
         self._broken_now = broken
@@ -318,6 +325,8 @@ class NegotiationModel(mesa.Model):
         active, leverage = self._mediation(t)
         proposing = active & ~self.in_ceasefire
         name = self.schedule_by_month.get(t)
+        for intervention in self.interventions:
+            name = intervention.scheduled_package(self, t, name)
         zone_empty = None
         if name is not None:  # a documented package was put on the table: proposed in every world
             terms, settled = self.package_terms(name)
@@ -326,22 +335,19 @@ class NegotiationModel(mesa.Model):
             name = "nash"
             terms, zone_empty = self.nash_proposal(leverage)
             settled = self._all_settled
-        agreed = proposing.copy()
-        record = RoundRecord(t, name, terms, settled, proposing, zone_empty=zone_empty,
-                             broken=self._broken_now, front=self.war.front.copy(), leverage=leverage,
-                             offers={a.actor_id: a.offer_lines() for a in self.agents})
-        for actor in self.agents:
-            noise = self.streams.monthly_normal(f"accept:{actor.actor_id}")[:, t - 1]
-            assessment = actor.assess(terms, settled, noise=noise, leverage=leverage)
-            veto = np.broadcast_to(actor.has_veto(terms, settled), (self.n_worlds,))
-            agreed &= assessment.accept | ~veto
-            record.assessments[actor.actor_id] = assessment
-            record.veto[actor.actor_id] = veto
-            record.noise[actor.actor_id] = actor.noise_sd * noise
-            counts = self.decision_counts.setdefault(actor.actor_id, np.zeros((self.horizon, 2)))
-            asked = proposing & veto
-            counts[t - 1] = (asked.sum(), (asked & assessment.accept).sum())
-        record.agreed = agreed
+        parties = self.parties()
+        shocks = {p.actor_id: self.streams.monthly_normal(f"accept:{p.actor_id}")[:, t - 1] for p in parties}
+        result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage,
+                               proposing)
+        agreed = result.agreed
+        record = RoundRecord(t, name, terms, settled, proposing, result.assessments, result.veto,
+                             agreed=agreed, zone_empty=zone_empty, noise=result.noise, broken=self._broken_now,
+                             front=self.war.front.copy(), leverage=leverage,
+                             offers={p.actor_id: p.offers for p in parties})
+        for party in parties:
+            counts = self.decision_counts.setdefault(party.actor_id, np.zeros((self.horizon, 2)))
+            asked = proposing & result.veto[party.actor_id]
+            counts[t - 1] = (asked.sum(), (asked & result.assessments[party.actor_id].accept).sum())
         self.failed_rounds += proposing & ~agreed
         self.in_ceasefire |= agreed
         self.ceasefire_terms[agreed] = terms[agreed]
@@ -352,36 +358,39 @@ class NegotiationModel(mesa.Model):
         if self.keep_rounds:
             self.rounds.append(record)
         record.partial = self._partial_deals(t, active, leverage)
+        for intervention in self.interventions:
+            intervention.after_round(self, t, record)
 
-    def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> dict:
+    def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> dict[str, PartialDecision]:
         """Smaller deals: offered while the war goes on, accepted by all their parties, then they may
         break down (a one-off deal, such as a prisoner exchange, is done once agreed). Returns, per
         deal, who was offered it, each party's answer and whether it broke down."""
         decisions = {}
-        forced = self.forced_partial_offers(t)
+        forced: set[str] = set()
+        for intervention in self.interventions:
+            forced |= intervention.forced_partial_offers(self, t)
         for name, deal in self.partial.items():
-            spec = deal["spec"]
-            in_force = deal["in_force"]
-            broken = in_force & (self.streams.monthly_uniform(f"partial_break:{name}")[:, t - 1] < deal["hazard"])
+            spec = deal.spec
+            in_force = deal.in_force
+            broken = in_force & (self.streams.monthly_uniform(f"partial_break:{name}")[:, t - 1] < deal.hazard)
             in_force &= ~broken
             offered = active & ~self.in_ceasefire & ~in_force
             if spec.one_off:
-                offered &= deal["first_month"] == 0
+                offered &= deal.first_month == 0
             if spec.offered_months is not None:
                 offered &= t in spec.offered_months
             if name in forced:
                 offered = ~self.in_ceasefire & ~in_force
+            shocks = {p: self.streams.monthly_normal(f"partial:{name}:{p}")[:, t - 1] for p in spec.parties}
+            answers = protocol.partial_deal_answers(
+                deal.value, deal.goodwill, {p: self.actors[p].noise_sd for p in spec.parties}, shocks, leverage)
             accepted = offered.copy()
-            decisions[name] = {"offered": offered, "broken": broken}
             for party in spec.parties:
-                actor = self.actors[party]
-                z = self.streams.monthly_normal(f"partial:{name}:{party}")[:, t - 1]
-                net = deal["value"][party] + deal["goodwill"][party] * leverage + actor.noise_sd * z
-                decisions[name][party] = net > 0
-                accepted &= net > 0
-            deal["first_month"][accepted & (deal["first_month"] == 0)] = t
-            deal["in_force"] = (in_force | accepted) & (not spec.one_off)
-            self.history[f"partial_{name}"][:, t - 1] = accepted | deal["in_force"]
+                accepted &= answers[party]
+            decisions[name] = PartialDecision(offered, broken, answers)
+            deal.first_month[accepted & (deal.first_month == 0)] = t
+            deal.in_force = (in_force | accepted) & (not spec.one_off)
+            self.history[f"partial_{name}"][:, t - 1] = accepted | deal.in_force
         return decisions
 
     def record(self, t: int) -> None:

@@ -11,106 +11,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from sim.analysis.teaching import BargainView
 
-from sim.model import NegotiationModel  # noqa: E402
-from sim.model.streams import BLOCK_SIZE  # noqa: E402
-from sim.scenario.schema import Scenario  # noqa: E402
-
-from .io import save_figure  # noqa: E402
-from .plots import ACTOR_COLOURS  # noqa: E402
-from .summary import month_labels  # noqa: E402
-
-GRID = 101
-
-
-@dataclass
-class BargainView:
-    """The acceptance sets of one world in one month, on a grid over one or two issues."""
-
-    scenario: str
-    month: int
-    label: str
-    issues: list[str]
-    axes: list[np.ndarray]                # grid values per issue
-    accept: dict[str, np.ndarray]         # actor -> bool array over the grid
-    surplus: dict[str, np.ndarray]
-    names: dict[str, str]
-    proposal: np.ndarray                  # (K,)
-    curve: np.ndarray                     # (C, K) the clipped contract curve
-    ideals: dict[str, np.ndarray]
-    war_outcome: dict[str, float]         # belligerent -> issue value it expects from fighting (1-D)
-
-    @property
-    def zone(self) -> np.ndarray:
-        return np.logical_and.reduce(list(self.accept.values()))
-
-
-def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: int = 0,
-                 seed: int | None = None) -> BargainView:
-    """Run to ``month`` and map the acceptance sets of world ``world`` over ``issues`` (1 or 2)."""
-    unknown = [i for i in issues if i not in scenario.issues]
-    if unknown or not 1 <= len(issues) <= 2 or len(set(issues)) != len(issues):
-        from sim.scenario import ScenarioError
-
-        raise ScenarioError(f"choose one or two issues of {', '.join(scenario.issues)}; found {issues}")
-    first = (world // BLOCK_SIZE) * BLOCK_SIZE
-    index = world - first
-    model = NegotiationModel(scenario, n_worlds=index + 1, seed=seed, first_world=first, keep_rounds=True)
-    for _ in range(min(month, scenario.horizon_months)):
-        model.step()
-    record = model.rounds[-1]
-    ks = [model.issue_index[i] for i in issues]
-    # The grid includes the proposal and, on territory, the front: red lines often meet exactly there.
-    territory = model.issue_role.get("territory")
-    axes = [np.unique(np.concatenate([np.linspace(0.0, 1.0, GRID), [record.terms[index, k]],
-                                      [record.front[index]] if k == territory else []]))
-            for k in ks]
-    mesh = np.meshgrid(*axes, indexing="ij")
-    points = mesh[0].size
-    x = np.broadcast_to(record.terms[index], (points, model.n_issues)).copy()
-    for k, values in zip(ks, mesh, strict=True):
-        x[:, k] = values.ravel()
-    settled = record.settled.copy()
-    settled[ks] = True
-    # Evaluate the grid for this world: grid on the leading axis, in slices to bound memory.
-    accept, surplus = {}, {}
-    step = max(1, 200_000 // (model.n_worlds * model.n_issues))
-    for actor in model.agents:
-        parts_veto, parts_ok, parts_surplus = [], [], []
-        for start in range(0, points, step):
-            x_all = np.broadcast_to(x[start:start + step, None, :],
-                                    (min(step, points - start), model.n_worlds, model.n_issues))
-            veto = np.broadcast_to(actor.has_veto(x_all, settled), x_all.shape[:2])[:, index]
-            a = actor.assess(x_all, settled, leverage=record.leverage)
-            parts_veto.append(veto)
-            parts_ok.append((~a.hard_violation & (a.surplus > 0))[:, index])
-            parts_surplus.append(np.where(a.hard_violation[:, index], np.nan, a.surplus[:, index]))
-        veto = np.concatenate(parts_veto)
-        if actor.role != "belligerent" and not veto.any():
-            continue
-        accept[actor.actor_id] = (np.concatenate(parts_ok) | ~veto).reshape(mesh[0].shape)
-        surplus[actor.actor_id] = np.concatenate(parts_surplus).reshape(mesh[0].shape)
-    path = model.proposal_path()
-    curve = path(np.linspace(0, 1, 201)[:, None] * np.ones((1, model.n_worlds)))[:, index, :]
-    war_outcome = {}
-    for actor in (model.attacker, model.defender):
-        if model.issue_role.get("territory") in ks:
-            horizon = np.broadcast_to(model.planning_horizon, (model.n_worlds,))[index]
-            advance = actor.expected_advance()[index] * horizon / model.territory_scale
-            horizon_front = float(advance + model.war.front[index])
-            war_outcome[actor.actor_id] = min(horizon_front, 1.0)
-    return BargainView(scenario.name, record.month, month_labels(scenario.start, record.month)[-1],
-                       issues, axes, accept, surplus, {a.actor_id: a.name for a in model.agents},
-                       record.terms[index], curve, {a.actor_id: a.ideal[index] for a in model.agents},
-                       war_outcome)
+from .io import save_figure
+from .plots import ACTOR_COLOURS
 
 
 def _draw_2d(ax: plt.Axes, view: BargainView, issue_index: dict[str, int]) -> None:

@@ -6,16 +6,13 @@ import csv
 import io
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from sim import __version__
 
-from sim import __version__  # noqa: E402
-
-from .io import save_figure  # noqa: E402
-from .summary import month_labels  # noqa: E402
+from .io import save_figure
+from sim.engine.outputs import month_labels
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
 

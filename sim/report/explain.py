@@ -1,63 +1,18 @@
 """Follow one world month by month: pressure, war, the proposal, and why each party said yes or no.
 
-World ``w`` of ``negsim explain --world w`` is world ``w`` of ``negsim run`` with the same seed: the
-model runs that world's random block and reports the one world.
+World ``w`` of ``negsim explain --world w`` is world ``w`` of ``negsim run`` with the same seed;
+:func:`sim.analysis.teaching.explain_world` traces it, this module only writes the account.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from sim.model import NegotiationModel
-from sim.model.streams import BLOCK_SIZE
-from sim.report.summary import month_labels
-from sim.scenario.schema import Scenario
-
-LEVER_NAMES = ("sanctions", "arms", "financial_aid", "intelligence", "engagement", "escalation",
-               "relief_offer", "troop_offer")
+from sim.engine.build import Trace
+from sim.engine.outputs import month_labels
 
 
-@dataclass
-class Explained:
-    """One world's run, ready to describe."""
-
-    model: NegotiationModel
-    index: int            # position of the world inside the model
-    world: int            # the world's number in the full run
-    states: list[dict]    # per month: levers, war and beliefs of this world
-
-
-def run_one_world(scenario: Scenario, world: int = 0, seed: int | None = None,
-                  months: int | None = None) -> Explained:
-    """Run world ``world`` (and the others of its random block up to it) for ``months`` months."""
-    first = (world // BLOCK_SIZE) * BLOCK_SIZE
-    index = world - first
-    model = NegotiationModel(scenario, n_worlds=index + 1, seed=seed, first_world=first, keep_rounds=True)
-    states = []
-    for _ in range(months or scenario.horizon_months):
-        model.step()
-        war = model.war
-        states.append({
-            "levers": {a.actor_id: {lever: float(np.broadcast_to(a.levers[lever], (model.n_worlds,))[index])
-                                    for lever in LEVER_NAMES} for a in model.agents},
-            "advance": float(war.advance[index]), "occupied": float(war.occupied_km2[index]),
-            "front": float(war.front[index]), "strain": float(war.strain[index]),
-            "aid": float(war.aid[index]), "intelligence": float(war.intelligence[index]),
-            "casualties": {a: float(c[index]) for a, c in war.casualties.items()},
-            "victory": {a.actor_id: float(a.victory_belief[index]) for a in model.agents
-                        if a.role == "belligerent"},
-            "war_value": {a.actor_id: float(np.broadcast_to(a.war_value, (model.n_worlds,))[index])
-                          for a in model.agents},
-            "cost": {a.actor_id: float(np.broadcast_to(a.monthly_cost, (model.n_worlds,))[index])
-                     for a in model.agents},
-            "in_ceasefire": bool(model.in_ceasefire[index]),
-        })
-    return Explained(model, index, world, states)
-
-
-def _reason(model: NegotiationModel, actor, record, i: int) -> str:
+def _reason(model, actor, record, i: int) -> str:
     """Why this actor decided as it did, in words."""
     a = record.assessments[actor.actor_id]
     x, settled, front = record.terms, record.settled, record.front
@@ -85,7 +40,7 @@ def _reason(model: NegotiationModel, actor, record, i: int) -> str:
     return text
 
 
-def describe(explained: Explained, markdown: bool = False) -> str:
+def describe(explained: Trace, markdown: bool = False) -> str:
     """The month-by-month account as plain text, or as Markdown for handouts."""
     model, i, spec = explained.model, explained.index, explained.model.spec
     labels = month_labels(spec.start, len(explained.states))
@@ -146,14 +101,14 @@ def describe(explained: Explained, markdown: bool = False) -> str:
             outcome = "CEASEFIRE agreed" if record.agreed[i] else "no agreement"
             lines.append(f"{bullet}Outcome: {outcome}.")
         for deal, decision in record.partial.items():
-            if decision["offered"][i]:
-                answers = ", ".join(f"{names[p]} {'yes' if decision[p][i] else 'no'}"
-                                    for p in model.partial[deal]["spec"].parties)
+            if decision.offered[i]:
+                answers = ", ".join(f"{names[p]} {'yes' if decision.answers[p][i] else 'no'}"
+                                    for p in model.partial[deal].spec.parties)
                 lines.append(f"{bullet}Partial deal {deal.replace('_', ' ')}: {answers}")
-            if decision["broken"][i]:
+            if decision.broken[i]:
                 lines.append(f"{bullet}The {deal.replace('_', ' ')} broke down.")
         if previous:
-            for actor_id in ("russia", "ukraine"):
+            for actor_id in [a.actor_id for a in model.agents if a.role == "belligerent"]:
                 if actor_id in state["war_value"]:
                     change = state["war_value"][actor_id] - previous["war_value"][actor_id]
                     if abs(change) > 0.002:

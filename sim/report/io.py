@@ -1,39 +1,17 @@
-"""Write results so that a crash never leaves a half-written file behind."""
+"""Saving figures atomically (text and JSON writes are in :mod:`sim.fileio`)."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+import io
 from pathlib import Path
-from typing import Any
 
+from sim.fileio import atomic_write_bytes, write_json
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_json(path: str | Path, payload: dict[str, Any]) -> None:
-    """Atomically write ``payload`` as indented JSON."""
-    atomic_write_bytes(path, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+__all__ = ["atomic_write_bytes", "save_figure", "write_json"]
 
 
 def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
     """Render a matplotlib figure to PNG, write it atomically, close the figure; returns the path."""
-    import io
-
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()

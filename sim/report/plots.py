@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
 
-matplotlib.use("Agg")  # files only; no display needed
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .io import save_figure  # noqa: E402
+from .io import save_figure
 
 if TYPE_CHECKING:
-    from sim.experiments.run import RunResult
+    from sim.engine.run import RunResult
 
 ACTOR_COLOURS = {"russia": "#b2182b", "ukraine": "#2166ac", "us": "#4d4d4d", "europe": "#1b7837"}
 

@@ -1,7 +1,14 @@
-"""Scenario files: schema, loading with ``extends:``, and validation with clear errors."""
+"""Scenario files: the schema with checked ranges, loading with ``extends:``, clear errors.
 
-from .loader import ScenarioError
-from .schema import Prior, Scenario
+The bottom layer: it imports nothing else from ``sim``. The strategy rule kinds are declared by
+the model layer and handed to :func:`load_scenario`; :func:`sim.engine.load_scenario` does that.
+"""
+
+from .errors import PosteriorError, ResumeError, ScenarioError, SweepError, UserError
+from .levers import LEVERS
+from .params import Prior
+from .schema import Scenario, build_schema
 from .validate import LoadedScenario, load_scenario
 
-__all__ = ["LoadedScenario", "Prior", "Scenario", "ScenarioError", "load_scenario"]
+__all__ = ["LEVERS", "LoadedScenario", "PosteriorError", "Prior", "ResumeError", "Scenario",
+           "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario"]

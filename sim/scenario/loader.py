@@ -16,25 +16,16 @@ from typing import Any
 
 import yaml
 
+from .errors import ScenarioError
 
-class ScenarioError(Exception):
-    """A problem with a user's scenario file: shown to the user as one paragraph, never a traceback."""
-
-    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
-                 key: str | None = None):
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.key = key
-        super().__init__(self.format())
-
-    def format(self) -> str:
-        where = self.path or "<scenario>"
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.key:
-            where += f", at '{self.key}'"
-        return f"{where}: {self.message}"
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario file read (the shipped baseline is about 20 kB)."""
+MAX_DEPTH = 40
+"""Deepest nesting of mappings and lists accepted (the schema needs 6)."""
+MAX_NODES = 200_000
+"""Most YAML nodes one file may hold."""
+ALLOWED_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
+                                                                  "timestamp"))
 
 
 @dataclass
@@ -58,35 +49,87 @@ def _join(prefix: str, key: Any) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-def _construct(node: yaml.Node, file: str, prefix: str, places: dict[str, tuple[str, int]],
-               scalars: yaml.SafeLoader) -> Any:
-    """Turn a composed YAML node into Python data, recording the line of every key."""
-    places.setdefault(prefix, (file, node.start_mark.line + 1))
+@dataclass
+class _Walk:
+    """What one file's construction has seen: nodes (to refuse aliases) and how many."""
+
+    file: str
+    places: dict[str, tuple[str, int]]
+    scalars: yaml.SafeLoader
+    seen: set[int] = field(default_factory=set)
+
+
+def _refuse(walk: _Walk, node: yaml.Node, prefix: str, message: str) -> ScenarioError:
+    return ScenarioError(message, path=walk.file, line=node.start_mark.line + 1, key=prefix or None)
+
+
+def _scalar(walk: _Walk, node: yaml.Node, prefix: str) -> Any:
+    try:
+        return walk.scalars.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        raise _refuse(walk, node, prefix, f"cannot read the value {node.value!r} as {node.tag.rsplit(':', 1)[-1]}"
+                      ) from None
+
+
+def _construct(walk: _Walk, node: yaml.Node, prefix: str, depth: int = 0) -> Any:
+    """Turn a composed YAML node into Python data, recording the line of every key.
+
+    Plain YAML only: anchors and aliases, tags (``!foo``, ``!!python/...``), merge keys (``<<``) and
+    keys that are lists or mappings are refused, as are nesting deeper than :data:`MAX_DEPTH` and
+    more than :data:`MAX_NODES` nodes, so that a small hostile file cannot exhaust the machine."""
+    if id(node) in walk.seen:
+        raise _refuse(walk, node, prefix, "YAML anchors and aliases (&name, *name) are not supported in "
+                                          "scenario files; write the value out, or use 'extends:'")
+    walk.seen.add(id(node))
+    if len(walk.seen) > MAX_NODES:
+        raise _refuse(walk, node, prefix, f"the file has more than {MAX_NODES:,} YAML nodes")
+    if depth > MAX_DEPTH:
+        raise _refuse(walk, node, prefix, f"the data is nested more than {MAX_DEPTH} levels deep")
+    if node.tag not in ALLOWED_TAGS:
+        what = "merge keys (<<)" if node.tag.endswith(":merge") else f"the YAML tag {node.tag!r}"
+        raise _refuse(walk, node, prefix, f"{what} not allowed in scenario files; write plain values")
+    walk.places.setdefault(prefix, (walk.file, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        names: set[str] = set()
         for key_node, value_node in node.value:
-            key = scalars.construct_object(key_node, deep=True)
-            if key in out:
-                raise ScenarioError(f"key '{key}' appears twice in the same mapping", path=file,
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _refuse(walk, key_node, prefix, "a key must be a plain name or number, not a list "
+                                                      "or mapping")
+            if key_node.tag not in ALLOWED_TAGS:
+                what = "merge keys (<<)" if key_node.tag.endswith(":merge") else f"the YAML tag {key_node.tag!r}"
+                raise _refuse(walk, key_node, prefix, f"{what} not allowed in scenario files")
+            key = _scalar(walk, key_node, prefix)
+            if key is None or isinstance(key, bool):
+                raise _refuse(walk, key_node, prefix, f"a key must be a name or a number, found {key_node.value!r}")
+            if str(key) in names:
+                raise ScenarioError(f"key '{key}' appears twice in the same mapping", path=walk.file,
                                     line=key_node.start_mark.line + 1, key=_join(prefix, key))
+            names.add(str(key))
             path = _join(prefix, key)
-            places[path] = (file, key_node.start_mark.line + 1)
-            out[key] = _construct(value_node, file, path, places, scalars)
+            walk.places[path] = (walk.file, key_node.start_mark.line + 1)
+            out[key] = _construct(walk, value_node, path, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, file, _join(prefix, i), places, scalars)
-                for i, item in enumerate(node.value)]
-    return scalars.construct_object(node, deep=True)
+        return [_construct(walk, item, _join(prefix, i), depth + 1) for i, item in enumerate(node.value)]
+    return _scalar(walk, node, prefix)
 
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
     """Parse one YAML file into a mapping and the line of each key path."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("file not found", path=path) from None
+        if not path.is_file():
+            raise ScenarioError("file not found" if not path.exists() else
+                                "not a regular file (a scenario is a YAML file)", path=path)
+        with path.open("rb") as handle:
+            blob = handle.read(MAX_FILE_BYTES + 1)
+        if len(blob) > MAX_FILE_BYTES:
+            raise ScenarioError(f"the file is larger than {MAX_FILE_BYTES:,} bytes; a scenario is a few "
+                                "kilobytes of YAML", path=path)
+        text = blob.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the file ({exc})", path=path) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise ScenarioError(f"cannot read the file ({reason})", path=path) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -100,11 +143,13 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
                             path=path, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"this is not valid YAML: {exc}", path=path) from None
+    except RecursionError:
+        raise ScenarioError(f"the data is nested more than {MAX_DEPTH} levels deep", path=path) from None
     if node is None:
         raise ScenarioError("the file is empty; expected a mapping of scenario keys", path=path)
     places: dict[str, tuple[str, int]] = {}
     # One safe constructor builds the scalars, so YAML tags cannot create arbitrary objects.
-    data = _construct(node, str(path), "", places, yaml.SafeLoader(""))
+    data = _construct(_Walk(str(path), places, yaml.SafeLoader("")), node, "")
     if not isinstance(data, dict):
         raise ScenarioError(f"expected a mapping of scenario keys at the top level, found "
                             f"{type(data).__name__}", path=path, line=1)
@@ -137,10 +182,15 @@ def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str,
         raise ScenarioError(f"'extends' expects a file name such as baseline.yaml, found {parent!r}",
                             path=file, line=line, key="extends")
     parent_path = (path.parent / parent)
-    if not parent_path.exists():
-        file, line = places["extends"]
+    file, line = places["extends"]
+    if parent_path.suffix.lower() not in (".yaml", ".yml"):
+        raise ScenarioError(f"'extends' names {parent!r}; it must name a scenario file ending in .yaml",
+                            path=file, line=line, key="extends")
+    if not parent_path.is_file():
         raise ScenarioError(f"'extends' names {parent!r}, which does not exist next to this file",
                             path=file, line=line, key="extends")
+    if len(_chain) >= 20:
+        raise ScenarioError("'extends' goes more than 20 files deep", path=file, line=line, key="extends")
     base, base_map = load_raw(parent_path, (*_chain, path))
     merged_places = dict(base_map.places)
     merged_places.update({k: v for k, v in places.items() if k != "extends"})
@@ -149,5 +199,17 @@ def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str,
 
 def canonical_sha256(data: dict[str, Any]) -> str:
     """A hash of the merged scenario content, independent of comments, key order and file layout."""
-    blob = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    try:
+        blob = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    except TypeError:  # keys of mixed types (0.5 and "0.6") cannot be sorted together: compare as text
+        blob = json.dumps(_string_keys(data), sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _string_keys(data: Any) -> Any:
+    """Data with every mapping key as text (keys were checked unique as text when read)."""
+    if isinstance(data, dict):
+        return {str(k): _string_keys(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_string_keys(v) for v in data]
+    return data

@@ -8,14 +8,18 @@ Ukraine's stated position and 1 is Russia's (see ``docs/model.md``).
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, create_model, model_validator
 
-from .schema_base import Param, Prior, Strict, Unit, point
-from .strategy_specs import StrategyRule
+from .levers import LEVER_DESCRIPTIONS, LEVERS, OFFER_LEVERS
+from .params import (AT_LEAST_ONE, GROWTH, POSITION, RELATIVE_POSITION, Discount, Interval, LeverLevel,
+                     NonNegative, Param, Position, Prior, Probability, Share, Strict, Unit, number, param,
+                     point)
+from .rules import RuleSpec
 
-__all__ = ["Param", "Prior", "Scenario", "Strict", "Unit", "point"]
+__all__ = ["Param", "Prior", "Scenario", "Strict", "Unit", "build_schema", "point"]
 
 
 class Issue(Strict):
@@ -24,7 +28,7 @@ class Issue(Strict):
     description: str
     status_quo: Unit | Literal["front"] = Field(
         description="The position if nothing is agreed; 'front' means the current line of contact.")
-    anchors: dict[float, str] = Field(default_factory=dict,
+    anchors: dict[number(POSITION), str] = Field(default_factory=dict,
                                       description="Documented meaning of points on the scale.")
     role: Literal["territory", "guarantees", "sanctions_relief"] | None = Field(
         None, description="Issues the war dynamics read: the line of control, the security guarantees "
@@ -35,70 +39,66 @@ class RedLine(Strict):
     """A settled term an actor will not accept (hard), or will accept only at a domestic cost (audience)."""
 
     issue: str
-    above: float | None = None
-    below: float | None = None
+    above: number(RELATIVE_POSITION) | None = None
+    below: number(RELATIVE_POSITION) | None = None
     relative_to: Literal["front"] | None = Field(
         None, description="Measure 'above'/'below' from the current front (territory only).")
     kind: Literal["hard", "audience"] = "hard"
-    cost: Param = Field(default_factory=lambda: point(0.0),
-                        description="Audience cost in utility units when an 'audience' line is crossed.")
+    cost: NonNegative = Field(default_factory=lambda: point(0.0),
+                              description="Audience cost in utility units when an 'audience' line is crossed.")
     why: str = ""
 
     @model_validator(mode="after")
     def _one_bound(self) -> RedLine:
         if (self.above is None) == (self.below is None):
             raise ValueError("a red line needs exactly one of 'above' or 'below'")
+        bound = self.above if self.above is not None else self.below
+        if self.relative_to is None and not POSITION.contains(bound):
+            raise ValueError(f"an absolute red line needs {POSITION.describe()}, found {bound!r}")
         return self
 
 
 class CostOfWar(Strict):
     """Monthly cost of the war going on, in utility units (a utility of 1 = an actor's whole ideal)."""
 
-    base: Param = Field(default_factory=lambda: point(0.0))
-    per_10k_casualties: Param = Field(default_factory=lambda: point(0.0))
-    economic_strain: Param = Field(default_factory=lambda: point(0.0))
-    aid_gap: Param = Field(default_factory=lambda: point(0.0))
-    strikes: Param = Field(default_factory=lambda: point(0.0))
+    base: NonNegative = Field(default_factory=lambda: point(0.0))
+    per_10k_casualties: NonNegative = Field(default_factory=lambda: point(0.0))
+    economic_strain: NonNegative = Field(default_factory=lambda: point(0.0))
+    aid_gap: NonNegative = Field(default_factory=lambda: point(0.0))
+    strikes: NonNegative = Field(default_factory=lambda: point(0.0))
 
 
 class Beliefs(Strict):
     """A belligerent's prior belief that fighting on leads to its decisive victory (Fearon's optimism)."""
 
-    victory: Param = Field(default_factory=lambda: point(0.0))
-    learning_rate: Param = Field(default_factory=lambda: point(1.0),
+    victory: Probability = Field(default_factory=lambda: point(0.0))
+    learning_rate: param(Interval(0.0, 1.0, "a learning rate", open_low=True)) = Field(default_factory=lambda: point(1.0),
                                  description="How much one month of fighting is taken to reveal, (0, 1].")
 
 
 class Commitment(Strict):
     """The commitment problem as this actor sees it."""
 
-    breach_fear: Param = Field(default_factory=lambda: point(0.0),
+    breach_fear: Probability = Field(default_factory=lambda: point(0.0),
                                description="Perceived chance the other side breaks a deal (0-1).")
-    guarantee_effect: Param = Field(default_factory=lambda: point(0.0),
+    guarantee_effect: Share = Field(default_factory=lambda: point(0.0),
                                     description="Share of that fear removed by full security guarantees.")
-    sucker_loss: Param = Field(default_factory=lambda: point(0.0),
+    sucker_loss: NonNegative = Field(default_factory=lambda: point(0.0),
                                description="Extra loss if the other side breaks the deal (utility).")
-    breach_hazard: Param = Field(default_factory=lambda: point(0.0),
+    breach_hazard: Probability = Field(default_factory=lambda: point(0.0),
                                  description="True monthly probability this actor breaks a ceasefire.")
 
 
-class Levers(Strict):
-    """Pressure levels an actor sets: 0 is none, 1 the actor's 2022-24 average where that applies."""
+def _lever_field(lever: str) -> tuple[Any, Any]:
+    offer = lever in OFFER_LEVERS
+    return (Share if offer else LeverLevel,
+            Field(default_factory=lambda: point(1.0 if offer else 0.0), description=LEVER_DESCRIPTIONS[lever]))
 
-    sanctions: Param = Field(default_factory=lambda: point(0.0))
-    arms: Param = Field(default_factory=lambda: point(0.0))
-    intelligence: Param = Field(default_factory=lambda: point(0.0))
-    financial_aid: Param = Field(default_factory=lambda: point(0.0))
-    engagement: Param = Field(default_factory=lambda: point(0.0))
-    escalation: Param = Field(default_factory=lambda: point(0.0),
-                              description="Strikes beyond the front line (Russia's air campaign, "
-                                          "Ukraine's deep strikes).")
-    relief_offer: Param = Field(default_factory=lambda: point(1.0),
-                                description="Most sanctions relief this actor will agree to, if it "
-                                            "controls sanctions_relief.")
-    troop_offer: Param = Field(default_factory=lambda: point(1.0),
-                               description="How far this actor will go on guarantees and troops, if "
-                                           "it controls guarantees (terms down to 1 - troop_offer).")
+
+Levers = create_model("Levers", __base__=Strict, __module__=__name__,
+                      __doc__="Pressure levels an actor sets (generated from the one lever list, "
+                              ":data:`sim.scenario.levers.LEVERS`).",
+                      **{lever: _lever_field(lever) for lever in LEVERS})
 
 
 class Support(Strict):
@@ -116,28 +116,28 @@ class Actor(Strict):
     name: str
     role: Literal["belligerent", "supporter", "mediator"]
     side: Literal["attacker", "defender"] | None = None
-    ideal: dict[str, Param]
-    salience: dict[str, Param]
-    patience: Param = Field(default_factory=lambda: point(0.97),
+    ideal: dict[str, Position]
+    salience: dict[str, NonNegative]
+    patience: Discount = Field(default_factory=lambda: point(0.97),
                             description="Monthly discount factor in (0, 1).")
     red_lines: list[RedLine] = Field(default_factory=list)
     cost_of_war: CostOfWar = Field(default_factory=CostOfWar)
     beliefs: Beliefs = Field(default_factory=Beliefs)
     commitment: Commitment = Field(default_factory=Commitment)
     levers: Levers = Field(default_factory=Levers)
-    strategy: list[StrategyRule] = Field(default_factory=list,
+    strategy: list[RuleSpec] = Field(default_factory=list,
                                          description="Rules applied in order each month on top of "
                                                      "the levers.")
     support: Support = Field(default_factory=Support)
     controls: list[str] = Field(default_factory=list,
                                 description="Issues that cannot move from the status quo without this "
                                             "actor's consent.")
-    bargaining_power: Param = Field(default_factory=lambda: point(1.0))
-    acceptance_noise: Param = Field(default_factory=lambda: point(0.01),
+    bargaining_power: NonNegative = Field(default_factory=lambda: point(1.0))
+    acceptance_noise: NonNegative = Field(default_factory=lambda: point(0.01),
                                     description="Std. dev. of the random-utility shock on its decision.")
-    blame_cost: Param = Field(default_factory=lambda: point(0.0),
+    blame_cost: NonNegative = Field(default_factory=lambda: point(0.0),
                               description="Cost of rejecting a fully engaged mediator's proposal.")
-    mediation_leverage: Param = Field(default_factory=lambda: point(0.0),
+    mediation_leverage: NonNegative = Field(default_factory=lambda: point(0.0),
                                       description="How much this actor's mediation makes rejecting costly "
                                                   "(multiplies the others' blame cost).")
 
@@ -151,30 +151,30 @@ class Actor(Strict):
 class Battlefield(Strict):
     """Monthly war dynamics, anchored on documented advance and casualty rates."""
 
-    start_occupied_km2: Param
-    territory_scale_km2: float = Field(gt=0)
-    advance_km2_per_month: Param
-    advance_volatility: Param
-    advance_trend: Param = Field(default_factory=lambda: point(0.0))
-    arms_effect: Param = Field(default_factory=lambda: point(0.0))
-    intelligence_effect: Param = Field(default_factory=lambda: point(0.0))
-    escalation_effect: Param = Field(default_factory=lambda: point(0.0))
-    baseline_aid: Unit = Field(description="Aid level under which the documented advance was measured.")
+    start_occupied_km2: NonNegative
+    territory_scale_km2: number(Interval(1.0, 1e9, "an area in km²"))
+    advance_km2_per_month: NonNegative
+    advance_volatility: NonNegative
+    advance_trend: param(GROWTH) = Field(default_factory=lambda: point(0.0))
+    arms_effect: NonNegative = Field(default_factory=lambda: point(0.0))
+    intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0))
+    escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0))
+    baseline_aid: number(Interval(0.0, 1.0, "a share", open_low=True)) = Field(description="Aid level under which the documented advance was measured.")
     baseline_intelligence: Unit = 1.0
-    breakthrough_factor: Param = Field(description="How much faster the front moves if the believer's "
+    breakthrough_factor: param(AT_LEAST_ONE) = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
-    casualties_per_month: dict[str, Param]
-    casualty_volatility: Param = Field(default_factory=lambda: point(0.2))
+    casualties_per_month: dict[str, NonNegative]
+    casualty_volatility: NonNegative = Field(default_factory=lambda: point(0.2))
     ceasefire_casualty_share: Unit = 0.05
 
 
 class Economy(Strict):
     """Russia's economic strain index on [0, 1] and how sanctions move it."""
 
-    strain_start: Param
-    sanctions_effect: Param
-    adjustment_rate: Param
-    volatility: Param = Field(default_factory=lambda: point(0.0))
+    strain_start: Probability
+    sanctions_effect: NonNegative
+    adjustment_rate: Share
+    volatility: NonNegative = Field(default_factory=lambda: point(0.0))
     baseline_sanctions: Unit
 
 
@@ -192,11 +192,11 @@ class PartialDeal(Strict):
     description: str = ""
     parties: list[str]
     value: dict[str, Param] = Field(description="Net value to each party of the deal itself, per month.")
-    goodwill: dict[str, Param] = Field(default_factory=dict,
+    goodwill: dict[str, NonNegative] = Field(default_factory=dict,
                                        description="Value of pleasing a fully engaged mediator.")
-    breakdown_hazard: Param = Field(default_factory=lambda: point(0.0))
+    breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0))
     one_off: bool = False
-    offered_months: list[int] | None = Field(None, description="Offered only in these months "
+    offered_months: list[Annotated[int, Field(ge=1)]] | None = Field(None, description="Offered only in these months "
                                                                "(default: whenever a mediator is engaged).")
     source: str = ""
 
@@ -210,7 +210,7 @@ class Negotiation(Strict):
     """How the monthly round works."""
 
     mediators: list[str] = Field(min_length=1)
-    planning_horizon_months: Param
+    planning_horizon_months: param(Interval(1.0, 240.0, "a number of months"))
     proposal_grid: int = Field(9, ge=3, le=101)
     scheduled: list[ScheduledProposal] = Field(default_factory=list)
 
@@ -220,11 +220,11 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=2**63 - 1)
     start: str = Field(pattern=r"^\d{4}-\d{2}$", description="First simulated month, YYYY-MM.")
     horizon_months: int = Field(ge=1, le=240)
     worlds: int = Field(10_000, ge=1, le=10_000_000)
-    report_months: list[int] = Field(default_factory=lambda: [6, 12, 24])
+    report_months: list[Annotated[int, Field(ge=1)]] = Field(default_factory=lambda: [6, 12, 24])
     durable_months: int = Field(12, ge=1)
     issues: dict[str, Issue] = Field(min_length=1)
     actors: dict[str, Actor] = Field(min_length=2)
@@ -233,3 +233,22 @@ class Scenario(Strict):
     negotiation: Negotiation
     packages: dict[str, Package] = Field(default_factory=dict)
     partial_deals: dict[str, PartialDeal] = Field(default_factory=dict)
+
+
+@cache
+def build_schema(rule_specs: tuple[type[RuleSpec], ...], module: str = __name__) -> type[Scenario]:
+    """The :class:`Scenario` schema whose actors' ``strategy:`` lists accept exactly ``rule_specs``.
+
+    The rule kinds are declared by the model layer (one file per kind, registered once); this layer
+    knows only their spec classes, so the union is built here from what it is given. ``module`` is
+    where the built classes are published, so that they pickle (sweeps send them to workers).
+    """
+    if not rule_specs:
+        raise ValueError("build_schema needs at least one rule spec")
+    union: Any = rule_specs[0] if len(rule_specs) == 1 else Annotated[
+        Union[rule_specs], Field(discriminator="kind")]  # noqa: UP007 (a tuple of classes)
+    actor = create_model("Actor", __base__=Actor, __module__=module, __doc__=Actor.__doc__,
+                         strategy=(list[union], Field(default_factory=list, description=Actor.model_fields[
+                             "strategy"].description)))
+    return create_model("Scenario", __base__=Scenario, __module__=module, __doc__=Scenario.__doc__,
+                        actors=(dict[str, actor], Field(min_length=2)))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.strategies.expressions import ExpressionError, compile_expression
-from sim.strategies.variables import state_variable_names
-
-from .loader import ScenarioError, SourceMap, canonical_sha256, load_raw
+from .conditions import ExpressionError, compile_expression
+from .errors import ScenarioError
+from .loader import SourceMap, canonical_sha256, load_raw
 from .schema import Scenario
+from .variables import variable_types
 
 _EXPECTED = {
     "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
@@ -35,6 +35,7 @@ class LoadedScenario:
     sha256: str
     raw: dict[str, Any]
     source: SourceMap
+    overrides: dict[str, Any] = field(default_factory=dict)   # --set values applied, by key path
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -165,14 +166,17 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
                     s.issues[line.issue].role != "territory":
                 problems.append((f"actors.{aid}.red_lines.{i}.relative_to",
                                  "relative_to: front only applies to the territory issue."))
-    variables = state_variable_names(s)
+    variables = variable_types(s)
     for aid, actor in s.actors.items():
         for i, rule in enumerate(actor.strategy):
             where = f"actors.{aid}.strategy.{i}"
-            for field in ("target", "for_actor"):
-                name = getattr(rule, field, None)
+            for name_field in getattr(rule, "actor_fields", ()):
+                name = getattr(rule, name_field, None)
                 if name is not None:
-                    need([name], actors, f"{where}.{field}", "actor")
+                    need([name], actors, f"{where}.{name_field}", "actor")
+                    if name == aid and name_field in rule.other_actor_fields:
+                        problems.append((f"{where}.{name_field}",
+                                         f"a {rule.kind} rule must name another actor, not its own ('{aid}')."))
             if getattr(rule, "when", None) is not None:
                 try:
                     compile_expression(rule.when, variables)
@@ -199,9 +203,10 @@ def validate_as(model: type[BaseModel], raw: dict[str, Any], source: SourceMap) 
                         extra=len(errors) - 1) from None
 
 
-def validate(raw: dict[str, Any], source: SourceMap) -> Scenario:
-    """Check merged scenario data; raise :class:`ScenarioError` naming the first problem's place."""
-    scenario = validate_as(Scenario, raw, source)
+def validate(raw: dict[str, Any], source: SourceMap, schema: type[Scenario]) -> Scenario:
+    """Check merged scenario data against ``schema`` (from :func:`~sim.scenario.schema.build_schema`);
+    raise :class:`ScenarioError` naming the first problem's place."""
+    scenario = validate_as(schema, raw, source)
     problems = _check_references(scenario)
     if problems:
         key, message = problems[0]
@@ -236,16 +241,21 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
+                  schema: type[Scenario]) -> LoadedScenario:
     """Load, merge, override and validate a scenario file.
+
+    Most callers want :func:`sim.engine.load_scenario`, which passes the registered rule kinds.
 
     Args:
         path: the YAML file.
         overrides: optional ``{"dotted.key.path": value}`` replacements applied before validation.
+        schema: the scenario schema with the strategy rule kinds a scenario may use
+            (:func:`~sim.scenario.schema.build_schema`).
     """
     raw, source = load_raw(path)
     for dotted, value in (overrides or {}).items():
         raw = set_path(raw, dotted, value)
-    scenario = validate(raw, source)
+    scenario = validate(raw, source, schema)
     return LoadedScenario(scenario=scenario, path=Path(path), sha256=canonical_sha256(raw), raw=raw,
-                          source=source)
+                          source=source, overrides=dict(overrides or {}))

@@ -13,10 +13,7 @@ the number of workers or the chunk size.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,15 +21,18 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
-from sim.model import NegotiationModel
+from sim.engine.build import build_model
+from sim.engine.checkpoint import Checkpoint
+from sim.engine.executor import run_tasks
+from sim.engine.loading import Scenario as ScenarioSchema
+from sim.engine.run import result_from_model
+from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
-from sim.report.io import atomic_write_bytes, write_json
-from sim.report.summary import summarise
-from sim.scenario import LoadedScenario, ScenarioError
+from sim.engine.outputs import summarise
+from sim.scenario import LoadedScenario, UserError
 from sim.scenario.validate import set_path, validate
 
 from .design import Design, check_paths
-from .run import result_from_model
 
 MANIFEST = "sweep.json"
 
@@ -118,7 +118,7 @@ def _row(plan: SweepPlan, index: int, result) -> dict:
 def _error_row(plan: SweepPlan, index: int, error: BaseException) -> dict:
     row: dict[str, Any] = {"point": index}
     row.update({name: float(v) for name, v in zip(plan.design.names, plan.design.points[index], strict=True)})
-    message = error.format() if isinstance(error, ScenarioError) else f"{type(error).__name__}: {error}"
+    message = error.format() if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
     row.update({"worlds": plan.worlds, "seed": plan.seed_of(index), "error": message})
     return row
 
@@ -130,9 +130,9 @@ def _run_points_separately(plan: SweepPlan, indices: Iterable[int]) -> list[dict
             raw = plan.loaded.raw
             for name, value in zip(plan.design.names, plan.design.points[index], strict=True):
                 raw = set_path(raw, name, float(value))
-            scenario = validate(raw, plan.loaded.source)
+            scenario = validate(raw, plan.loaded.source, ScenarioSchema)
             seed = plan.seed_of(index)
-            model = NegotiationModel(scenario, n_worlds=plan.worlds, seed=seed).run()
+            model = build_model(scenario, worlds=plan.worlds, seed=seed).run()
             rows.append(_row(plan, index, result_from_model(model, plan.loaded, seed)))
         except Exception as exc:  # a failing point is recorded, the sweep goes on
             rows.append(_error_row(plan, index, exc))
@@ -149,7 +149,7 @@ def run_chunk(plan: SweepPlan, indices: range) -> list[dict]:
                                             scenario.horizon_months)
         values = plan.design.points[indices.start:indices.stop]
         overrides = {name: np.repeat(values[:, d], w) for d, name in enumerate(plan.design.names)}
-        model = NegotiationModel(scenario, streams=streams, overrides=overrides).run()
+        model = build_model(scenario, streams=streams, overrides=overrides).run()
         whole = result_from_model(model, plan.loaded, plan.seed)
         return [_row(plan, index, whole.subset(slice(j * w, (j + 1) * w), plan.seed_of(index)))
                 for j, index in enumerate(indices)]
@@ -162,19 +162,13 @@ def chunk_path(out: Path, number: int) -> Path:
     return out / "chunks" / f"chunk-{number:06d}.json"
 
 
-def _open_output(plan: SweepPlan, out: Path, resume: bool) -> None:
-    manifest_path = out / MANIFEST
-    manifest = plan.manifest()
-    if manifest_path.exists():
-        existing = json.loads(manifest_path.read_text())
-        if not resume:
-            raise ScenarioError(f"{out} already holds a sweep; add --resume to finish it, or choose "
-                                "another --out")
-        changed = [k for k in ("scenario_sha256", "params", "points", "worlds", "months", "seed",
-                               "chunk_points", "common_random_numbers") if existing.get(k) != manifest.get(k)]
-        if changed:
-            raise ScenarioError(f"cannot resume: the sweep in {out} differs in {', '.join(changed)}")
-    write_json(manifest_path, manifest)
+RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
+               "common_random_numbers")
+"""What must match for a sweep to be resumed (the rest of the manifest is informative)."""
+
+
+def _chunk_task(plan: SweepPlan, indices: range) -> list[dict]:
+    return run_chunk(plan, indices)
 
 
 def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resume: bool = False,
@@ -192,10 +186,13 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
         progress: called with (points done, points total).
     """
     out = Path(out)
-    _open_output(plan, out, resume)
+    manifest = plan.manifest()
+    identity = {key: manifest[key] for key in RESUME_KEYS}
+    store = Checkpoint(out, MANIFEST, identity, resume, what="sweep")
+    write_json(out / MANIFEST, manifest)
     chunks = plan.chunks()
-    todo = [(n, c) for n, c in enumerate(chunks) if not chunk_path(out, n).exists()]
-    done_points = plan.n_points - sum(len(c) for _, c in todo)
+    todo = [(n, (c,)) for n, c in enumerate(chunks) if not chunk_path(out, n).exists()]
+    done_points = plan.n_points - sum(len(c) for _, (c,) in todo)
     if progress:
         progress(done_points, plan.n_points)
 
@@ -206,64 +203,12 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
         if progress:
             progress(done_points, plan.n_points)
 
-    workers = workers or os.cpu_count() or 1
-    if scheduler or dask_local:
-        _run_on_dask(plan, todo, finished, scheduler, workers)
-    elif workers == 1 or len(todo) <= 1:
-        for number, indices in todo:
-            finished(number, run_chunk(plan, indices))
-    else:
-        # forkserver: workers start clean, without the parent's threads (fork can deadlock).
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
-            futures = {pool.submit(run_chunk, plan, indices): number for number, indices in todo}
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
+    run_tasks(_chunk_task, todo, finished, workers=workers, scheduler=scheduler, dask_local=dask_local,
+              shared=plan)
+    del store
     rows = collect_rows(out, len(chunks))
     write_tables(rows, out)
     return rows
-
-
-def _relax_malloc_trimming() -> None:
-    """Undo Dask's default MALLOC_TRIM_THRESHOLD_ of 64 KiB in this worker process.
-
-    That setting also freezes glibc's mmap threshold at 128 KiB, so every large temporary array is
-    mapped and unmapped afresh, and the model (which makes many) runs about 2.3 times slower
-    (measured: 3.1 s against 1.35 s a chunk). Restore generous thresholds."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 32 * 1024 * 1024)   # M_MMAP_THRESHOLD: the largest glibc allows
-        libc.mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):  # not glibc: nothing to undo
-        pass
-
-
-def run_chunk_on_dask(plan: SweepPlan, indices: range) -> list[dict]:
-    _relax_malloc_trimming()
-    return run_chunk(plan, indices)
-
-
-def _run_on_dask(plan, todo, finished, scheduler, workers) -> None:
-    from dask.distributed import Client, LocalCluster, as_completed as dask_completed
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
-        client = Client(cluster)
-    try:
-        plan_future = client.scatter(plan, broadcast=True)
-        futures = {client.submit(run_chunk_on_dask, plan_future, indices, pure=False, retries=2): number
-                   for number, indices in todo}
-        for future in dask_completed(futures):
-            finished(futures[future], future.result())
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def collect_rows(out: Path, n_chunks: int) -> list[dict]:

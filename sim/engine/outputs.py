@@ -15,7 +15,7 @@ import numpy as np
 from sim import __version__
 
 if TYPE_CHECKING:
-    from sim.experiments.run import RunResult
+    from sim.engine.run import RunResult
 
 Z95 = 1.959963984540054
 

@@ -7,20 +7,22 @@ its own named random streams, so the outcome is identical for any chunk size.
 from __future__ import annotations
 
 import io
-import json
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from sim import __version__
-from sim.model import NegotiationModel
+from sim.model.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
-from sim.report.io import atomic_write_bytes, write_json
-from sim.scenario import LoadedScenario, ScenarioError
+from sim.scenario import LoadedScenario
+
+from .build import build_model
+from .checkpoint import Checkpoint
+from .posterior import Posterior
+from sim.fileio import atomic_write_bytes
 
 DEFAULT_CHUNK = 4_000  # worlds per model run: small enough for the CPU caches (measured fastest)
 
@@ -50,6 +52,7 @@ class RunResult:
     decisions: dict[str, np.ndarray]      # actor -> (T, 2): asked, accepted (summed over worlds)
     ideals: dict[str, np.ndarray]         # actor -> (K,) mean ideal point
     seconds: float = 0.0
+    provenance: dict = field(default_factory=dict)   # what made it: overrides, posterior, chunks
 
     def subset(self, worlds: slice, seed: int) -> RunResult:
         """The outcomes of a slice of worlds (one point of a sweep run with others)."""
@@ -89,7 +92,7 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
         first_terms=model.first_terms, in_ceasefire=history["in_ceasefire"],
         occupied_km2=history["occupied_km2"],
         casualties={a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
-        partial_first_month={d: deal["first_month"] for d, deal in model.partial.items()},
+        partial_first_month={d: deal.first_month for d, deal in model.partial.items()},
         partial_in_force={d: history[f"partial_{d}"] for d in model.partial},
         decisions=model.decision_counts,
         ideals={a.actor_id: a.ideal.mean(axis=0) for a in model.agents})
@@ -137,24 +140,17 @@ def _load_part(path: Path, loaded: LoadedScenario, seed: int) -> RunResult:
     return _shell(loaded, seed, **fields)
 
 
-def _open_checkpoint(folder: Path, identity: dict, resume: bool) -> None:
-    manifest = folder / "run.json"
-    if manifest.exists() and resume:
-        found = json.loads(manifest.read_text())
-        if found != identity:
-            changed = [k for k in identity if found.get(k) != identity[k]]
-            raise ScenarioError(f"cannot resume: the interrupted run in {folder} differs in {', '.join(changed)}")
-        return
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    write_json(manifest, identity)
+def provenance(loaded: LoadedScenario, posterior: Posterior | None) -> dict:
+    """What, besides the scenario's hash and the seed, made a result: overrides and posterior."""
+    return {"scenario_file": str(loaded.path), "overrides": {k: loaded.overrides[k] for k in sorted(loaded.overrides)},
+            "posterior": None if posterior is None else {"file": posterior.path, "sha256": posterior.sha256}}
 
 
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
                  chunk_size: int = DEFAULT_CHUNK,
                  on_chunk: Callable[[int, int], None] | None = None, posterior=None,
-                 checkpoint: str | Path | None = None, resume: bool = False) -> RunResult:
+                 checkpoint: str | Path | None = None, resume: bool = False,
+                 reused: Callable[[int, int], None] | None = None) -> RunResult:
     """Run a loaded scenario.
 
     Args:
@@ -167,37 +163,44 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
         posterior: a :class:`~sim.calibration.posterior.Posterior` to draw parameters from instead
             of the priors.
         checkpoint: a folder where each finished chunk is saved atomically; removed when the run
-            completes.
+            completes. A folder holding another run's chunks is refused unless ``resume``.
         resume: reuse the chunks an interrupted run left in ``checkpoint`` (same scenario, seed,
-            worlds and chunking), computing only the rest.
+            worlds, chunking, overrides and posterior), computing only the rest.
+        reused: called with (worlds reused, worlds total) when a resumed run starts.
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
     seed = scenario.seed if seed is None else seed
     began = time.perf_counter()
     bounds = chunk_bounds(worlds, chunk_size)
-    folder = Path(checkpoint) if checkpoint else None
-    if folder is not None:
+    made_by = provenance(loaded, posterior)
+    store = None
+    if checkpoint:
         identity = {"scenario_sha256": loaded.sha256, "seed": seed, "worlds": worlds, "chunks": bounds,
-                    "posterior": None if posterior is None else posterior.meta.get("scenario_sha256"),
-                    "version": __version__}
-        identity = json.loads(json.dumps(identity))  # tuples -> lists, as stored
-        _open_checkpoint(folder, identity, resume)
+                    "overrides": made_by["overrides"], "posterior": made_by["posterior"], "version": __version__}
+        store = Checkpoint(checkpoint, "run.json", identity, resume, what="run")
+        if reused is not None and resume:
+            done = sum(stop - start for number, (start, stop) in enumerate(bounds) if store.has(_chunk_name(number)))
+            reused(done, worlds)
     parts = []
     for number, (start, stop) in enumerate(bounds):
-        saved = folder / f"chunk-{number:06d}.npz" if folder is not None else None
-        if saved is not None and saved.exists():
-            parts.append(_load_part(saved, loaded, seed))
+        name = _chunk_name(number)
+        if store is not None and store.has(name):
+            parts.append(_load_part(store.path(name), loaded, seed))
         else:
-            model = NegotiationModel(scenario, n_worlds=stop - start, seed=seed, first_world=start,
-                                     posterior=posterior).run()
+            model = build_model(scenario, worlds=stop - start, seed=seed, first_world=start, posterior=posterior).run()
             parts.append(result_from_model(model, loaded, seed))
-            if saved is not None:
-                _save_part(saved, parts[-1])
+            if store is not None:
+                _save_part(store.path(name), parts[-1])
         if on_chunk:
             on_chunk(stop, worlds)
     result = _merge(parts)
     result.seconds = time.perf_counter() - began
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+    result.provenance = made_by
+    if store is not None:
+        store.remove()
     return result
+
+
+def _chunk_name(number: int) -> str:
+    return f"chunk-{number:06d}.npz"

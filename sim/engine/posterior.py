@@ -15,10 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.experiments.design import scalar_paths
-from sim.report.io import atomic_write_bytes
-from sim.scenario import ScenarioError
-from sim.scenario.schema import Prior, Scenario
+import hashlib
+
+from sim.fileio import atomic_write_bytes
+from sim.scenario import PosteriorError
+from sim.scenario.params import Prior
+from sim.scenario.paths import scalar_paths
+from sim.scenario.schema import Scenario
 
 
 @dataclass
@@ -26,6 +29,8 @@ class Posterior:
     names: list[str]
     values: np.ndarray          # (M, P)
     meta: dict
+    path: str | None = None     # the file it was read from
+    sha256: str | None = None   # hash of that file's bytes (provenance of every output that used it)
 
     def save(self, path: str | Path) -> None:
         buffer = io.BytesIO()
@@ -36,12 +41,13 @@ class Posterior:
     @classmethod
     def load(cls, path: str | Path) -> Posterior:
         try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             with np.load(path, allow_pickle=False) as data:
-                return cls(list(data["names"]), data["values"], json.loads(str(data["meta"])))
+                return cls(list(data["names"]), data["values"], json.loads(str(data["meta"])), str(path), digest)
         except FileNotFoundError:
-            raise ScenarioError("posterior file not found", path=path) from None
+            raise PosteriorError("posterior file not found; make one with 'negsim calibrate'", path=path) from None
         except (OSError, ValueError, KeyError) as exc:
-            raise ScenarioError(f"not a negsim posterior file ({exc})", path=path) from None
+            raise PosteriorError(f"not a negsim posterior file ({exc})", path=path) from None
 
     def applicable(self, scenario: Scenario) -> list[int]:
         """Indices of the parameters this scenario left exactly as in the calibration's priors."""

@@ -7,7 +7,14 @@ scenario's state variables), numbers, ``true``/``false``, arithmetic ``+ - * /``
 subscripts, imports, strings, lambdas and comprehensions are refused, and so are powers (``**``,
 which could be made huge) and expressions longer than 400 characters or 100 nodes.
 
+Conditions are type-checked when the scenario is loaded: every variable is either true/false
+(``rejected_russia``) or a number (``month``); arithmetic and ordering apply to numbers, ``and``/
+``or``/``not`` to true/false values, and the whole condition must be true/false. So ``month`` or
+``-rejected_russia < 0`` is refused at load time rather than failing during a run.
+
 Evaluation is vectorised: a name may stand for an array over worlds, so ``and`` becomes ``&``.
+Division by zero gives an undefined number (``0 / 0``) or an infinite one; any comparison with an
+undefined number is false.
 """
 
 from __future__ import annotations
@@ -49,40 +56,63 @@ def _refuse(node: ast.AST, what: str) -> ExpressionError:
     return ExpressionError(f"{what} is not allowed in a condition (at column {getattr(node, 'col_offset', 0) + 1})")
 
 
-def _check(node: ast.AST, known: set[str], used: set[str]) -> None:
+BOOL, NUMBER, ANY = "true/false", "a number", "any"
+
+
+def _need(node: ast.AST, found: str, wanted: str, where: str) -> None:
+    if ANY not in (found, wanted) and found != wanted:
+        raise ExpressionError(f"{where} needs {wanted}, but "
+                              f"'{ast.unparse(node)}' is {found} (at column {getattr(node, 'col_offset', 0) + 1})")
+
+
+def _check(node: ast.AST, known: Mapping[str, str], used: set[str]) -> str:
+    """Check ``node`` against the whitelist and return its type: :data:`BOOL` or :data:`NUMBER`."""
     if isinstance(node, ast.BoolOp):
         for value in node.values:
-            _check(value, known, used)
-    elif isinstance(node, ast.UnaryOp):
+            _need(value, _check(value, known, used), BOOL, "'and'/'or'")
+        return BOOL
+    if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.Not, ast.USub, ast.UAdd)):
             raise _refuse(node, f"the operator {type(node.op).__name__}")
-        _check(node.operand, known, used)
-    elif isinstance(node, ast.BinOp):
+        wanted = BOOL if isinstance(node.op, ast.Not) else NUMBER
+        _need(node.operand, _check(node.operand, known, used), wanted,
+              "'not'" if wanted == BOOL else "a sign")
+        return wanted
+    if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             symbol = "**" if isinstance(node.op, ast.Pow) else type(node.op).__name__
             raise _refuse(node, f"the operator {symbol}")
-        _check(node.left, known, used)
-        _check(node.right, known, used)
-    elif isinstance(node, ast.Compare):
+        for side in (node.left, node.right):
+            _need(side, _check(side, known, used), NUMBER, "arithmetic")
+        return NUMBER
+    if isinstance(node, ast.Compare):
         for op in node.ops:
             if type(op) not in _COMPARE:
                 raise _refuse(node, f"the comparison {type(op).__name__}")
-        _check(node.left, known, used)
-        for comparator in node.comparators:
-            _check(comparator, known, used)
-    elif isinstance(node, ast.Name):
+        operands = [node.left, *node.comparators]
+        kinds = [_check(operand, known, used) for operand in operands]
+        equality = all(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops)
+        for operand, kind in zip(operands, kinds, strict=True):
+            if not equality:
+                _need(operand, kind, NUMBER, "an ordering (<, <=, >, >=)")
+            else:
+                _need(operand, kind, next((k for k in kinds if k != ANY), ANY), "'=='/'!='")
+        return BOOL
+    if isinstance(node, ast.Name):
         if node.id in _CONSTANT_NAMES:
-            return
+            return BOOL
         if node.id not in known:
             close = difflib.get_close_matches(node.id, sorted(known), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ExpressionError(f"unknown variable '{node.id}'.{hint} Valid variables: "
                                   f"{', '.join(sorted(known))}.")
         used.add(node.id)
-    elif isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or (isinstance(node.value, (int, float))
-                                            and abs(node.value) < 1e12):
-            return
+        return known[node.id] if known[node.id] in (BOOL, NUMBER) else ANY
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            return BOOL
+        if isinstance(node.value, (int, float)) and abs(node.value) < 1e12:
+            return NUMBER
         raise _refuse(node, f"the constant {node.value!r}")
     else:
         raise _refuse(node, {ast.Attribute: "attribute access", ast.Call: "a function call",
@@ -90,8 +120,12 @@ def _check(node: ast.AST, known: set[str], used: set[str]) -> None:
                                  type(node), f"'{type(node).__name__}'"))
 
 
-def compile_expression(text: str, known: Iterable[str]) -> Expression:
-    """Parse and check ``text``; raise :class:`ExpressionError` saying what is wrong."""
+def compile_expression(text: str, known: Iterable[str] | Mapping[str, str]) -> Expression:
+    """Parse and check ``text``; raise :class:`ExpressionError` saying what is wrong.
+
+    ``known`` maps each variable name to its type (:data:`BOOL` or :data:`NUMBER`; see
+    :func:`sim.scenario.variables.variable_types`); a plain list of names leaves them untyped.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("a condition must be a non-empty expression, e.g. 'rejected_russia'")
     if len(text) > MAX_LENGTH:
@@ -106,7 +140,8 @@ def compile_expression(text: str, known: Iterable[str]) -> Expression:
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ExpressionError(f"a condition may have at most {MAX_NODES} parts")
     used: set[str] = set()
-    _check(tree.body, set(known), used)
+    types = dict(known) if isinstance(known, Mapping) else dict.fromkeys(known, ANY)
+    _need(tree.body, _check(tree.body, types, used), BOOL, "a condition")
     return Expression(text, tree, frozenset(used))
 
 

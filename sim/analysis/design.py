@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from sim.scenario import ScenarioError
 from sim.scenario.loader import SourceMap, read_yaml
 from sim.scenario.schema import Prior, Scenario, Strict
+from sim.scenario.paths import scalar_paths
 from sim.scenario.validate import validate_as
 
 METHODS = ("grid", "random", "lhs", "sobol", "morris")
@@ -133,30 +134,6 @@ def read_sweep_file(path: Path) -> tuple[SweepFile, list[ParamRange]]:
             file, line = source.locate(f"params.{name}")
             raise ScenarioError(exc.message, path=file, line=line, key=f"params.{name}") from None
     return spec, params
-
-
-def scalar_paths(scenario: Scenario) -> dict[str, Any]:
-    """Every scalar of a validated scenario by dotted path (a prior counts as one scalar)."""
-    out: dict[str, Any] = {}
-
-    def walk(obj: Any, prefix: str) -> None:
-        if isinstance(obj, Prior):
-            out[prefix] = obj
-            out[f"{prefix}.low"], out[f"{prefix}.high"] = obj.low, obj.high
-        elif isinstance(obj, BaseModel):
-            for name in type(obj).model_fields:
-                walk(getattr(obj, name), f"{prefix}.{name}" if prefix else name)
-        elif isinstance(obj, dict):
-            for key, value in obj.items():
-                walk(value, f"{prefix}.{key}")
-        elif isinstance(obj, list):
-            for i, value in enumerate(obj):
-                walk(value, f"{prefix}.{i}")
-        elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
-            out[prefix] = obj
-
-    walk(scenario, "")
-    return out
 
 
 def check_paths(scenario: Scenario, params: list[ParamRange]) -> bool:

@@ -20,7 +20,8 @@ from pathlib import Path
 import yaml
 
 from sim import __version__
-from sim.scenario import ScenarioError, load_scenario
+from sim.engine import load_scenario
+from sim.scenario import ScenarioError, UserError
 
 EXIT_USER_ERROR = 2
 
@@ -61,7 +62,7 @@ def _non_negative(text: str) -> int:
 def _posterior(args: argparse.Namespace):
     if not getattr(args, "posterior", None):
         return None
-    from sim.calibration.posterior import Posterior
+    from sim.engine.posterior import Posterior
 
     return Posterior.load(args.posterior)
 
@@ -132,9 +133,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.experiments.run import run_scenario
+    from sim.engine.run import run_scenario
     from sim.report.io import write_json
-    from sim.report.summary import summarise
+    from sim.engine.outputs import summarise
     from sim.report.text import format_report
 
     loaded = load_scenario(args.scenario, _parse_overrides(args.set))
@@ -164,7 +165,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import json
 
-    from sim.experiments.compare import compare, comparison_rows
+    from sim.analysis.compare import compare, comparison_rows
     from sim.report.compare_report import format_table, plot_survival, to_csv, to_payload
     from sim.report.io import atomic_write_bytes, write_json
 
@@ -191,8 +192,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.design import (build_design, is_sweep_file, parse_param, read_sweep_file)
-    from sim.experiments.sweep import failures, plan_sweep, run_sweep
+    from sim.analysis.design import (build_design, is_sweep_file, parse_param, read_sweep_file)
+    from sim.analysis.sweep import failures, plan_sweep, run_sweep
     from sim.scenario.loader import read_yaml
 
     path = Path(args.file)
@@ -247,19 +248,20 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.experiments.analyze import analyze, format_analysis
+    from sim.analysis.analyze import analyze, format_analysis
 
     print(format_analysis(analyze(args.folder, output=args.output)))
     return 0
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from sim.report.explain import describe, run_one_world
+    from sim.analysis.teaching import explain_world
+    from sim.report.explain import describe
     from sim.report.io import atomic_write_bytes
 
     loaded = load_scenario(args.scenario, _parse_overrides(args.set))
     months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
-    explained = run_one_world(loaded.scenario, world=args.world, seed=args.seed, months=months)
+    explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months)
     print(describe(explained), end="")
     if args.markdown:
         atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())
@@ -268,7 +270,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_bargain(args: argparse.Namespace) -> int:
-    from sim.report.bargain import bargain_view, plot_bargain
+    from sim.analysis.teaching import bargain_view
+    from sim.report.bargain import plot_bargain
 
     scenarios = [load_scenario(f).scenario for f in [args.scenario, *([args.after] if args.after else [])]]
     seed = args.seed if args.seed is not None else scenarios[0].seed  # same worlds before and after
@@ -292,7 +295,7 @@ def _cmd_bargain(args: argparse.Namespace) -> int:
 
 
 def _cmd_variables(args: argparse.Namespace) -> int:
-    from sim.strategies.variables import state_variable_names
+    from sim.scenario.variables import state_variable_names
 
     loaded = load_scenario(args.scenario)
     names = state_variable_names(loaded.scenario)
@@ -430,16 +433,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line writes files; it never opens a window
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except ScenarioError as exc:
+    except UserError as exc:
         print(f"negsim: error: {exc.format()}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("negsim: interrupted", file=sys.stderr)
+        print("negsim: interrupted" + _resume_hint(args), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. negsim run ... | head: the reader left; not an error of ours
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    """How to finish an interrupted run or sweep, if it was saving its chunks."""
+    if getattr(args, "out", None) and args.command in ("run", "sweep"):
+        return f"; finished chunks are saved: add --resume to the same command to finish it"
+    return ""
 
 
 if __name__ == "__main__":

@@ -1,0 +1,2 @@
+"""Analyses built on the engine: comparisons on common random numbers, sweeps and designs,
+sensitivity analysis, and the teaching views."""

@@ -1,0 +1,264 @@
+"""One month's negotiation round as arrays in, arrays out: propose, assess, vote, break down.
+
+No Mesa and no model here. Each actor enters a round as a :class:`Party`, its numbers for this
+month as arrays over worlds (N) and issues (K). The functions below are the whole protocol:
+
+* :func:`proposal_bounds` and :class:`ProposalPath`: the box of terms no veto player has ruled out
+  and the mediator's search path through it (the belligerents' contract curve, clipped);
+* :func:`nash_proposal`: the asymmetric Nash bargaining point on that path;
+* :meth:`Party.assess` and :func:`vote`: each party's surplus over fighting on, its random-utility
+  answer and whether it holds a veto; the package is agreed when every veto player accepts;
+* :func:`ceasefire_survival`: the chance a ceasefire in force holds this month;
+* :func:`partial_deal_answers`: the answers to a smaller deal.
+
+Random numbers are drawn by the caller (the model owns the world-keyed streams) and passed in, so
+every function here is deterministic and can be tested on hand-made arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .bargaining import nash_on_path
+from .redlines import RedLines
+from .utility import contract_curve, deal_value, spatial_utility
+
+OfferLine = tuple[int, "np.ndarray | float", bool]
+"""An offer's bound on a controlled term: (issue index, bound, whether it is an upper bound)."""
+
+
+@dataclass
+class Assessment:
+    """The numbers behind one actor's answer to one package (arrays over worlds, or (G, N))."""
+
+    utility: np.ndarray          # spatial utility of the terms
+    deal_value: np.ndarray       # after the commitment problem
+    war_value: np.ndarray        # value of fighting on
+    audience_cost: np.ndarray
+    blame_avoided: np.ndarray    # cost of rejecting an engaged mediator, avoided by accepting
+    hard_violation: np.ndarray   # a hard red line is crossed
+    surplus: np.ndarray          # deal - audience + blame - war
+    accept: np.ndarray | None = None
+
+
+@dataclass
+class Party:
+    """One actor in this month's round. Arrays are over worlds (N,) or worlds x issues (N, K);
+    a scalar stands for the same value in every world.
+
+    Attributes:
+        actor_id: the scenario's key for the actor.
+        belligerent: it fights, so it decides on every package and its red lines bind every issue.
+        ideal, weights: ideal point on [0, 1]^K and salience weights summing to 1.
+        war_value: value of fighting on this month (utility units; see :func:`~sim.core.utility.war_value`).
+        breach_fear: perceived chance in [0, 1] the other side breaks a deal.
+        guarantee_effect: share in [0, 1] of that fear removed by full security guarantees.
+        sucker_loss: extra loss (utility, >= 0) if the other side breaks the deal.
+        red_lines: compiled red lines.
+        offers: bounds its current offers put on terms it controls.
+        controls: indices of the issues that cannot move from the status quo without its consent.
+        blame_cost: cost (>= 0) of rejecting a fully engaged mediator's proposal.
+        noise_sd: standard deviation (>= 0) of the random-utility shock on its answer.
+        bargaining_power: weight (> 0) in the asymmetric Nash product.
+        guarantees: index of the guarantees issue, or None.
+    """
+
+    actor_id: str
+    belligerent: bool
+    ideal: np.ndarray
+    weights: np.ndarray
+    war_value: np.ndarray
+    breach_fear: np.ndarray | float
+    guarantee_effect: np.ndarray | float
+    sucker_loss: np.ndarray | float
+    red_lines: RedLines
+    offers: list[OfferLine] = field(default_factory=list)
+    controls: frozenset[int] = frozenset()
+    blame_cost: np.ndarray | float = 0.0
+    noise_sd: np.ndarray | float = 0.0
+    bargaining_power: np.ndarray | float = 1.0
+    guarantees: int | None = None
+
+    @property
+    def bargains(self) -> bool:
+        """Whether it is a player of the mediator's Nash product: a belligerent, or it controls terms."""
+        return self.belligerent or bool(self.controls)
+
+    def utility(self, x: np.ndarray) -> np.ndarray:
+        return spatial_utility(x, self.ideal, self.weights)
+
+    def hard_bounds(self, front: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest terms (N, K) it can agree to: hard red lines (on every issue for a
+        belligerent, on controlled issues for others) and current offers."""
+        low, high = self.red_lines.bounds(front, None if self.belligerent else set(self.controls))
+        for k, bound, upper in self.offers:
+            if upper:
+                high[:, k] = np.minimum(high[:, k], bound)
+            else:
+                low[:, k] = np.maximum(low[:, k], bound)
+        return low, high
+
+    def offer_violation(self, x: np.ndarray, settled: np.ndarray) -> np.ndarray:
+        """Per package: a settled term lies beyond one of its offers."""
+        out = np.zeros(x.shape[:-1], dtype=bool)
+        for k, bound, upper in self.offers:
+            if settled[k]:
+                out |= x[..., k] > bound + 1e-9 if upper else x[..., k] < bound - 1e-9
+        return out
+
+    def breach_probability(self, x: np.ndarray) -> np.ndarray:
+        """Perceived chance the other side breaks the deal, eased by security guarantees."""
+        if self.guarantees is None:
+            return self.breach_fear * np.ones(x.shape[:-1])
+        guarantee_strength = 1.0 - x[..., self.guarantees]  # 0 on the scale = full guarantees with troops
+        return self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+
+    def assess(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray, noise: np.ndarray | None = None,
+               leverage: np.ndarray | float = 0.0) -> Assessment:
+        """Evaluate package ``x`` (shape (..., N, K)) with settled issues ``settled`` (K,) bool.
+
+        ``front`` (N,) is the line of contact on [0, 1]; ``noise`` (N,) standard normal shocks make
+        the choice a random-utility one; ``leverage`` in [0, 1] is how hard the engaged mediator
+        leans on the parties to accept.
+        """
+        u = self.utility(x)
+        if np.ndim(self.breach_fear) == 0 and self.breach_fear == 0:
+            value = u  # no fear of breach: the deal is worth its terms (skips work in the search)
+        else:
+            value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
+        audience = self.red_lines.audience_cost(x, settled, front)
+        blame = self.blame_cost * leverage
+        surplus = value - audience + blame - self.war_value
+        hard = self.red_lines.hard_violation(x, settled, front) | self.offer_violation(x, settled)
+        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
+                            np.broadcast_to(blame, u.shape), hard, surplus)
+        if noise is not None:
+            result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
+        return result
+
+    def has_veto(self, x: np.ndarray, settled: np.ndarray, status_quo: np.ndarray) -> np.ndarray | bool:
+        """Belligerents always decide; others only when a term they control leaves the status quo."""
+        if self.belligerent:
+            return True
+        if not self.controls:
+            return False
+        moved = np.zeros(x.shape[:-1], dtype=bool)
+        for k in self.controls:
+            if settled[k]:
+                moved |= np.abs(x[..., k] - status_quo[..., k]) > 1e-9
+        return moved
+
+
+def proposal_bounds(parties: list[Party], front: np.ndarray, n_worlds: int,
+                    n_issues: int) -> tuple[np.ndarray, np.ndarray]:
+    """The box of terms no veto player has ruled out: belligerents' hard lines on every issue,
+    other actors' hard lines on the issues they control. Where low > high there is no zone of
+    possible agreement on that issue (an indivisible issue, in Fearon's terms)."""
+    low = np.zeros((n_worlds, n_issues))
+    high = np.ones((n_worlds, n_issues))
+    for party in parties:
+        if party.bargains:
+            lo, hi = party.hard_bounds(front)
+            low, high = np.maximum(low, lo), np.minimum(high, hi)
+    return low, high
+
+
+@dataclass
+class ProposalPath:
+    """Packages on the belligerents' contract curve, clipped to the box [low, high] (N, K) of terms
+    no veto player has ruled out: call it with ``lam`` (G, N) to get packages (G, N, K)."""
+
+    attacker: Party
+    defender: Party
+    low: np.ndarray
+    high: np.ndarray
+
+    def __call__(self, lam: np.ndarray) -> np.ndarray:
+        a, d = self.attacker, self.defender
+        curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
+        return np.minimum(np.maximum(curve, self.low), self.high)
+
+    def zone_empty(self) -> np.ndarray:
+        """Per world: the hard lines leave no possible term on some issue (indivisibility)."""
+        return np.any(self.low > self.high + 1e-12, axis=-1)
+
+
+def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
+                  leverage: np.ndarray, grid: int) -> tuple[np.ndarray, np.ndarray]:
+    """The mediator's package: the asymmetric Nash bargaining point of the veto players, searched
+    on ``path`` (the belligerents' contract curve kept within the box no veto player has ruled out).
+
+    Returns the terms (N, K) and whether the box is empty in some issue (N,).
+    """
+    n_worlds, n_issues = status_quo.shape
+    settled = np.ones(n_issues, dtype=bool)
+    players = [party for party in parties if party.bargains]
+
+    def surpluses(lam: np.ndarray):
+        x = path(lam)
+        return ([p.assess(x, settled, front, leverage=leverage).surplus for p in players],
+                [p.bargaining_power for p in players],
+                [p.has_veto(x, settled, status_quo) for p in players])
+
+    lam = nash_on_path(surpluses, n_worlds, grid=grid)
+    return path(lam[None, :])[0], path.zone_empty()
+
+
+@dataclass
+class Vote:
+    """Every party's answer to one package: agreed where every veto player accepted."""
+
+    agreed: np.ndarray                                  # (N,) bool
+    assessments: dict[str, Assessment]
+    veto: dict[str, np.ndarray]                         # (N,) bool: the party's answer counted
+    noise: dict[str, np.ndarray]                        # (N,) the shock on its answer, utility units
+
+
+def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np.ndarray,
+         status_quo: np.ndarray, shocks: dict[str, np.ndarray], leverage: np.ndarray,
+         proposing: np.ndarray) -> Vote:
+    """Put ``terms`` (N, K) to every party where ``proposing`` (N,) is true.
+
+    ``shocks`` holds each party's standard normal draws (N,) for this month.
+    """
+    n_worlds = terms.shape[0]
+    agreed = proposing.copy()
+    result = Vote(agreed, {}, {}, {})
+    for party in parties:
+        noise = shocks[party.actor_id]
+        assessment = party.assess(terms, settled, front, noise=noise, leverage=leverage)
+        veto = np.broadcast_to(party.has_veto(terms, settled, status_quo), (n_worlds,))
+        agreed &= assessment.accept | ~veto
+        result.assessments[party.actor_id] = assessment
+        result.veto[party.actor_id] = veto
+        result.noise[party.actor_id] = party.noise_sd * noise
+    return result
+
+
+def ceasefire_survival(attacker_hazard: np.ndarray | float, defender_hazard: np.ndarray | float,
+                       guarantee_effect: np.ndarray | float, agreed_guarantees: np.ndarray | None,
+                       n_worlds: int) -> np.ndarray:
+    """Chance (N,) that a ceasefire in force holds this month.
+
+    Each belligerent breaches with its monthly hazard; security guarantees in the agreed terms
+    (``agreed_guarantees``, NaN where none were agreed) deter the attacker in proportion to the
+    defender's ``guarantee_effect``.
+    """
+    hold = np.ones(n_worlds)
+    for attacker, hazard in ((True, attacker_hazard), (False, defender_hazard)):
+        if attacker and agreed_guarantees is not None:
+            strength = 1.0 - np.nan_to_num(agreed_guarantees, nan=1.0)
+            hazard = hazard * (1.0 - guarantee_effect * strength)
+        hold = hold * (1.0 - hazard)
+    return hold
+
+
+def partial_deal_answers(values: dict[str, np.ndarray | float], goodwill: dict[str, np.ndarray | float],
+                         noise_sd: dict[str, np.ndarray | float], shocks: dict[str, np.ndarray],
+                         leverage: np.ndarray) -> dict[str, np.ndarray]:
+    """Each party's answer (N,) bool to a smaller deal: its value, plus goodwill toward an engaged
+    mediator, plus its random-utility shock, is positive."""
+    return {party: values[party] + goodwill[party] * leverage + noise_sd[party] * shocks[party] > 0
+            for party in values}

@@ -1,0 +1,33 @@
+"""Loading scenarios with every registered rule kind: the scenario schema the whole program uses.
+
+The classes built here are published under this module's name so that validated scenarios pickle
+(sweeps and Dask send them to worker processes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sim.model.rules import RULE_SPECS
+from sim.scenario import LoadedScenario
+from sim.scenario import load_scenario as _load
+from sim.scenario.schema import build_schema
+
+Scenario = build_schema(RULE_SPECS, module=__name__)
+"""The scenario schema: every key, type and range, with the registered strategy rule kinds."""
+Actor = Scenario.model_fields["actors"].annotation.__args__[1]
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """Load, merge (``extends:``), override and validate a scenario file.
+
+    Args:
+        path: the YAML file.
+        overrides: optional ``{"dotted.key.path": value}`` replacements (``--set``) applied before
+            validation, so they are range-checked like the file's own values.
+
+    Raises:
+        ScenarioError: naming the file, line and key path of the first problem.
+    """
+    return _load(path, overrides, schema=Scenario)

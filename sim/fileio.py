@@ -1,0 +1,44 @@
+"""Writing files so that a crash never leaves a half-written one behind.
+
+A module of the package's bottom layer: it imports nothing from ``sim``, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    The file gets the permissions a plain ``open`` would give it (0666 less the umask), not the
+    0600 of the temporary file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: str | Path, payload: dict[str, Any]) -> None:
+    """Atomically write ``payload`` as indented JSON."""
+    atomic_write_bytes(path, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))

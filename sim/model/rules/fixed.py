@@ -1,0 +1,33 @@
+"""Set levers to fixed levels, every month."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from sim.scenario.rules import RuleSpec, SetLevels
+
+from .base import Outcome, Rule, change, register
+
+
+class FixedRule(RuleSpec):
+    """Set levers to fixed levels (overrides ``levers:``)."""
+
+    kind: Literal["fixed"]
+    set: SetLevels
+
+
+@register
+class Fixed(Rule):
+    """Set levers to fixed levels, every month."""
+
+    spec_class = FixedRule
+    characteristics = {"conditional": False, "uses_deadline": False, "stochastic": False, "memory": False}
+
+    def __init__(self, setup):
+        super().__init__(setup)
+        self.values = self.levels("set")
+
+    def apply(self, levels, ctx):
+        return Outcome(change(levels, np.ones(self.n, dtype=bool), self.values, {}))

@@ -1,0 +1,43 @@
+"""Climb one rung for each month the condition holds; the lever takes the rung's level."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from sim.scenario.levers import LeverName
+from sim.scenario.params import LEVER_LEVEL, number
+from sim.scenario.rules import RuleSpec
+
+from .base import Outcome, Rule, register
+
+
+class LadderRule(RuleSpec):
+    """Climb one rung of an escalation ladder for every month the condition holds; never descend."""
+
+    kind: Literal["ladder"]
+    when: str
+    lever: LeverName
+    rungs: list[number(LEVER_LEVEL)] = Field(min_length=1, max_length=100)
+
+
+@register
+class Ladder(Rule):
+    """Climb one rung for each month the condition holds; the lever takes the rung's level."""
+
+    spec_class = LadderRule
+    characteristics = {"conditional": True, "uses_deadline": False, "stochastic": False, "memory": True}
+
+    def __init__(self, setup):
+        super().__init__(setup)
+        self.rungs = np.asarray(self.spec.rungs, dtype=float)
+        self.rung = np.full(self.n, -1)
+
+    def apply(self, levels, ctx):
+        self.rung = np.minimum(self.rung + self.holds(ctx), self.rungs.size - 1)
+        out = dict(levels)
+        climbed = self.rung >= 0
+        out[self.spec.lever] = np.where(climbed, self.rungs[np.maximum(self.rung, 0)], levels[self.spec.lever])
+        return Outcome(out)

@@ -1,0 +1,56 @@
+"""One error hierarchy for every user mistake: shown as one paragraph, exit status 2, no traceback.
+
+``UserError`` is the base; the command line catches it (and nothing broader) to print the message.
+Each error names, as far as it is known, the file, the line and the key path of the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: a file, an option, a folder; never a bug of ours."""
+
+    kind = "error"
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None,
+                 key: str | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.key = key
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        """``file, line N, at 'key.path': message`` with the parts that are known."""
+        where = self.path or ""
+        if self.line is not None:
+            where += f", line {self.line}" if where else f"line {self.line}"
+        if self.key:
+            where += f", at '{self.key}'" if where else f"at '{self.key}'"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ScenarioError(UserError):
+    """A problem with a scenario file or an override of one of its values."""
+
+    def format(self) -> str:
+        where = self.path or "<scenario>"
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.key:
+            where += f", at '{self.key}'"
+        return f"{where}: {self.message}"
+
+
+class SweepError(UserError):
+    """A problem with a sweep file, a swept parameter or a sweep's output folder."""
+
+
+class PosteriorError(UserError):
+    """A posterior file that cannot be read or does not fit the scenario."""
+
+
+class ResumeError(UserError):
+    """An output folder that cannot be written, resumed or shared as asked."""

@@ -1,0 +1,177 @@
+"""Building blocks of the scenario schema: strict objects, checked ranges and prior-valued parameters.
+
+Every number in a scenario has an allowed range (an :class:`Interval`, in the spirit of
+scikit-learn's parameter constraints). A value outside it, NaN, infinity, ``true`` or text where a
+number belongs, is refused when the file is loaded, with the range in the message. A judgement
+number may be written as a prior range, ``{low: 0.1, high: 0.3}`` (uniform) or ``{low: 0.1, high:
+0.3, mode: 0.2}`` (triangular); its low, mode and high must each lie in the parameter's range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
+
+
+class Strict(BaseModel):
+    """Base for schema objects: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An allowed range of a number: ``[low, high]``, with either end open (``(`` or ``)``)."""
+
+    low: float
+    high: float
+    meaning: str
+    open_low: bool = False
+    open_high: bool = False
+
+    def contains(self, x: float) -> bool:
+        """Whether ``x`` is a finite number inside the range (NaN and infinities never are)."""
+        if not math.isfinite(x):
+            return False
+        above = x > self.low if self.open_low else x >= self.low
+        below = x < self.high if self.open_high else x <= self.high
+        return above and below
+
+    def __str__(self) -> str:
+        def end(v: float) -> str:
+            return "inf" if v == math.inf else "-inf" if v == -math.inf else f"{v:g}"
+        return (f"{'(' if self.open_low else '['}{end(self.low)}, {end(self.high)}"
+                f"{')' if self.open_high else ']'}")
+
+    def describe(self) -> str:
+        """``a probability in [0, 1]``: what the range means, for error messages."""
+        return f"{self.meaning} in {str(self)}"
+
+
+INF = math.inf
+PROBABILITY = Interval(0.0, 1.0, "a probability")
+SHARE = Interval(0.0, 1.0, "a share")
+POSITION = Interval(0.0, 1.0, "a position on the issue scale")
+DISCOUNT = Interval(0.0, 1.0, "a monthly discount factor", open_low=True, open_high=True)
+NON_NEGATIVE = Interval(0.0, INF, "a non-negative number", open_high=True)
+POSITIVE = Interval(0.0, INF, "a positive number", open_low=True, open_high=True)
+LEVER_LEVEL = Interval(0.0, 10.0, "a lever level (0 = none, 1 = the 2022-24 average)")
+LEARNING_RATE = Interval(0.0, 1.0, "a learning rate", open_low=True)
+AT_LEAST_ONE = Interval(1.0, INF, "a factor of at least 1", open_high=True)
+GROWTH = Interval(-1.0, INF, "a monthly growth rate", open_low=True, open_high=True)
+FINITE = Interval(-INF, INF, "a finite number", open_low=True, open_high=True)
+RELATIVE_POSITION = Interval(-1.0, 1.0, "a distance on the issue scale")
+
+
+def _reject_non_numbers(value: Any) -> Any:
+    """YAML's ``true`` and quoted text are not numbers, whatever Python's lax coercion says."""
+    if isinstance(value, bool) or isinstance(value, str):
+        raise ValueError(f"expected a number, found {value!r}")
+    return value
+
+
+def _number_in(interval: Interval):
+    def check(value: float) -> float:
+        if not interval.contains(value):
+            raise ValueError(f"expected {interval.describe()}, found {value!r}")
+        return value
+    return check
+
+
+def number(interval: Interval) -> Any:
+    """A plain number (never prior-valued) that must lie in ``interval``."""
+    return Annotated[float, BeforeValidator(_reject_non_numbers), AfterValidator(_number_in(interval))]
+
+
+class Prior(Strict):
+    """A parameter's prior: a point (``low == high``), uniform on [low, high], or triangular with ``mode``."""
+
+    low: Annotated[float, BeforeValidator(_reject_non_numbers)]
+    high: Annotated[float, BeforeValidator(_reject_non_numbers)]
+    mode: Annotated[float | None, BeforeValidator(_reject_non_numbers)] = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Prior:
+        for name in ("low", "high", "mode"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, found {value!r}")
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode}) must lie between low and high")
+        return self
+
+    @property
+    def is_point(self) -> bool:
+        return self.low == self.high
+
+    @property
+    def mean(self) -> float:
+        if self.mode is None:
+            return 0.5 * (self.low + self.high)
+        return (self.low + self.high + self.mode) / 3.0
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        """Map uniform draws ``u`` in [0, 1) to this prior by its inverse CDF (same ``u``, same quantile)."""
+        lo, hi = self.low, self.high
+        if self.is_point:
+            return np.full_like(u, lo, dtype=float)
+        if self.mode is None:
+            return lo + (hi - lo) * u
+        c = (self.mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (self.mode - lo))
+        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - self.mode))
+        return np.where(u < c, left, right)
+
+
+def _to_prior(value: Any) -> Any:
+    if isinstance(value, bool) or isinstance(value, str):
+        raise ValueError(f"expected a number or a prior range such as {{low: 0.1, high: 0.3}}, found {value!r}")
+    if isinstance(value, (int, float)):
+        return {"low": float(value), "high": float(value)}
+    if isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return {"low": float(value[0]), "high": float(value[1])}
+    if isinstance(value, (dict, Prior)):
+        return value
+    raise ValueError(f"expected a number or a prior range such as {{low: 0.1, high: 0.3}}, "
+                     f"found {value!r}")
+
+
+def _prior_in(interval: Interval):
+    def check(prior: Prior) -> Prior:
+        for name in ("low", "mode", "high"):
+            value = getattr(prior, name)
+            if value is not None and not interval.contains(value):
+                what = "" if prior.is_point else f"the prior's {name} "
+                raise ValueError(f"expected {what}{'to be ' if what else ''}{interval.describe()}, "
+                                 f"found {value!r}")
+        return prior
+    return check
+
+
+def param(interval: Interval) -> Any:
+    """A number or a prior range whose low, mode and high must all lie in ``interval``."""
+    return Annotated[Prior, BeforeValidator(_to_prior), AfterValidator(_prior_in(interval))]
+
+
+Param = param(FINITE)
+"""A finite number, or a prior range sampled per world (no further range)."""
+Probability = param(PROBABILITY)
+Share = param(SHARE)
+Position = param(POSITION)
+Discount = param(DISCOUNT)
+NonNegative = param(NON_NEGATIVE)
+Positive = param(POSITIVE)
+LeverLevel = param(LEVER_LEVEL)
+Unit = number(SHARE)
+"""A plain number in [0, 1] (documented shares and positions that are never prior-valued)."""
+
+
+def point(x: float) -> Prior:
+    return Prior(low=x, high=x)

@@ -1,0 +1,36 @@
+"""What every strategy rule's entry in a scenario file has in common.
+
+The rule kinds themselves are declared in :mod:`sim.model.rules`, one file per kind, each with its
+spec (a subclass of :class:`RuleSpec`) beside its behaviour. This layer only defines the common
+base and the level types, and builds the schema's union from the specs it is given
+(:func:`sim.scenario.schema.build_schema`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .levers import LeverName
+from .params import LeverLevel, Param, Strict
+
+SetLevels = dict[LeverName, LeverLevel]
+"""Lever levels a rule imposes: each a level in [0, 10] or a prior range."""
+
+AddLevels = dict[LeverName, Param]
+"""Lever shifts a rule adds (may be negative); the model floors the resulting level at 0."""
+
+
+class RuleSpec(Strict):
+    """One entry of an actor's ``strategy:`` list. Subclasses fix ``kind`` to a literal.
+
+    Class attributes name the fields that refer to other things, so that one check covers every
+    kind: ``actor_fields`` must name actors (and, if listed in ``other_actor_fields``, not the rule's
+    own actor); a field called ``when`` is a condition in the language of
+    :mod:`sim.scenario.conditions`.
+    """
+
+    actor_fields: ClassVar[tuple[str, ...]] = ()
+    other_actor_fields: ClassVar[tuple[str, ...]] = ()
+
+    kind: str
+    note: str = ""
