@@ -22,7 +22,7 @@ import numpy as np
 
 from sim import __version__
 from sim.engine.run import run_scenario
-from sim.model import NegotiationModel
+from sim.engine import build_model
 from sim.engine import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
@@ -52,7 +52,7 @@ def main() -> None:
 
     began = time.perf_counter()
     for i in range(args.single_runs):
-        NegotiationModel(loaded.scenario, n_worlds=1, seed=loaded.scenario.seed + i).run()
+        build_model(loaded.scenario, worlds=1, seed=loaded.scenario.seed + i).run()
     elapsed = time.perf_counter() - began
     one_world = args.single_runs * months / elapsed
     print(f"one world at a time: {args.single_runs} runs x {months} months in {elapsed:.2f} s "

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.report.bargain import bargain_view, plot_bargain
+from sim.analysis.teaching import bargain_view
+from sim.report.bargain import plot_bargain
 from sim.engine import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,14 +9,14 @@ choice is the model's majority choice by more than three Monte Carlo standard er
 import numpy as np
 import pytest
 
-from sim.model import NegotiationModel
+from sim.engine import build_model
 
 WORLDS = 4000
 
 
 @pytest.fixture(scope="module")
 def spring_2025(baseline):
-    model = NegotiationModel(baseline.scenario, n_worlds=WORLDS, keep_rounds=True)
+    model = build_model(baseline.scenario, worlds=WORLDS, keep_rounds=True)
     model.step()  # March 2025
     model.step()  # April 2025
     return model
@@ -48,14 +48,14 @@ def test_both_reject_the_april_framework(spring_2025):
 
 
 def test_energy_truce_is_accepted_when_offered(spring_2025):
-    first = spring_2025.partial["energy_truce"]["first_month"]
+    first = spring_2025.partial["energy_truce"].first_month
     offered = spring_2025.rounds[0].proposed  # an engaged mediator in March
     share = np.mean(first[offered] == 1)
     assert share - 3 * np.sqrt(0.25 / offered.sum()) > 0.5
 
 
 def test_no_general_ceasefire_within_a_year_is_the_likely_outcome(baseline):
-    model = NegotiationModel(baseline.scenario, n_worlds=WORLDS)
+    model = build_model(baseline.scenario, worlds=WORLDS)
     for _ in range(12):
         model.step()
     p = np.mean(model.first_ceasefire_month > 0)

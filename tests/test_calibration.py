@@ -107,7 +107,7 @@ def test_replay_of_a_small_hand_made_record(baseline):
     assert model.history["occupied_km2"][:, 0].mean() > plain.history["occupied_km2"][:, 0].mean()
     # The record is imposed: the refused ceasefire started nowhere; the exchange happened everywhere.
     assert not model.history["in_ceasefire"][:, 0].any()
-    assert np.all(model.partial["prisoner_exchange"]["first_month"] == 1)
+    assert np.all(model.partial["prisoner_exchange"].first_month == 1)
 
 
 def test_an_accepted_documented_proposal_is_not_undone():

@@ -8,7 +8,7 @@ import pytest
 from sim.cli import main
 from sim.analysis.compare import compare, comparison_rows, reached_by
 from sim.engine.run import run_scenario
-from sim.model import NegotiationModel
+from sim.engine import build_model
 from sim.engine import load_scenario
 
 from .conftest import SCENARIOS
@@ -50,8 +50,8 @@ def test_compare_cli_json_csv_and_figure(tmp_path, capsys):
 
 
 def test_us_walk_away_with_aid_cut_never_raises_ukraines_value_of_fighting():
-    base = NegotiationModel(load_scenario(SCENARIOS / "baseline.yaml").scenario, n_worlds=2000)
-    away = NegotiationModel(load_scenario(SCENARIOS / "us_walks_away.yaml").scenario, n_worlds=2000)
+    base = build_model(load_scenario(SCENARIOS / "baseline.yaml").scenario, worlds=2000)
+    away = build_model(load_scenario(SCENARIOS / "us_walks_away.yaml").scenario, worlds=2000)
     for _ in range(3):
         base.step()
         away.step()
@@ -62,7 +62,7 @@ def test_us_walk_away_with_aid_cut_never_raises_ukraines_value_of_fighting():
 @pytest.mark.parametrize("cost", ["economic_strain", "per_10k_casualties", "base"])
 def test_raising_russias_cost_of_war_never_lowers_acceptance_of_a_package(cost):
     loaded = load_scenario(SCENARIOS / "baseline.yaml")
-    plain = NegotiationModel(loaded.scenario, n_worlds=2000)
+    plain = build_model(loaded.scenario, worlds=2000)
     for _ in range(4):
         plain.step()
     terms, settled = plain.last_round.terms, plain.last_round.settled

@@ -62,7 +62,7 @@ def test_unknown_variable_names_it_and_lists_valid_ones():
 
 def test_bad_condition_in_a_scenario_is_a_clear_load_error(tmp_path):
     from sim.engine import load_scenario
-from sim.scenario import ScenarioError
+    from sim.scenario import ScenarioError
 
     from .conftest import SCENARIOS
     (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())

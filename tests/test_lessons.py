@@ -10,8 +10,8 @@ import pytest
 from sim.cli import main
 from sim.core import classic
 from sim.analysis.compare import compare, paired_difference, reached_by
-from sim.report.bargain import bargain_view
-from sim.report.explain import run_one_world
+from sim.analysis.teaching import bargain_view
+from sim.analysis.teaching import explain_world as run_one_world
 from sim.engine import load_scenario
 
 from .conftest import ROOT, SCENARIOS

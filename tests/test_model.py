@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sim.engine.run import run_scenario
-from sim.model import Mediator, NegotiationModel, Russia, Ukraine
+from sim.engine import build_model
+from sim.model import Mediator, Russia, Ukraine
 from sim.engine.outputs import ceasefire_by_month, summarise
 from sim.engine import load_scenario
 
@@ -17,7 +18,7 @@ def small_run(baseline):
 
 
 def test_agents_are_mesa_agents_of_the_right_classes(baseline):
-    model = NegotiationModel(baseline.scenario, n_worlds=1)
+    model = build_model(baseline.scenario, worlds=1)
     assert isinstance(model.actors["russia"], Russia) and model.attacker is model.actors["russia"]
     assert isinstance(model.actors["ukraine"], Ukraine) and model.defender is model.actors["ukraine"]
     assert len(model.agents) == len(baseline.scenario.actors)
@@ -56,11 +57,9 @@ def test_results_do_not_depend_on_chunking(baseline):
 
 
 def test_one_world_is_the_same_code_and_runs(baseline):
-    model = NegotiationModel(baseline.scenario, n_worlds=1, keep_rounds=True).run()
+    model = build_model(baseline.scenario, worlds=1, keep_rounds=True).run()
     assert len(model.rounds) == baseline.scenario.horizon_months
     assert model.rounds[0].package == "ceasefire_30_day"
-    frame = model.datacollector.get_model_vars_dataframe()
-    assert len(frame) == baseline.scenario.horizon_months
 
 
 def test_front_frozen_and_casualties_low_during_ceasefire(small_run):
@@ -106,7 +105,7 @@ negotiation:
   scheduled: []
 """)
     loaded = load_scenario(tmp_path / "turkey.yaml")
-    model = NegotiationModel(loaded.scenario, n_worlds=1000, keep_rounds=True).run()
+    model = build_model(loaded.scenario, worlds=1000, keep_rounds=True).run()
     assert isinstance(model.actors["turkey"], Mediator)
     # Turkey is always engaged: every world still at war gets a proposal every month.
     assert model.rounds[0].proposed.all()

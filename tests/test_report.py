@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import binomtest
 
 from sim.cli import main
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, UserError
 from sim.engine.outputs import Z95, month_labels, wilson_interval
 
 from .conftest import SCENARIOS
@@ -89,5 +89,5 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline)
     with pytest.raises(Stop):
         run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp2",
                      on_chunk=interrupt_after_two)
-    with pytest.raises(ScenarioError, match="differs in worlds"):
+    with pytest.raises(UserError, match="differs in worlds"):
         run_scenario(baseline, worlds=6000, chunk_size=1000, checkpoint=tmp_path / "cp2", resume=True)

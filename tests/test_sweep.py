@@ -15,7 +15,7 @@ from sim.cli import main
 from sim.analysis.design import build_design, parse_param
 from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.engine import load_scenario
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, UserError
 
 from .conftest import SCENARIOS
 
@@ -108,9 +108,9 @@ def test_dask_local_cluster_gives_identical_results(tmp_path):
 
 def test_rerunning_into_a_used_folder_needs_resume(tmp_path):
     run_sweep(plan(params=["actors.us.levers.sanctions=0,1"]), tmp_path / "x", workers=1)
-    with pytest.raises(ScenarioError, match="--resume"):
+    with pytest.raises(UserError, match="--resume"):
         run_sweep(plan(params=["actors.us.levers.sanctions=0,1"]), tmp_path / "x", workers=1)
-    with pytest.raises(ScenarioError, match="differs in points"):
+    with pytest.raises(UserError, match="differs in points"):
         run_sweep(plan(params=["actors.us.levers.sanctions=0,0.5"]), tmp_path / "x", workers=1, resume=True)
 
 

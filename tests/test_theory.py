@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from sim.model import NegotiationModel
+from sim.engine import build_model
 
 
 @pytest.fixture()
 def model(baseline):
-    model = NegotiationModel(baseline.scenario, n_worlds=3000)
+    model = build_model(baseline.scenario, worlds=3000)
     model.step()
     model.step()
     return model
@@ -44,15 +44,15 @@ def test_security_guarantees_raise_ukraines_value_of_a_deal(model):
     weak, strong = terms.copy(), terms.copy()
     weak[:, g], strong[:, g] = 1.0, 0.0
     ukraine = model.defender
-    assert np.all(ukraine.breach_probability(strong) <= ukraine.breach_probability(weak))
+    assert np.all(ukraine.party().breach_probability(strong) <= ukraine.party().breach_probability(weak))
     assert np.all(ukraine.assess(strong, settled).deal_value > ukraine.assess(weak, settled).deal_value)
 
 
 def test_cutting_us_aid_and_intelligence_raises_russias_expected_advance(baseline):
-    base = NegotiationModel(baseline.scenario, n_worlds=1000)
-    cut = NegotiationModel(baseline.scenario, n_worlds=1000)
+    base = build_model(baseline.scenario, worlds=1000)
+    cut = build_model(baseline.scenario, worlds=1000)
     for lever in ("arms", "financial_aid", "intelligence"):
-        cut.actors["us"].strategy.levels[lever] = 0.0
+        cut.actors["us"].base_levels[lever] = 0.0
     base.step()
     cut.step()
     assert np.all(cut.war.expected_advance > base.war.expected_advance)
