@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
+from sim.engine import build_model, load_scenario
 from sim.engine.run import run_scenario
-from sim.engine import build_model
-from sim.engine import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 

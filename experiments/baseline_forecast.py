@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.engine import load_scenario
+from sim.engine.outputs import summarise
 from sim.engine.run import run_scenario
 from sim.report.io import atomic_write_bytes, write_json
 from sim.report.plots import write_plots
-from sim.engine.outputs import summarise
 from sim.report.text import format_report
-from sim.engine import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "baseline"

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.analysis.compare import compare, comparison_rows, reached_by
+from sim.engine import load_scenario
 from sim.engine.run import run_scenario
 from sim.report.compare_report import format_table, plot_survival, to_csv, to_payload
 from sim.report.io import atomic_write_bytes, write_json
-from sim.engine import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

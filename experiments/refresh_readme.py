@@ -36,7 +36,7 @@ def paste(readme: str) -> str:
             continue
         pattern = re.compile(rf"(<!-- begin:{name} -->).*?(<!-- end:{name} -->)", re.S)
         text = block_text(name)
-        readme = pattern.sub(lambda m: m.group(1) + "\n" + text + "\n" + m.group(2), readme)
+        readme = pattern.sub(lambda m, text=text: m.group(1) + "\n" + text + "\n" + m.group(2), readme)
     return readme
 
 

@@ -12,11 +12,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sim.analysis.analyze import analyze, format_analysis
 from sim.analysis.design import build_design, parse_param
 from sim.analysis.sweep import plan_sweep, run_sweep
-from sim.report.io import atomic_write_bytes
 from sim.engine import load_scenario
+from sim.report.io import atomic_write_bytes
+from sim.report.sweep_analysis import analyze, format_analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "sweep"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.analysis.teaching import bargain_view
-from sim.report.bargain import plot_bargain
 from sim.engine import load_scenario
+from sim.report.bargain import plot_bargain
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "teaching"

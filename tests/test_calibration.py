@@ -8,10 +8,10 @@ import yaml
 
 from sim.calibration.abc import calibrate, recovery_check
 from sim.calibration.evidence import Event, Record, Source, load_events, load_positions
-from sim.engine.posterior import Posterior
 from sim.calibration.replay import backtest, replay
 from sim.cli import main
 from sim.engine import load_scenario
+from sim.engine.posterior import Posterior
 from sim.scenario import ScenarioError
 
 from .conftest import ROOT, SCENARIOS

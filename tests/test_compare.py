@@ -5,11 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from sim.cli import main
 from sim.analysis.compare import compare, comparison_rows, reached_by
+from sim.cli import main
+from sim.engine import build_model, load_scenario
 from sim.engine.run import run_scenario
-from sim.engine import build_model
-from sim.engine import load_scenario
 
 from .conftest import SCENARIOS
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.core import classic
 from sim.analysis.compare import compare, paired_difference, reached_by
 from sim.analysis.teaching import bargain_view
 from sim.analysis.teaching import explain_world as run_one_world
+from sim.cli import main
+from sim.core import classic
 from sim.engine import load_scenario
 
 from .conftest import ROOT, SCENARIOS

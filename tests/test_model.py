@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
-from sim.engine.run import run_scenario
-from sim.engine import build_model
-from sim.model import Mediator, Russia, Ukraine
+from sim.engine import build_model, load_scenario
 from sim.engine.outputs import ceasefire_by_month, summarise
-from sim.engine import load_scenario
+from sim.engine.run import run_scenario
+from sim.model import Mediator, Russia, Ukraine
 
 from .conftest import SCENARIOS
 
@@ -109,7 +108,7 @@ negotiation:
     assert isinstance(model.actors["turkey"], Mediator)
     # Turkey is always engaged: every world still at war gets a proposal every month.
     assert model.rounds[0].proposed.all()
-    for before, now in zip(model.rounds, model.rounds[1:]):
+    for before, now in zip(model.rounds, model.rounds[1:], strict=False):
         in_force_before = model.history["in_ceasefire"][:, before.month - 1]
         assert (now.proposed | in_force_before).all()
     result = run_scenario(loaded, worlds=1000)

@@ -7,8 +7,8 @@ import pytest
 from scipy.stats import binomtest
 
 from sim.cli import main
-from sim.scenario import ScenarioError, UserError
 from sim.engine.outputs import Z95, month_labels, wilson_interval
+from sim.scenario import UserError
 
 from .conftest import SCENARIOS
 

@@ -169,14 +169,17 @@ class TestRuleContract:
                      *(v for shifts in outcome.lobbied.values() for v in shifts.values())]
             return np.concatenate([np.asarray(p, dtype=float) for p in parts])
 
+        def base():
+            return levels(arms=1.0, engagement=1.0, sanctions=0.3, escalation=0.5)
+
         lived, stub = make_rule(*EXAMPLES[kind])
         for _ in range(3):
-            apply(lived, stub, levels(arms=1.0, engagement=1.0, sanctions=0.3, escalation=0.5), busy_env())
+            apply(lived, stub, base(), busy_env())
         differs = False
         for state in (busy_env, quiet_env):
             fresh, fresh_stub = make_rule(*EXAMPLES[kind])
-            differs |= not np.array_equal(answer(apply(lived, stub, levels(arms=1.0, engagement=1.0, sanctions=0.3, escalation=0.5), state())),
-                                          answer(apply(fresh, fresh_stub, levels(arms=1.0, engagement=1.0, sanctions=0.3, escalation=0.5), state())))
+            differs |= not np.array_equal(answer(apply(lived, stub, base(), state())),
+                                          answer(apply(fresh, fresh_stub, base(), state())))
         assert differs == lived.characteristics["memory"]
 
     def test_declared_conditional_if_and_only_if_it_has_a_condition(self, kind):

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import main
 from sim.analysis.design import build_design, parse_param
 from sim.analysis.sweep import plan_sweep, run_sweep
+from sim.cli import main
 from sim.engine import load_scenario
-from sim.scenario import ScenarioError, UserError
+from sim.scenario import UserError
 
 from .conftest import SCENARIOS
 
@@ -55,8 +55,8 @@ def test_identical_across_workers_and_chunk_sizes(tmp_path):
     pd.testing.assert_frame_equal(table(one), table(two))
     pd.testing.assert_frame_equal(table(one), table(big))
     # A point's numbers are those of a plain run of that point with its own seed.
-    from sim.engine.run import run_scenario
     from sim.engine.outputs import ceasefire_by_month
+    from sim.engine.run import run_scenario
 
     row = one[4]
     loaded = load_scenario(SCENARIOS / "baseline.yaml", {"actors.us.levers.sanctions": row["actors.us.levers.sanctions"],

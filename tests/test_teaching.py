@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from sim.cli import main
-from sim.engine.run import run_scenario
 from sim.analysis.teaching import bargain_view
 from sim.analysis.teaching import explain_world as run_one_world
-from sim.report.explain import describe
+from sim.cli import main
 from sim.engine import load_scenario
+from sim.engine.run import run_scenario
+from sim.report.explain import describe
 
 from .conftest import SCENARIOS
 

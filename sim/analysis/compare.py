@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine.loading import load_scenario
-from sim.engine.run import DEFAULT_CHUNK, RunResult, run_scenario
 from sim.engine.outputs import Z95, ceasefire_by_month, durable, summarise, wilson_interval
+from sim.engine.run import DEFAULT_CHUNK, RunResult, run_scenario
 from sim.scenario import LoadedScenario
 
 

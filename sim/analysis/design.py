@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from sim.scenario import ScenarioError
 from sim.scenario.loader import SourceMap, read_yaml
-from sim.scenario.schema import Prior, Scenario, Strict
 from sim.scenario.paths import scalar_paths
+from sim.scenario.schema import Prior, Scenario, Strict
 from sim.scenario.validate import validate_as
 
 METHODS = ("grid", "random", "lhs", "sobol", "morris")

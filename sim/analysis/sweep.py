@@ -25,10 +25,10 @@ from sim.engine.build import build_model
 from sim.engine.checkpoint import Checkpoint
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario as ScenarioSchema
+from sim.engine.outputs import summarise
 from sim.engine.run import result_from_model
 from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
-from sim.engine.outputs import summarise
 from sim.scenario import LoadedScenario, UserError
 from sim.scenario.validate import set_path, validate
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.build import Trace, trace_world
-from sim.engine.posterior import Posterior
 from sim.engine.outputs import month_labels
+from sim.engine.posterior import Posterior
 from sim.scenario import ScenarioError
 from sim.scenario.levers import LEVERS
 from sim.scenario.schema import Scenario

@@ -75,8 +75,7 @@ def _record(args: argparse.Namespace):
 
 
 def _cmd_evidence(args: argparse.Namespace) -> int:
-    from sim.calibration.evidence import (calibrated_parameters, check_event_citations, load_events,
-                                          load_positions)
+    from sim.calibration.evidence import calibrated_parameters, check_event_citations, load_events, load_positions
 
     record, scenario_path = load_events(args.events)
     loaded = load_scenario(args.scenario or scenario_path)
@@ -133,9 +132,9 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.engine.outputs import summarise
     from sim.engine.run import run_scenario
     from sim.report.io import write_json
-    from sim.engine.outputs import summarise
     from sim.report.text import format_report
 
     loaded = load_scenario(args.scenario, _parse_overrides(args.set))
@@ -192,7 +191,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.analysis.design import (build_design, is_sweep_file, parse_param, read_sweep_file)
+    from sim.analysis.design import build_design, is_sweep_file, parse_param, read_sweep_file
     from sim.analysis.sweep import failures, plan_sweep, run_sweep
     from sim.scenario.loader import read_yaml
 
@@ -248,7 +247,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.analysis.analyze import analyze, format_analysis
+    from sim.report.sweep_analysis import analyze, format_analysis
 
     print(format_analysis(analyze(args.folder, output=args.output)))
     return 0
@@ -457,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
 def _resume_hint(args: argparse.Namespace) -> str:
     """How to finish an interrupted run or sweep, if it was saving its chunks."""
     if getattr(args, "out", None) and args.command in ("run", "sweep"):
-        return f"; finished chunks are saved: add --resume to the same command to finish it"
+        return "; finished chunks are saved: add --resume to the same command to finish it"
     return ""
 
 

@@ -121,6 +121,8 @@ def kalai_smorodinsky(frontier: Callable[[float], float], u1_max: float, d1: flo
 # -- Legislative bargaining --------------------------------------------------------------------
 @dataclass(frozen=True)
 class BaronFerejohnSplit:
+    """Stationary shares of the Baron-Ferejohn closed-rule game."""
+
     proposer: float
     partner: float
     partners: int
@@ -144,6 +146,8 @@ def fearon_range(p: float, cost_1: float, cost_2: float) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class ScreeningOffer:
+    """Fearon's screening offer under private information, and its risk of war."""
+
     offer: float       # side 1's share in its take-it-or-leave-it demand
     p_war: float       # probability side 2 rejects
 
@@ -167,6 +171,8 @@ def fearon_private_information(p: float, cost_1: float, cost_2_max: float) -> Sc
 # -- War of attrition ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AttritionEquilibrium:
+    """The symmetric war of attrition's stationary equilibrium."""
+
     quit_rate: float       # hazard of conceding per unit time, c / V
     mean_duration: float   # mean time until one side quits: V / (2c) for two independent exponentials
     mean_quit_time: float  # each side's mean planned quitting time, V / c

@@ -15,6 +15,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class CompiledLine:
+    """One red line on issue index ``issue``: a bound, its direction, kind and audience cost."""
+
     issue: int
     bound: float
     upper: bool  # True: the term may not exceed bound; False: it may not fall below it

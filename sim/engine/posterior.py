@@ -8,14 +8,13 @@ lever keeps its change.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-import hashlib
 
 from sim.fileio import atomic_write_bytes
 from sim.scenario import PosteriorError
@@ -26,6 +25,8 @@ from sim.scenario.schema import Scenario
 
 @dataclass
 class Posterior:
+    """A calibrated ensemble: M accepted parameter vectors over P named parameters."""
+
     names: list[str]
     values: np.ndarray          # (M, P)
     meta: dict

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
+from sim.fileio import atomic_write_bytes
 from sim.model.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
 from sim.scenario import LoadedScenario
@@ -22,7 +23,6 @@ from sim.scenario import LoadedScenario
 from .build import build_model
 from .checkpoint import Checkpoint
 from .posterior import Posterior
-from sim.fileio import atomic_write_bytes
 
 DEFAULT_CHUNK = 4_000  # worlds per model run: small enough for the CPU caches (measured fastest)
 

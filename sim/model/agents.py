@@ -214,19 +214,23 @@ class Mediator(Supporter):
 
 
 class Russia(Belligerent):
+    """The attacker."""
+
     side = "attacker"
 
 
 class Ukraine(Belligerent):
+    """The defender."""
+
     side = "defender"
 
 
 class UnitedStates(Supporter):
-    pass
+    """The United States: supporter and mediator."""
 
 
 class Europe(Supporter):
-    pass
+    """Europe: supporter, sanctioner, provider of guarantees."""
 
 
 NAMED_ACTORS: dict[str, type[Actor]] = {"russia": Russia, "ukraine": Ukraine, "us": UnitedStates,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from sim.analysis.teaching import BargainView
 

@@ -55,7 +55,7 @@ def posterior_table(calibration, markdown: bool = False, limit: int | None = Non
             f"reproduce the record (acceptance rate {calibration.acceptance_rate:.1%}, effective sample "
             f"size {calibration.effective_sample_size:,}).")
     if markdown:
-        lines = [head, "", "| parameter | prior mean [5%, 95%] | posterior mean [5%, 95%] | shrinkage | shift (prior s.d.) | the record... |",
+        lines = [head, "", "| parameter | prior mean [5%, 95%] | posterior mean [5%, 95%] | shrinkage | shift (prior s.d.) | the record... |",  # noqa: E501
                  "|---|---|---|---|---|---|"]
         for r in rows:
             lines.append(f"| `{r['parameter']}` | {r['prior_mean']:.3g} [{r['prior_5']:.3g}, {r['prior_95']:.3g}] | "
@@ -65,7 +65,7 @@ def posterior_table(calibration, markdown: bool = False, limit: int | None = Non
     width = max(len(r["parameter"]) for r in rows)
     lines = [head, "", f"{'parameter':<{width}}  {'prior mean [5%, 95%]':>26}  {'posterior mean [5%, 95%]':>26}  shrink  shift"]
     for r in rows:
-        lines.append(f"{r['parameter']:<{width}}  {r['prior_mean']:>8.3g} [{r['prior_5']:.3g}, {r['prior_95']:.3g}]".ljust(width + 30)
+        lines.append(f"{r['parameter']:<{width}}  {r['prior_mean']:>8.3g} [{r['prior_5']:.3g}, {r['prior_95']:.3g}]".ljust(width + 30)  # noqa: E501
                      + f"{r['posterior_mean']:>8.3g} [{r['posterior_5']:.3g}, {r['posterior_95']:.3g}]".ljust(28)
                      + f"{r['shrinkage']:>6.2f}  {r['shift']:+.2f}")
     informed = sum(r["informed"] for r in calibration.report_rows())

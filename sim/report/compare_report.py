@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sim import __version__
+from sim.engine.outputs import month_labels
 
 from .io import save_figure
-from sim.engine.outputs import month_labels
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
 

@@ -11,8 +11,6 @@ import pandas as pd
 from .io import save_figure
 
 
-
-
 def _label(column: str) -> str:
     if column.startswith("p_ceasefire_"):
         return f"P(ceasefire by month {column.removeprefix('p_ceasefire_').removesuffix('m')})"

@@ -47,7 +47,7 @@ def format_report(summary: dict) -> str:
             continue
         lines.append(f"  {issue:<20}{spread['mean']:5.2f}   [{spread['p05']:.2f}, {spread['p95']:.2f}]")
     lines += ["", "Partial agreements (share of worlds agreed by month)"]
-    header = "  deal                " + "".join(f"{m:>8}" for m in s["partial_deals"][next(iter(s["partial_deals"]))]["p_agreed_by"]) if s["partial_deals"] else ""
+    header = "  deal                " + "".join(f"{m:>8}" for m in s["partial_deals"][next(iter(s["partial_deals"]))]["p_agreed_by"]) if s["partial_deals"] else ""  # noqa: E501
     if header:
         lines.append(header + "   in force at end")
     for deal, info in s["partial_deals"].items():

@@ -63,7 +63,7 @@ LEVER_LEVEL = Interval(0.0, 10.0, "a lever level (0 = none, 1 = the 2022-24 aver
 LEARNING_RATE = Interval(0.0, 1.0, "a learning rate", open_low=True)
 AT_LEAST_ONE = Interval(1.0, INF, "a factor of at least 1", open_high=True)
 GROWTH = Interval(-1.0, INF, "a monthly growth rate", open_low=True, open_high=True)
-FINITE = Interval(-INF, INF, "a finite number", open_low=True, open_high=True)
+FINITE = Interval(-100.0, 100.0, "a utility or level in [-100, 100]")
 RELATIVE_POSITION = Interval(-1.0, 1.0, "a distance on the issue scale")
 
 
@@ -171,6 +171,15 @@ Positive = param(POSITIVE)
 LeverLevel = param(LEVER_LEVEL)
 Unit = number(SHARE)
 """A plain number in [0, 1] (documented shares and positions that are never prior-valued)."""
+
+
+def whole(low: int, high: int, meaning: str = "a whole number") -> Any:
+    """A whole number in [low, high]; ``true`` and text are refused (no lax coercion)."""
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"expected {meaning} in [{low}, {high}], found {value!r}")
+        return value
+    return Annotated[int, BeforeValidator(_reject_non_numbers), AfterValidator(check)]
 
 
 def point(x: float) -> Prior:

@@ -14,9 +14,27 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, create_model, model_validator
 
 from .levers import LEVER_DESCRIPTIONS, LEVERS, OFFER_LEVERS
-from .params import (AT_LEAST_ONE, GROWTH, POSITION, RELATIVE_POSITION, Discount, Interval, LeverLevel,
-                     NonNegative, Param, Position, Prior, Probability, Share, Strict, Unit, number, param,
-                     point)
+from .params import (
+    AT_LEAST_ONE,
+    GROWTH,
+    POSITION,
+    RELATIVE_POSITION,
+    Discount,
+    Interval,
+    LeverLevel,
+    NonNegative,
+    Param,
+    Position,
+    Prior,
+    Probability,
+    Share,
+    Strict,
+    Unit,
+    number,
+    param,
+    point,
+    whole,
+)
 from .rules import RuleSpec
 
 __all__ = ["Param", "Prior", "Scenario", "Strict", "Unit", "build_schema", "point"]
@@ -159,7 +177,8 @@ class Battlefield(Strict):
     arms_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0))
-    baseline_aid: number(Interval(0.0, 1.0, "a share", open_low=True)) = Field(description="Aid level under which the documented advance was measured.")
+    baseline_aid: number(Interval(0.0, 1.0, "a share", open_low=True)) = Field(
+        description="Aid level under which the documented advance was measured.")
     baseline_intelligence: Unit = 1.0
     breakthrough_factor: param(AT_LEAST_ONE) = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
@@ -196,13 +215,13 @@ class PartialDeal(Strict):
                                        description="Value of pleasing a fully engaged mediator.")
     breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0))
     one_off: bool = False
-    offered_months: list[Annotated[int, Field(ge=1)]] | None = Field(None, description="Offered only in these months "
+    offered_months: list[whole(1, 240, "a month")] | None = Field(None, description="Offered only in these months "
                                                                "(default: whenever a mediator is engaged).")
     source: str = ""
 
 
 class ScheduledProposal(Strict):
-    month: int = Field(ge=1)
+    month: whole(1, 240, "a month")
     package: str
 
 
@@ -211,7 +230,7 @@ class Negotiation(Strict):
 
     mediators: list[str] = Field(min_length=1)
     planning_horizon_months: param(Interval(1.0, 240.0, "a number of months"))
-    proposal_grid: int = Field(9, ge=3, le=101)
+    proposal_grid: whole(3, 101, "a number of grid points") = 9
     scheduled: list[ScheduledProposal] = Field(default_factory=list)
 
 
@@ -220,12 +239,13 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
-    seed: int = Field(ge=0, le=2**63 - 1)
-    start: str = Field(pattern=r"^\d{4}-\d{2}$", description="First simulated month, YYYY-MM.")
-    horizon_months: int = Field(ge=1, le=240)
-    worlds: int = Field(10_000, ge=1, le=10_000_000)
-    report_months: list[Annotated[int, Field(ge=1)]] = Field(default_factory=lambda: [6, 12, 24])
-    durable_months: int = Field(12, ge=1)
+    seed: whole(0, 2**63 - 1, "a seed")
+    start: str = Field(pattern=r"^(19[5-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
+                       description="First simulated month, YYYY-MM (1950-01 to 2100-12).")
+    horizon_months: whole(1, 240, "a number of months")
+    worlds: whole(1, 10_000_000, "a number of worlds") = 10_000
+    report_months: list[whole(1, 240, "a month")] = Field(default_factory=lambda: [6, 12, 24])
+    durable_months: whole(1, 240, "a number of months") = 12
     issues: dict[str, Issue] = Field(min_length=1)
     actors: dict[str, Actor] = Field(min_length=2)
     battlefield: Battlefield

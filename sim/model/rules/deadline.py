@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
+from sim.scenario.params import whole
 from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
 
 from .base import Outcome, Rule, change, register
@@ -20,7 +21,7 @@ class DeadlineRule(RuleSpec):
     other_actor_fields: ClassVar[tuple[str, ...]] = ("target",)
 
     kind: Literal["deadline"]
-    months: int = Field(ge=1, le=1000)
+    months: whole(1, 240, "a number of months")
     set: SetLevels = Field(default_factory=dict)
     add: AddLevels = Field(default_factory=dict)
     target: str | None = None

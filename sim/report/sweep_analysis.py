@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.sweep import MANIFEST
 from sim.scenario import ScenarioError
-
-from .sweep import MANIFEST
 
 
 @dataclass
 class Analysis:
+    """Sensitivity of one output of a finished sweep."""
+
     output: str
     params: list[str]
     swings: dict[str, tuple[float, float]]           # parameter -> (output at low end, at high end)
