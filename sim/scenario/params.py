@@ -179,7 +179,11 @@ def whole(low: int, high: int, meaning: str = "a whole number") -> Any:
         if not low <= value <= high:
             raise ValueError(f"expected {meaning} in [{low}, {high}], found {value!r}")
         return value
-    return Annotated[int, BeforeValidator(_reject_non_numbers), AfterValidator(check)]
+    def refuse(value: Any) -> Any:
+        if isinstance(value, (bool, str)):
+            raise ValueError(f"expected a whole number, found {value!r}")
+        return value
+    return Annotated[int, BeforeValidator(refuse), AfterValidator(check)]
 
 
 def point(x: float) -> Prior:
