@@ -63,6 +63,13 @@ def _refuse(walk: _Walk, node: yaml.Node, prefix: str, message: str) -> Scenario
     return ScenarioError(message, path=walk.file, line=node.start_mark.line + 1, key=prefix or None)
 
 
+def _plain(walk: _Walk, node: yaml.Node, prefix: str) -> None:
+    """Refuse tags (``!foo``, ``!!python/...``) and merge keys (``<<``): plain YAML only."""
+    if node.tag not in ALLOWED_TAGS:
+        what = "merge keys (<<)" if node.tag.endswith(":merge") else f"the YAML tag {node.tag!r}"
+        raise _refuse(walk, node, prefix, f"{what} not allowed in scenario files; write plain values")
+
+
 def _scalar(walk: _Walk, node: yaml.Node, prefix: str) -> Any:
     try:
         return walk.scalars.construct_object(node, deep=True)
@@ -85,9 +92,7 @@ def _construct(walk: _Walk, node: yaml.Node, prefix: str, depth: int = 0) -> Any
         raise _refuse(walk, node, prefix, f"the file has more than {MAX_NODES:,} YAML nodes")
     if depth > MAX_DEPTH:
         raise _refuse(walk, node, prefix, f"the data is nested more than {MAX_DEPTH} levels deep")
-    if node.tag not in ALLOWED_TAGS:
-        what = "merge keys (<<)" if node.tag.endswith(":merge") else f"the YAML tag {node.tag!r}"
-        raise _refuse(walk, node, prefix, f"{what} not allowed in scenario files; write plain values")
+    _plain(walk, node, prefix)
     walk.places.setdefault(prefix, (walk.file, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -96,9 +101,7 @@ def _construct(walk: _Walk, node: yaml.Node, prefix: str, depth: int = 0) -> Any
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _refuse(walk, key_node, prefix, "a key must be a plain name or number, not a list "
                                                       "or mapping")
-            if key_node.tag not in ALLOWED_TAGS:
-                what = "merge keys (<<)" if key_node.tag.endswith(":merge") else f"the YAML tag {key_node.tag!r}"
-                raise _refuse(walk, key_node, prefix, f"{what} not allowed in scenario files")
+            _plain(walk, key_node, prefix)
             key = _scalar(walk, key_node, prefix)
             if key is None or isinstance(key, bool):
                 raise _refuse(walk, key_node, prefix, f"a key must be a name or a number, found {key_node.value!r}")
