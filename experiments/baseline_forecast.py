@@ -12,8 +12,8 @@ from pathlib import Path
 from sim.engine import load_scenario
 from sim.engine.outputs import summarise
 from sim.engine.run import run_scenario
-from sim.report.io import atomic_write_bytes, write_json
-from sim.report.plots import write_plots
+from sim.report.io import atomic_write_bytes, save_figures, write_json
+from sim.report.plots import run_figures
 from sim.report.text import format_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ def main() -> None:
     print(report)
     atomic_write_bytes(OUT / "report.txt", (report + "\n").encode())
     write_json(OUT / "results.json", summary)
-    for path in write_plots(result, summary, OUT):
+    for path in save_figures(run_figures(result, summary), OUT):
         print(f"wrote {path.relative_to(ROOT)}")
 
 

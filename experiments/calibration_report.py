@@ -18,7 +18,7 @@ from sim.engine import load_scenario
 from sim.engine.outputs import summarise
 from sim.engine.run import run_scenario
 from sim.report.calibration_report import backtest_table, plot_backtest, plot_posterior, posterior_table
-from sim.report.io import atomic_write_bytes
+from sim.report.io import atomic_write_bytes, save_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "calibration"
@@ -31,12 +31,12 @@ def main() -> None:
     result, _ = backtest(loaded.scenario, record, worlds=10_000)
     print(backtest_table(result))
     atomic_write_bytes(OUT / "backtest.md", (backtest_table(result, markdown=True) + "\n").encode())
-    plot_backtest(result, OUT / "backtest.png")
+    save_figure(plot_backtest(result), OUT / "backtest.png")
 
     calibration = calibrate(loaded, record, worlds=20_000)
     calibration.posterior.save(OUT / "posterior.npz")
     atomic_write_bytes(OUT / "posterior.md", (posterior_table(calibration, markdown=True) + "\n").encode())
-    plot_posterior(calibration, OUT / "posterior.png")
+    save_figure(plot_posterior(calibration), OUT / "posterior.png")
     print(posterior_table(calibration, limit=10))
 
     check = recovery_check(loaded, record, candidates=20_000, truths=100)

@@ -17,7 +17,7 @@ from sim.analysis.compare import compare, comparison_rows, reached_by
 from sim.engine import load_scenario
 from sim.engine.run import run_scenario
 from sim.report.compare_report import format_table, plot_survival, to_csv, to_payload
-from sim.report.io import atomic_write_bytes, write_json
+from sim.report.io import atomic_write_bytes, save_figure, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -33,11 +33,10 @@ def main() -> None:
     rows = comparison_rows(comparison)
     table = format_table(rows, comparison.months)
     print(table)
-    start = loaded[0].scenario.start
     atomic_write_bytes(OUT / "table.txt", (table + "\n").encode())
-    write_json(OUT / "comparison.json", to_payload(rows, comparison.months, start))
+    write_json(OUT / "comparison.json", to_payload(rows, comparison.months))
     atomic_write_bytes(OUT / "comparison.csv", to_csv(rows).encode())
-    plot_survival(rows, start, OUT / "comparison.png")
+    save_figure(plot_survival(rows), OUT / "comparison.png")
 
     # Common random numbers against independent runs, for the strongest effect in the table.
     base = reached_by(comparison.results[0], 24).astype(float)

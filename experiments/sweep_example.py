@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 
 from sim.analysis.design import build_design, parse_param
+from sim.analysis.sensitivity import analyze
 from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.engine import load_scenario
-from sim.report.io import atomic_write_bytes
-from sim.report.sweep_analysis import analyze, format_analysis
+from sim.report.io import atomic_write_bytes, save_figures
+from sim.report.sweep_analysis import format_analysis, sensitivity_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "sweep"
@@ -29,7 +30,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "sanctions-optimism"
         run_sweep(plan, folder)
-        text = format_analysis(analyze(folder))
+        analysis = analyze(folder)
+        figures = save_figures(sensitivity_figures(analysis), folder / "analysis")
+        text = format_analysis(analysis, [f.relative_to(folder) for f in figures])
         print(text)
         OUT.mkdir(parents=True, exist_ok=True)
         for name in ("heatmap.png", "tornado.png"):

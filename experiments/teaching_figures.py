@@ -10,6 +10,7 @@ from pathlib import Path
 from sim.analysis.teaching import bargain_view
 from sim.engine import load_scenario
 from sim.report.bargain import plot_bargain
+from sim.report.io import save_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "teaching"
@@ -20,8 +21,8 @@ def main() -> None:
     pressure = load_scenario(ROOT / "scenarios" / "maximum_pressure.yaml").scenario
     index = {name: k for k, name in enumerate(base.issues)}
     views = [bargain_view(s, ["nato", "guarantees"], month=4, seed=base.seed) for s in (base, pressure)]
-    plot_bargain(views, index, OUT / "bargain.png")
-    plot_bargain([bargain_view(base, ["territory"], month=4)], index, OUT / "fearon.png")
+    save_figure(plot_bargain(views, index), OUT / "bargain.png")
+    save_figure(plot_bargain([bargain_view(base, ["territory"], month=4)], index), OUT / "fearon.png")
     print(f"wrote {OUT.relative_to(ROOT)}/bargain.png, fearon.png")
 
 

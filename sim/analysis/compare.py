@@ -14,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.engine.defaults import DEFAULT_CHUNK
 from sim.engine.loading import load_scenario
-from sim.engine.outputs import Z95, ceasefire_by_month, durable, summarise, wilson_interval
-from sim.engine.run import DEFAULT_CHUNK, RunResult, run_scenario
+from sim.engine.outputs import Z95, ceasefire_by_month, outcome_columns, wilson_interval
+from sim.engine.outputs import reached_by as reached_by  # re-exported: the per-world indicator compared
+from sim.engine.run import RunResult, run_scenario
 from sim.scenario import LoadedScenario
 
 
@@ -36,12 +38,6 @@ class Comparison:
     @property
     def seed(self) -> int:
         return self.results[0].seed
-
-
-def reached_by(result: RunResult, month: int) -> np.ndarray:
-    """Per world: a first ceasefire started by ``month``."""
-    first = result.first_ceasefire_month
-    return (first > 0) & (first <= month)
 
 
 def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
@@ -72,28 +68,21 @@ def compare_files(paths: list[str | Path], **kwargs) -> Comparison:
 
 
 def comparison_rows(comparison: Comparison) -> list[dict]:
-    """One tidy row per scenario: probabilities with intervals, paired differences, terms, costs."""
+    """One tidy row per scenario: its identity, every declared output (:data:`~sim.engine.outputs.OUTPUTS`)
+    at the compared months, the paired difference from the first scenario, and the monthly curve."""
     base = comparison.results[0]
     rows = []
     for name, path, result in zip(comparison.names, comparison.paths, comparison.results, strict=True):
-        summary = summarise(result)
-        row: dict = {"scenario": name, "file": path, "worlds": result.worlds, "seed": result.seed,
-                     "scenario_sha256": result.scenario_sha256}
+        row: dict = {"scenario": name, "file": path, "start": result.start, "worlds": result.worlds,
+                     "seed": result.seed, "scenario_sha256": result.scenario_sha256}
+        row.update(outcome_columns(result, comparison.months))
         for m in comparison.months:
-            hits = reached_by(result, m)
-            low, high = wilson_interval(int(hits.sum()), result.worlds)
-            diff, dlow, dhigh = paired_difference(reached_by(base, m), hits)
-            row[f"p_{m}m"] = float(hits.mean())
-            row[f"p_{m}m_low"], row[f"p_{m}m_high"] = float(low), float(high)
-            row[f"diff_{m}m"], row[f"diff_{m}m_low"], row[f"diff_{m}m_high"] = diff, dlow, dhigh
-        row["median_months_to_ceasefire"] = summary["median_months_to_ceasefire"]
-        row["p_durable"] = float(durable(result).mean())
-        for issue, spread in summary["terms_of_first_ceasefire"].items():
-            row[f"terms_{issue}"] = spread["mean"]
-        for actor, spread in summary["casualties_at_horizon"].items():
-            row[f"casualties_{actor}"] = spread["median"]
-        row["occupied_km2_at_horizon"] = summary["occupied_km2_at_horizon"]["median"]
-        row["p_ceasefire_by_month"] = [float(p) for p in ceasefire_by_month(result)]
-        row["ci95_by_month"] = summary["ci95_by_month"]
+            diff, low, high = paired_difference(reached_by(base, m), reached_by(result, m))
+            row[f"p_ceasefire_{m}m_diff"], row[f"p_ceasefire_{m}m_diff_low"], row[f"p_ceasefire_{m}m_diff_high"] = \
+                diff, low, high
+        curve = ceasefire_by_month(result)
+        row["p_ceasefire_by_month"] = [float(p) for p in curve]
+        row["ci95_by_month"] = [[float(lo), float(hi)] for lo, hi in wilson_interval(np.round(curve * result.worlds),
+                                                                                    result.worlds)]
         rows.append(row)
     return rows

@@ -23,9 +23,10 @@ import numpy as np
 from sim import __version__
 from sim.engine.build import build_model
 from sim.engine.checkpoint import Checkpoint
+from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario as ScenarioSchema
-from sim.engine.outputs import summarise
+from sim.engine.outputs import outcome_columns, output_definitions
 from sim.engine.run import result_from_model
 from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
@@ -76,10 +77,11 @@ class SweepPlan:
                 "samples": self.design.samples, "worlds": self.worlds, "months": self.months,
                 "seed": self.seed, "chunk_points": self.chunk_points,
                 "vectorisable": self.vectorisable, "common_random_numbers": self.common_random_numbers,
-                "problem": self.design.salib_problem()}
+                "problem": self.design.salib_problem(), "outcome_definitions": output_definitions(),
+                "units": "probabilities are fractions in [0, 1]"}
 
 
-def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = 1000, months: list[int] | None = None,
+def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLDS, months: list[int] | None = None,
                seed: int | None = None, chunk_points: int | None = None,
                common_random_numbers: bool = False) -> SweepPlan:
     """Check the design against the scenario and decide how to cut it into chunks."""
@@ -87,28 +89,17 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = 1000, month
     vectorisable = check_paths(scenario, design.params)
     months = sorted({m for m in (months or scenario.report_months) if 1 <= m <= scenario.horizon_months}) \
         or [scenario.horizon_months]
-    if chunk_points is None:  # about 5,000 worlds per model run: cache-friendly, measured fastest
-        chunk_points = max(1, 5_000 // worlds) if vectorisable else 1
+    if chunk_points is None:
+        chunk_points = max(1, SWEEP_WORLDS_PER_CHUNK // worlds) if vectorisable else 1
     return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
                      vectorisable, chunk_points, common_random_numbers)
 
 
 def _row(plan: SweepPlan, index: int, result) -> dict:
-    summary = summarise(result)
+    """A point's row: its parameter values, then every declared output at the sweep's months."""
     row: dict[str, Any] = {"point": index}
     row.update({name: float(v) for name, v in zip(plan.design.names, plan.design.points[index], strict=True)})
-    p = summary["p_ceasefire_by_month"]
-    ci = summary["ci95_by_month"]
-    for m in plan.months:
-        row[f"p_ceasefire_{m}m"] = p[m - 1]
-        row[f"p_ceasefire_{m}m_low"], row[f"p_ceasefire_{m}m_high"] = ci[m - 1]
-    row["median_months_to_ceasefire"] = summary["median_months_to_ceasefire"]
-    row["p_durable"] = summary["p_durable"]
-    row["occupied_km2_at_horizon"] = summary["occupied_km2_at_horizon"]["mean"]
-    for actor, spread in summary["casualties_at_horizon"].items():
-        row[f"casualties_{actor}"] = spread["mean"]
-    for issue, spread in summary["terms_of_first_ceasefire"].items():
-        row[f"terms_{issue}"] = spread["mean"]
+    row.update(outcome_columns(result, plan.months))
     row["worlds"] = plan.worlds
     row["seed"] = plan.seed_of(index)
     row["error"] = None

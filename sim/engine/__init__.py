@@ -14,7 +14,7 @@ from importlib import import_module
 
 _EXPORTS = {"load_scenario": ".loading", "Scenario": ".loading", "build_model": ".build",
             "trace_world": ".build", "Trace": ".build", "run_scenario": ".run", "RunResult": ".run",
-            "DEFAULT_CHUNK": ".run", "Posterior": ".posterior", "run_tasks": ".executor",
+            "DEFAULT_CHUNK": ".defaults", "Posterior": ".posterior", "run_tasks": ".executor",
             "Checkpoint": ".checkpoint"}
 
 __all__ = sorted(_EXPORTS)

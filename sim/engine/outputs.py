@@ -1,12 +1,20 @@
 """Turn per-world outcomes into the forecast: probabilities with 95% intervals, terms, costs.
 
-Intervals on probabilities are Wilson score intervals (exact enough at the sizes we run, and never
-outside [0, 1]); intervals on continuous outcomes are the 5th-95th percentiles across worlds, which
-describe the spread of outcomes, not Monte Carlo error.
+Every outcome a table reports is declared once, in :data:`OUTPUTS`: its column name, unit,
+statistic over worlds (share, mean or median) and how to read it from a run. ``results.json``,
+the compare table and CSV, and the sweep table are all built from that list, so a column means the
+same thing everywhere and its statistic is in its name (``casualties_russia_median``).
+
+Probabilities and shares are fractions in [0, 1] in every machine-readable output; the text
+reports print them as percentages. Intervals on probabilities are Wilson score intervals (exact
+enough at the sizes we run, and never outside [0, 1]); intervals on continuous outcomes are the
+5th-95th percentiles across worlds, which describe the spread of outcomes, not Monte Carlo error.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -49,6 +57,12 @@ def _spread(values: np.ndarray) -> dict[str, float]:
     return {"mean": float(values.mean()), "p05": float(p05), "median": float(p50), "p95": float(p95)}
 
 
+def reached_by(result: RunResult, month: int) -> np.ndarray:
+    """Per world: a first ceasefire started by ``month``."""
+    first = result.first_ceasefire_month
+    return (first > 0) & (first <= month)
+
+
 def ceasefire_by_month(result: RunResult) -> np.ndarray:
     """Share of worlds with a first ceasefire by each month 1..T (the cumulative incidence)."""
     first = result.first_ceasefire_month
@@ -62,6 +76,105 @@ def durable(result: RunResult) -> np.ndarray:
     start, end = result.first_ceasefire_month, result.first_ceasefire_end
     length = np.where(end > 0, end - start, result.horizon - start + 1)
     return (start > 0) & (length >= result.durable_months)
+
+
+STATISTICS = {
+    "share": "share of worlds where it holds (a fraction in [0, 1], with a 95% Wilson interval in _low and _high)",
+    "mean": "mean over the worlds where it is defined",
+    "median": "median over the worlds where it is defined",
+    "first month reached by half": "the first month by which half of the worlds have it (empty if never)",
+}
+"""The statistics an output may use over worlds, with what each means."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One outcome of a run, declared once.
+
+    ``per_world(result, key)`` returns one value per world (bool for a share, NaN where undefined);
+    ``keys(result, months)`` lists the keys the output is reported for: report months, actors or
+    issues (``[None]`` for a single column). A column is named ``name``, then the key, then the
+    statistic unless ``name`` already says it (``p_`` for shares, ``median_`` for a median month).
+    """
+
+    name: str
+    description: str
+    unit: str
+    statistics: tuple[str, ...]
+    per_world: Callable[[RunResult, object], np.ndarray]
+    keys: Callable[[RunResult, Iterable[int]], list] = lambda result, months: [None]
+    key_format: str = "{}"
+
+    def column(self, key, statistic: str) -> str:
+        parts = [self.name] + ([self.key_format.format(key)] if key is not None else [])
+        if not (statistic == "share" and self.name.startswith("p_")) and statistic != "first month reached by half":
+            parts.append(statistic)
+        return "_".join(parts)
+
+    def columns(self, result: RunResult, months: Iterable[int]) -> dict[str, float | None]:
+        """This output's columns for one run, reported at ``months`` where it is per month."""
+        row: dict[str, float | None] = {}
+        for key in self.keys(result, months):
+            values = self.per_world(result, key)
+            for statistic in self.statistics:
+                name = self.column(key, statistic)
+                if statistic == "share":
+                    low, high = wilson_interval(int(values.sum()), values.size)
+                    row[name], row[f"{name}_low"], row[f"{name}_high"] = float(values.mean()), float(low), float(high)
+                elif statistic == "first month reached by half":
+                    by_month = np.cumsum(np.bincount(values, minlength=result.horizon + 1)[1:]) / values.size
+                    reached = np.flatnonzero(by_month[: result.horizon] >= 0.5)
+                    row[name] = int(reached[0] + 1) if reached.size else None
+                else:
+                    row[name] = _spread(values)[statistic]
+        return row
+
+    def definition(self) -> dict:
+        return {"description": self.description, "unit": self.unit,
+                "statistics": {s: STATISTICS[s] for s in self.statistics}}
+
+
+def _months(result: RunResult, months: Iterable[int]) -> list[int]:
+    return list(months)
+
+
+def _actors(result: RunResult, months: Iterable[int]) -> list[str]:
+    return list(result.casualties)
+
+
+def _issues(result: RunResult, months: Iterable[int]) -> list[str]:
+    return list(result.issue_names)
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("p_ceasefire", "a first general ceasefire has been reached by the month", "fraction",
+           ("share",), lambda r, month: reached_by(r, month), keys=_months, key_format="{}m"),
+    Output("median_months_to_ceasefire", "months from the start to the first general ceasefire", "months",
+           ("first month reached by half",), lambda r, _: r.first_ceasefire_month),
+    Output("p_durable", "a first ceasefire was reached and held at least the scenario's durable_months",
+           "fraction", ("share",), lambda r, _: durable(r)),
+    Output("terms", "terms of the first ceasefire on the issue, in worlds that reached one", 
+           "position (0 = Ukraine's, 1 = Russia's)", ("mean",),
+           lambda r, issue: r.first_terms[:, r.issue_names.index(issue)], keys=_issues),
+    Output("casualties", "the actor's cumulative killed and wounded at the horizon", "people",
+           ("median", "mean"), lambda r, actor: r.casualties[actor][:, -1], keys=_actors),
+    Output("occupied_km2_at_horizon", "area of Ukraine occupied by Russia at the horizon", "km²",
+           ("median", "mean"), lambda r, _: r.occupied_km2[:, -1]),
+)
+"""Every outcome reported in a table, in column order. Adding an output is adding one entry here."""
+
+
+def outcome_columns(result: RunResult, months: Iterable[int]) -> dict[str, float | None]:
+    """One tidy row of every declared output for a run (per-month outputs at ``months``)."""
+    row: dict[str, float | None] = {}
+    for output in OUTPUTS:
+        row.update(output.columns(result, months))
+    return row
+
+
+def output_definitions() -> dict[str, dict]:
+    """What each output means, its unit and statistics: written beside every table."""
+    return {output.name: output.definition() for output in OUTPUTS}
 
 
 def summarise(result: RunResult) -> dict:
@@ -124,5 +237,9 @@ def summarise(result: RunResult) -> dict:
         "acceptance_rate_by_month": decisions,
         "casualties_at_horizon": {a: _spread(c[:, -1]) for a, c in result.casualties.items()},
         "occupied_km2_at_horizon": _spread(result.occupied_km2[:, -1]),
+        "outcomes": outcome_columns(result, result.report_months),
+        "outcome_definitions": output_definitions(),
+        "units": "probabilities and shares are fractions in [0, 1]; casualties in people; areas in km²",
+        "provenance": result.provenance,
         "seconds": round(result.seconds, 3),
     }

@@ -22,9 +22,8 @@ from sim.scenario import LoadedScenario
 
 from .build import build_model
 from .checkpoint import Checkpoint
+from .defaults import DEFAULT_CHUNK
 from .posterior import Posterior
-
-DEFAULT_CHUNK = 4_000  # worlds per model run: small enough for the CPU caches (measured fastest)
 
 
 @dataclass

@@ -11,17 +11,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.analysis.teaching import BargainView
 
-from .io import save_figure
 from .plots import ACTOR_COLOURS
 
 
-def _draw_2d(ax: plt.Axes, view: BargainView, issue_index: dict[str, int]) -> None:
+def _draw_2d(ax: Axes, view: BargainView, issue_index: dict[str, int]) -> None:
     kx, ky = (issue_index[i] for i in view.issues)
     extent = (0, 1, 0, 1)
     for actor, accepted in view.accept.items():
@@ -52,7 +50,7 @@ def _draw_2d(ax: plt.Axes, view: BargainView, issue_index: dict[str, int]) -> No
     ax.grid(alpha=0.2)
 
 
-def _draw_1d(ax: plt.Axes, view: BargainView) -> None:
+def _draw_1d(ax: Axes, view: BargainView) -> None:
     xs = view.axes[0]
     for actor, surplus in view.surplus.items():
         colour = ACTOR_COLOURS.get(actor, "#7570b3")
@@ -78,9 +76,10 @@ def _draw_1d(ax: plt.Axes, view: BargainView) -> None:
     ax.grid(alpha=0.2)
 
 
-def plot_bargain(views: list[BargainView], issue_index: dict[str, int], path: Path) -> Path:
+def plot_bargain(views: list[BargainView], issue_index: dict[str, int]) -> Figure:
     """One panel per view (a scenario, or before and after a strategy)."""
-    fig, axes = plt.subplots(1, len(views), figsize=(6.2 * len(views), 5.6), squeeze=False)
+    fig = Figure(figsize=(6.2 * len(views), 5.6))
+    axes = fig.subplots(1, len(views), squeeze=False)
     for ax, view in zip(axes[0], views, strict=True):
         if len(view.issues) == 2:
             _draw_2d(ax, view, issue_index)
@@ -90,4 +89,4 @@ def plot_bargain(views: list[BargainView], issue_index: dict[str, int], path: Pa
     fig.legend(handles, labels, loc="lower center", ncol=3, frameon=False, fontsize=8,
                bbox_to_anchor=(0.5, -0.08))
     fig.tight_layout()
-    return save_figure(fig, path)
+    return fig

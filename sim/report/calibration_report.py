@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 import numpy as np
-
-from .io import save_figure
+from matplotlib.figure import Figure
 
 
 def backtest_table(backtest, markdown: bool = False) -> str:
@@ -33,9 +29,10 @@ def backtest_table(backtest, markdown: bool = False) -> str:
     return "\n".join(lines)
 
 
-def plot_backtest(backtest, path: Path) -> Path:
+def plot_backtest(backtest) -> Figure:
     decisions = backtest.decisions
-    fig, ax = plt.subplots(figsize=(9, 0.38 * len(decisions) + 1.4))
+    fig = Figure(figsize=(9, 0.38 * len(decisions) + 1.4))
+    ax = fig.subplots()
     y = np.arange(len(decisions))[::-1]
     colours = ["#bbbbbb" if d.contested else ("#1b7837" if d.p > 0.5 else "#b2182b") for d in decisions]
     ax.barh(y, [d.p for d in decisions], color=colours)
@@ -46,7 +43,7 @@ def plot_backtest(backtest, path: Path) -> Path:
     ax.set_title(f"Backtest against the 2025 record: Brier {backtest.brier:.3f}, log score "
                  f"{backtest.log_score:.3f}", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
-    return save_figure(fig, path)
+    return fig
 
 
 def posterior_table(calibration, markdown: bool = False, limit: int | None = None) -> str:
@@ -74,11 +71,12 @@ def posterior_table(calibration, markdown: bool = False, limit: int | None = Non
     return "\n".join(lines)
 
 
-def plot_posterior(calibration, path: Path, panels: int = 12) -> Path:
+def plot_posterior(calibration, panels: int = 12) -> Figure:
     rows = calibration.report_rows()[:panels]
     names = calibration.posterior.names
     cols = 4
-    fig, axes = plt.subplots(int(np.ceil(len(rows) / cols)), cols, figsize=(13, 2.4 * np.ceil(len(rows) / cols)))
+    fig = Figure(figsize=(13, 2.4 * np.ceil(len(rows) / cols)))
+    axes = fig.subplots(int(np.ceil(len(rows) / cols)), cols)
     for ax, row in zip(np.ravel(axes), rows, strict=False):
         j = names.index(row["parameter"])
         prior = calibration.prior_values[:, j]
@@ -94,6 +92,6 @@ def plot_posterior(calibration, path: Path, panels: int = 12) -> Path:
     np.ravel(axes)[0].legend(fontsize=7, frameon=False)
     fig.suptitle("Prior (grey) against posterior (blue): the parameters the record moves most", fontsize=10)
     fig.tight_layout()
-    return save_figure(fig, path)
+    return fig
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
+from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.engine.outputs import month_labels
-
-from .io import save_figure
+from sim.engine.outputs import month_labels, output_definitions
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
 
@@ -23,20 +21,33 @@ def _pct(p: float | None, signed: bool = False) -> str:
     return f"{100 * p:+.1f}" if signed else f"{100 * p:.1f}"
 
 
+def different_starts(rows: list[dict]) -> str:
+    """A warning when the scenarios start in different months (empty when they all start together)."""
+    starts = {row["start"] for row in rows}
+    if len(starts) == 1:
+        return ""
+    listed = ", ".join(f"{row['scenario']} {row['start']}" for row in rows)
+    return (f"Note: these scenarios start in different months ({listed}). Month m counts from each "
+            "scenario's own start, so a column compares the same time elapsed, not the same calendar month.")
+
+
 def format_table(rows: list[dict], months: list[int]) -> str:
-    """A terminal table: P(ceasefire) by month with intervals, the paired difference from the first
-    scenario, median time, durability, key terms and casualties."""
+    """A terminal table in percent: P(ceasefire) by month with intervals, the paired difference from
+    the first scenario, median time, durability, key terms and casualties."""
     first = rows[0]
     name_width = max(12, *(len(r["scenario"]) for r in rows)) + 1
     lines = [f"{len(rows)} scenarios on common random numbers: {first['worlds']:,} worlds, seed "
-             f"{first['seed']}; differences are paired, per world, against '{first['scenario']}'.", ""]
+             f"{first['seed']}; differences are paired, per world, against '{first['scenario']}'."]
+    if warning := different_starts(rows):
+        lines.append(warning)
+    lines.append("")
     header = f"{'scenario':<{name_width}}" + "".join(
         f"{f'P by {m} months, %':>24}" for m in months) + f"{'median':>8}{'durable':>9}"
     lines += [header, "-" * len(header)]
     for row in rows:
         cells = "".join(
-            f"{_pct(row[f'p_{m}m']):>7} [{_pct(row[f'p_{m}m_low'])}, {_pct(row[f'p_{m}m_high'])}]".rjust(24)
-            for m in months)
+            f"{_pct(row[f'p_ceasefire_{m}m']):>7} [{_pct(row[f'p_ceasefire_{m}m_low'])}, "
+            f"{_pct(row[f'p_ceasefire_{m}m_high'])}]".rjust(24) for m in months)
         median = row["median_months_to_ceasefire"]
         lines.append(f"{row['scenario']:<{name_width}}{cells}{(str(median) if median else '-'):>8}"
                      f"{_pct(row['p_durable']):>8}%")
@@ -45,15 +56,16 @@ def format_table(rows: list[dict], months: list[int]) -> str:
     lines += [header, "-" * len(header)]
     for row in rows[1:]:
         cells = "".join(
-            f"{_pct(row[f'diff_{m}m'], True):>7} [{_pct(row[f'diff_{m}m_low'], True)}, "
-            f"{_pct(row[f'diff_{m}m_high'], True)}]".rjust(24) for m in months)
+            f"{_pct(row[f'p_ceasefire_{m}m_diff'], True):>7} [{_pct(row[f'p_ceasefire_{m}m_diff_low'], True)}, "
+            f"{_pct(row[f'p_ceasefire_{m}m_diff_high'], True)}]".rjust(24) for m in months)
         lines.append(f"{row['scenario']:<{name_width}}{cells}")
-    term_keys = [k for k in first if k.startswith("terms_")]
-    casualty_keys = [k for k in first if k.startswith("casualties_")]
+    term_keys = [k for k in first if k.startswith("terms_") and k.endswith("_mean")]
+    casualty_keys = [k for k in first if k.startswith("casualties_") and k.endswith("_median")]
     lines += ["", "Mean terms of the first ceasefire (0 = Ukraine's position, 1 = Russia's) and "
                   "median casualties over the run"]
-    header = f"{'scenario':<{name_width}}" + "".join(f"{k[6:][:9]:>10}" for k in term_keys) + "".join(
-        f"{k[11:] + ' cas.':>15}" for k in casualty_keys)
+    header = f"{'scenario':<{name_width}}" + "".join(
+        f"{k.removeprefix('terms_').removesuffix('_mean')[:9]:>10}" for k in term_keys) + "".join(
+        f"{k.removeprefix('casualties_').removesuffix('_median') + ' cas.':>15}" for k in casualty_keys)
     lines += [header, "-" * len(header)]
     for row in rows:
         terms = "".join(f"{row[k]:>10.2f}" if row[k] is not None else f"{'-':>10}" for k in term_keys)
@@ -72,14 +84,24 @@ def to_csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def to_payload(rows: list[dict], months: list[int], start: str) -> dict:
-    return {"version": __version__, "months": months, "start": start, "scenarios": rows}
+def to_payload(rows: list[dict], months: list[int], provenance: dict | None = None) -> dict:
+    """The comparison as JSON: the rows, what each column means, and what made it."""
+    payload = {"version": __version__, "months": months, "start": rows[0]["start"],
+               "units": "probabilities and differences are fractions in [0, 1]",
+               "outcome_definitions": output_definitions(), "scenarios": rows}
+    if warning := different_starts(rows):
+        payload["warning"] = warning
+    if provenance:
+        payload["provenance"] = provenance
+    return payload
 
 
-def plot_survival(rows: list[dict], start: str, path: Path, title: str = "") -> Path:
-    """Overlay P(ceasefire by month) with 95% bands for every scenario."""
-    fig, ax = plt.subplots(figsize=(9, 5))
-    colours = plt.get_cmap("tab10")
+def plot_survival(rows: list[dict], title: str = "") -> Figure:
+    """Overlay P(ceasefire by month) with 95% bands for every scenario (calendar months on the axis
+    when all start together, months since the start otherwise)."""
+    fig = Figure(figsize=(9, 5))
+    ax = fig.subplots()
+    colours = matplotlib.colormaps["tab10"]
     horizon = min(len(r["p_ceasefire_by_month"]) for r in rows)
     t = np.arange(1, horizon + 1)
     for i, row in enumerate(rows):
@@ -88,10 +110,12 @@ def plot_survival(rows: list[dict], start: str, path: Path, title: str = "") -> 
         colour = colours(i % 10)
         ax.fill_between(t, ci[:, 0], ci[:, 1], step="post", color=colour, alpha=0.18, lw=0)
         ax.step(t, p, where="post", color=colour, lw=2, label=row["scenario"])
-    labels = month_labels(start, horizon)
     step = max(1, horizon // 8)
     ax.set_xticks(list(range(1, horizon + 1, step)))
-    ax.set_xticklabels(labels[::step], rotation=30, ha="right")
+    if different_starts(rows):
+        ax.set_xlabel("months since each scenario's start")
+    else:
+        ax.set_xticklabels(month_labels(rows[0]["start"], horizon)[::step], rotation=30, ha="right")
     ax.set_xlim(1, horizon)
     top = max(float(np.max(np.array(r["ci95_by_month"])[:horizon, 1])) for r in rows)
     ax.set_ylim(0, min(1.0, max(0.05, top * 1.15)))
@@ -100,4 +124,4 @@ def plot_survival(rows: list[dict], start: str, path: Path, title: str = "") -> 
                           "random numbers; bands: 95% intervals)", fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
-    return save_figure(fig, path)
+    return fig

@@ -11,11 +11,17 @@ __all__ = ["atomic_write_bytes", "save_figure", "write_json"]
 
 
 def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
-    """Render a matplotlib figure to PNG, write it atomically, close the figure; returns the path."""
-    import matplotlib.pyplot as plt
+    """Render a matplotlib Figure to PNG and write it atomically; returns the path.
 
+    The report's plot functions build figures with :class:`matplotlib.figure.Figure`, outside
+    pyplot's state, so nothing needs closing and no backend is ever switched.
+    """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
     atomic_write_bytes(path, buffer.getvalue())
     return Path(path)
+
+
+def save_figures(figures: dict, folder: str | Path) -> list[Path]:
+    """Save ``{stem: Figure}`` as ``folder/stem.png``; returns the paths in order."""
+    return [save_figure(figure, Path(folder) / f"{stem}.png") for stem, figure in figures.items()]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
-
-from .io import save_figure
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from sim.engine.run import RunResult
@@ -17,20 +15,21 @@ if TYPE_CHECKING:
 ACTOR_COLOURS = {"russia": "#b2182b", "ukraine": "#2166ac", "us": "#4d4d4d", "europe": "#1b7837"}
 
 
-def _month_ticks(ax: plt.Axes, months: list[str]) -> None:
+def _month_ticks(ax: Axes, months: list[str]) -> None:
     step = max(1, len(months) // 8)
     ticks = list(range(1, len(months) + 1, step))
     ax.set_xticks(ticks)
     ax.set_xticklabels([months[t - 1] for t in ticks], rotation=30, ha="right")
 
 
-def plot_ceasefire_curve(summary: dict, path: Path) -> Path:
+def plot_ceasefire_curve(summary: dict) -> Figure:
     """P(ceasefire by month t) with its 95% band, and P(a ceasefire is in force at t)."""
     months = summary["months"]
     t = np.arange(1, len(months) + 1)
     p = np.array(summary["p_ceasefire_by_month"])
     ci = np.array(summary["ci95_by_month"])
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     ax.fill_between(t, ci[:, 0], ci[:, 1], color="#2166ac", alpha=0.25, step="post",
                     label="95% interval")
     ax.step(t, p, where="post", color="#2166ac", lw=2, label="P(ceasefire reached by month)")
@@ -44,14 +43,15 @@ def plot_ceasefire_curve(summary: dict, path: Path) -> Path:
     _month_ticks(ax, months)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
-    return save_figure(fig, path)
+    return fig
 
 
-def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
+def plot_terms(result: RunResult, summary: dict) -> Figure:
     """Distribution of the first ceasefire's terms per issue, with each actor's ideal point."""
     has_deal = result.first_ceasefire_month > 0
     issues = result.issue_names
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(issues) + 1.6))
+    fig = Figure(figsize=(8, 0.55 * len(issues) + 1.6))
+    ax = fig.subplots()
     y = np.arange(len(issues))[::-1]
     if has_deal.any():
         data = [result.first_terms[has_deal, k] for k in range(len(issues))]
@@ -71,10 +71,10 @@ def plot_terms(result: RunResult, summary: dict, path: Path) -> Path:
     ax.set_title(f"Terms of the first ceasefire ({int(has_deal.sum()):,} of {result.worlds:,} worlds)")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.10), ncol=4, frameon=False)
-    return save_figure(fig, path)
+    return fig
 
 
-def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
+def plot_war(result: RunResult, summary: dict) -> Figure:
     """Occupied area and cumulative casualties: medians with 5%-95% bands across worlds."""
     months = summary["months"]
     t = np.arange(1, len(months) + 1)
@@ -82,7 +82,8 @@ def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
     for actor, values in result.casualties.items():
         panels.append((actor, f"{summary['actors'].get(actor, actor)}: cumulative casualties", values,
                        ACTOR_COLOURS.get(actor, "#7570b3")))
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8))
+    fig = Figure(figsize=(4.2 * len(panels), 3.8))
+    axes = fig.subplots(1, len(panels))
     for ax, (_, title, values, colour) in zip(np.atleast_1d(axes), panels, strict=True):
         low, mid, high = np.percentile(values, [5, 50, 95], axis=0)
         ax.fill_between(t, low, high, color=colour, alpha=0.25, label="5%-95% of worlds")
@@ -93,12 +94,10 @@ def plot_war(result: RunResult, summary: dict, path: Path) -> Path:
         ax.grid(alpha=0.3)
     np.atleast_1d(axes)[0].legend(loc="upper left", frameon=False, fontsize=8)
     fig.tight_layout()
-    return save_figure(fig, path)
+    return fig
 
 
-def write_plots(result: RunResult, summary: dict, out_dir: Path) -> list[Path]:
-    """Write every figure of a run into ``out_dir`` and return their paths."""
-    out_dir = Path(out_dir)
-    return [plot_ceasefire_curve(summary, out_dir / "ceasefire.png"),
-            plot_terms(result, summary, out_dir / "terms.png"),
-            plot_war(result, summary, out_dir / "war.png")]
+def run_figures(result: RunResult, summary: dict) -> dict[str, Figure]:
+    """Every figure of a run, by file stem (``ceasefire``, ``terms``, ``war``)."""
+    return {"ceasefire": plot_ceasefire_curve(summary), "terms": plot_terms(result, summary),
+            "war": plot_war(result, summary)}

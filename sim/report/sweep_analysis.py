@@ -1,116 +1,36 @@
-"""Analyse a finished sweep: which parameters move the ceasefire forecast, and how.
+"""Render a sweep's sensitivity analysis: the text summary and its figures.
 
 * one swept parameter: the output against it, with its 95% band;
 * two or more on a grid: a heatmap of the output over the first two (averaged over the rest);
 * any design: a tornado chart (the output at each parameter's low end against its high end);
-* a Sobol design: first-order and total Sobol indices (SALib); a Morris design: mu* and sigma.
+* a Sobol or Morris design: the indices with their confidence intervals.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
+from matplotlib.figure import Figure
 
-import numpy as np
-import pandas as pd
+from sim.analysis.sensitivity import Analysis
 
-from sim.analysis.sweep import MANIFEST
-from sim.scenario import ScenarioError
+from . import sweep_plots
 
 
-@dataclass
-class Analysis:
-    """Sensitivity of one output of a finished sweep."""
-
-    output: str
-    params: list[str]
-    swings: dict[str, tuple[float, float]]           # parameter -> (output at low end, at high end)
-    indices: dict[str, dict[str, float]] = field(default_factory=dict)   # Sobol or Morris, by parameter
-    index_kind: str | None = None
-    figures: list[Path] = field(default_factory=list)
-
-    def ranking(self) -> list[str]:
-        if self.index_kind == "sobol":
-            return sorted(self.params, key=lambda p: -self.indices[p]["ST"])
-        if self.index_kind == "morris":
-            return sorted(self.params, key=lambda p: -self.indices[p]["mu_star"])
-        return sorted(self.params, key=lambda p: -abs(self.swings[p][1] - self.swings[p][0]))
+def sensitivity_figures(analysis: Analysis) -> dict[str, Figure]:
+    """The analysis's figures by file stem (``line``, ``heatmap``, ``tornado``, ``indices``)."""
+    ok, params, output = analysis.frame, analysis.params, analysis.output
+    figures = {}
+    if analysis.grid and len(params) == 1:
+        figures["line"] = sweep_plots.line_with_band(ok, params[0], output)
+    if analysis.grid and len(params) >= 2:
+        figures["heatmap"] = sweep_plots.heatmap(ok, params[0], params[1], output)
+    figures["tornado"] = sweep_plots.tornado(analysis.swings, analysis.ranking(), output, float(ok[output].mean()))
+    if analysis.index_kind:
+        figures["indices"] = sweep_plots.indices_chart(analysis.indices, analysis.index_kind, analysis.ranking(), output)
+    return figures
 
 
-def load_sweep(folder: str | Path) -> tuple[dict, pd.DataFrame]:
-    folder = Path(folder)
-    manifest_path = folder / MANIFEST
-    if not manifest_path.exists():
-        raise ScenarioError(f"{folder} holds no sweep (no {MANIFEST}); run negsim sweep --out {folder} first")
-    manifest = json.loads(manifest_path.read_text())
-    for name in ("results.parquet", "results.csv"):
-        if (folder / name).exists():
-            frame = pd.read_parquet(folder / name) if name.endswith("parquet") else pd.read_csv(folder / name)
-            return manifest, frame
-    raise ScenarioError(f"{folder} has no results yet; finish the sweep with negsim sweep --resume")
-
-
-def swing(frame: pd.DataFrame, param: str, output: str, grid: bool) -> tuple[float, float]:
-    """Output at the parameter's low and high end: level means on a grid, else the means of the
-    lowest and highest fifth of the sample."""
-    if grid:
-        means = frame.groupby(param)[output].mean()
-        return float(means.iloc[0]), float(means.iloc[-1])
-    low_cut, high_cut = frame[param].quantile([0.2, 0.8])
-    return (float(frame.loc[frame[param] <= low_cut, output].mean()),
-            float(frame.loc[frame[param] >= high_cut, output].mean()))
-
-
-def analyze(folder: str | Path, output: str | None = None, plots: bool = True) -> Analysis:
-    """Compute sensitivities (and draw the figures into ``folder/analysis``)."""
-    from sim.report import sweep_plots
-
-    folder = Path(folder)
-    manifest, frame = load_sweep(folder)
-    params = manifest["params"]
-    output = output or f"p_ceasefire_{manifest['months'][-1]}m"
-    if output not in frame.columns:
-        choices = [c for c in frame.columns if c.startswith(("p_", "casualties_", "occupied", "terms_"))]
-        raise ScenarioError(f"no output column '{output}'; choose one of {', '.join(choices)}")
-    failed = frame["error"].notna() if "error" in frame else np.zeros(len(frame), dtype=bool)
-    ok = frame.loc[~failed]
-    grid = manifest["method"] == "grid"
-    result = Analysis(output, params, {p: swing(ok, p, output, grid) for p in params})
-    if manifest["method"] in ("sobol", "morris") and not failed.any():
-        problem = manifest["problem"]
-        y = frame.sort_values("point")[output].to_numpy()
-        if manifest["method"] == "sobol":
-            from SALib.analyze import sobol
-
-            indices = sobol.analyze(problem, y, calc_second_order=True, seed=manifest["seed"])
-            result.indices = {p: {"S1": float(indices["S1"][i]), "S1_conf": float(indices["S1_conf"][i]),
-                                  "ST": float(indices["ST"][i]), "ST_conf": float(indices["ST_conf"][i])}
-                              for i, p in enumerate(params)}
-        else:
-            from SALib.analyze import morris
-
-            x = np.array(manifest["points"])
-            indices = morris.analyze(problem, x, y, num_levels=4, seed=manifest["seed"])
-            result.indices = {p: {"mu_star": float(indices["mu_star"][i]), "sigma": float(indices["sigma"][i]),
-                                  "mu_star_conf": float(indices["mu_star_conf"][i])}
-                              for i, p in enumerate(params)}
-        result.index_kind = manifest["method"]
-    if plots:
-        out = folder / "analysis"
-        if grid and len(params) == 1:
-            result.figures.append(sweep_plots.line_with_band(ok, params[0], output, out / "line.png"))
-        if grid and len(params) >= 2:
-            result.figures.append(sweep_plots.heatmap(ok, params[0], params[1], output, out / "heatmap.png"))
-        result.figures.append(sweep_plots.tornado(result.swings, result.ranking(), output,
-                                                  float(ok[output].mean()), out / "tornado.png"))
-        if result.index_kind:
-            result.figures.append(sweep_plots.indices_chart(result.indices, result.index_kind,
-                                                            result.ranking(), output, out / "indices.png"))
-    return result
-
-
-def format_analysis(analysis: Analysis) -> str:
+def format_analysis(analysis: Analysis, figures: list | None = None) -> str:
+    """The ranking of parameters with their swings and indices, and the figures written."""
     lines = [f"Sensitivity of {analysis.output} to {len(analysis.params)} parameter(s), most influential first:"]
     for rank, param in enumerate(analysis.ranking(), start=1):
         low, high = analysis.swings[param]
@@ -122,6 +42,6 @@ def format_analysis(analysis: Analysis) -> str:
             s = analysis.indices[param]
             text += f"; Morris mu* {s['mu_star']:.3f} ±{s['mu_star_conf']:.3f}, sigma {s['sigma']:.3f}"
         lines.append(text)
-    if analysis.figures:
-        lines.append("Figures: " + ", ".join(str(f) for f in analysis.figures))
+    if figures:
+        lines.append("Figures: " + ", ".join(str(f) for f in figures))
     return "\n".join(lines)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-
-from .io import save_figure
+from matplotlib.figure import Figure
 
 
 def _label(column: str) -> str:
@@ -17,10 +13,11 @@ def _label(column: str) -> str:
     return column.replace("_", " ")
 
 
-def heatmap(frame: pd.DataFrame, x: str, y: str, output: str, path: Path) -> Path:
+def heatmap(frame: pd.DataFrame, x: str, y: str, output: str) -> Figure:
     """Mean of ``output`` over a grid of two parameters (averaged over any others), annotated."""
     table = frame.pivot_table(index=y, columns=x, values=output, aggfunc="mean").sort_index(ascending=False)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * table.shape[1], 1.0 + 0.5 * table.shape[0]))
+    fig = Figure(figsize=(1.0 + 0.75 * table.shape[1], 1.0 + 0.5 * table.shape[0]))
+    ax = fig.subplots()
     image = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
     ax.set_xticks(range(table.shape[1]), [f"{v:.3g}" for v in table.columns])
     ax.set_yticks(range(table.shape[0]), [f"{v:.3g}" for v in table.index])
@@ -34,12 +31,13 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, output: str, path: Path) -> Pat
                     ha="center", va="center", fontsize=7, color="white" if value < threshold else "black")
     fig.colorbar(image, ax=ax, label=_label(output))
     ax.set_title(_label(output) + (" (%)" if output.startswith("p_") else ""), fontsize=10)
-    return save_figure(fig, path)
+    return fig
 
 
-def line_with_band(frame: pd.DataFrame, x: str, output: str, path: Path) -> Path:
+def line_with_band(frame: pd.DataFrame, x: str, output: str) -> Figure:
     data = frame.sort_values(x)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     if f"{output}_low" in data:
         ax.fill_between(data[x], data[f"{output}_low"], data[f"{output}_high"], alpha=0.25,
                         label="95% interval")
@@ -48,13 +46,13 @@ def line_with_band(frame: pd.DataFrame, x: str, output: str, path: Path) -> Path
     ax.set_ylabel(_label(output))
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
-    return save_figure(fig, path)
+    return fig
 
 
-def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: str, centre: float,
-            path: Path) -> Path:
+def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: str, centre: float) -> Figure:
     """Bars from the output at each parameter's low end to its high end, largest swing on top."""
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(order) + 1.5))
+    fig = Figure(figsize=(8, 0.5 * len(order) + 1.5))
+    ax = fig.subplots()
     for row, param in enumerate(reversed(order)):
         low, high = swings[param]
         ax.barh(row, high - centre, left=centre, color="#b2182b", alpha=0.8,
@@ -67,12 +65,12 @@ def tornado(swings: dict[str, tuple[float, float]], order: list[str], output: st
     ax.set_title("Tornado: output at each parameter's low and high end", fontsize=10)
     ax.legend(frameon=False, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    return save_figure(fig, path)
+    return fig
 
 
-def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[str], output: str,
-                  path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(order) + 1.5))
+def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[str], output: str) -> Figure:
+    fig = Figure(figsize=(8, 0.5 * len(order) + 1.5))
+    ax = fig.subplots()
     rows = np.arange(len(order))
     if kind == "sobol":
         for offset, key, colour in ((-0.2, "S1", "#2166ac"), (0.2, "ST", "#b2182b")):
@@ -86,4 +84,4 @@ def indices_chart(indices: dict[str, dict[str, float]], kind: str, order: list[s
     ax.set_yticks(rows[::-1], order)
     ax.legend(frameon=False)
     ax.grid(axis="x", alpha=0.3)
-    return save_figure(fig, path)
+    return fig

@@ -14,7 +14,9 @@ from sim.cli import main
 from sim.core import classic
 from sim.engine import load_scenario
 
-from .conftest import ROOT, SCENARIOS
+from ..conftest import ROOT, SCENARIOS
+
+pytestmark = pytest.mark.slow  # each lesson runs its scenarios at full size
 
 LESSONS = sorted((ROOT / "docs" / "teaching").glob("0*.md"))
 

@@ -17,7 +17,7 @@ from sim.cli import main
 from sim.engine import load_scenario
 from sim.scenario import UserError
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 PARAMS = ["actors.us.levers.sanctions=0:1:3", "actors.russia.beliefs.victory=0.3,0.5"]
 
@@ -48,6 +48,7 @@ def test_sampled_designs_stay_in_range(method, samples, expected):
     assert np.all(design.points[:, 1] >= 0.5) and np.all(design.points[:, 1] <= 1.5)
 
 
+@pytest.mark.slow
 def test_identical_across_workers_and_chunk_sizes(tmp_path):
     one = run_sweep(plan(chunk_points=1), tmp_path / "a", workers=1)
     two = run_sweep(plan(chunk_points=4), tmp_path / "b", workers=2)
@@ -77,6 +78,7 @@ def test_failing_point_is_recorded_and_the_others_go_on(tmp_path):
     assert rows[0]["error"] is None and rows[1]["error"] and "horizon_months" in rows[1]["error"]
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     args = [sys.executable, "-m", "sim.cli", "sweep", str(SCENARIOS / "baseline.yaml"),
             "--param", "actors.us.levers.sanctions=0:1:6", "--param", "actors.russia.beliefs.victory=0.3,0.5",
@@ -99,6 +101,7 @@ def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(full / "results.parquet"), pd.read_parquet(cut / "results.parquet"))
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(tmp_path):
     pytest.importorskip("distributed")
     local = run_sweep(plan(chunk_points=2), tmp_path / "local", workers=1)
@@ -127,6 +130,7 @@ def test_bad_path_or_range_is_a_clear_error(tmp_path, capsys, param, message):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_sweep_file_and_analysis(tmp_path, capsys):
     (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
     (tmp_path / "sweep.yaml").write_text("""scenario: baseline.yaml

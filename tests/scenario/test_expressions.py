@@ -64,7 +64,7 @@ def test_bad_condition_in_a_scenario_is_a_clear_load_error(tmp_path):
     from sim.engine import load_scenario
     from sim.scenario import ScenarioError
 
-    from .conftest import SCENARIOS
+    from ..conftest import SCENARIOS
     (tmp_path / "baseline.yaml").write_text((SCENARIOS / "baseline.yaml").read_text())
     (tmp_path / "bad.yaml").write_text("""extends: baseline.yaml
 actors:

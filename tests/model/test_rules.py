@@ -12,7 +12,7 @@ from sim.model.rules import RULES, Context, Setup
 from sim.model.streams import WorldStreams
 from sim.scenario.levers import LEVERS
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 N = 4
 ACTORS = ("russia", "ukraine", "us", "europe")

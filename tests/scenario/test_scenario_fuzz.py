@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.scenario.loader import read_yaml
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml"))
 BASE = {p.name: read_yaml(p)[0] for p in SHIPPED}
@@ -77,6 +77,7 @@ SCENARIO = st.sampled_from([p.name for p in SHIPPED if NUMERIC[p.name]])
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=SCENARIO, pick=st.integers(min_value=0), bad=st.sampled_from([math.nan, math.inf, -math.inf, -1e12]))
 def test_non_finite_or_out_of_range_numbers_are_refused(tmp_path, capsys, name, pick, bad):
@@ -88,11 +89,13 @@ def test_non_finite_or_out_of_range_numbers_are_refused(tmp_path, capsys, name, 
 @FUZZ
 @given(name=SCENARIO, pick=st.integers(min_value=0),
        bad=st.sampled_from(["text", True, {"zz": 1}, [[1, 2]], None]))
+@pytest.mark.slow
 def test_wrong_types_are_refused(tmp_path, capsys, name, pick, bad):
     path, _ = NUMERIC[name][pick % len(NUMERIC[name])]
     check_refused(tmp_path, yaml.safe_dump(put(BASE[name], path, bad)), capsys)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=st.sampled_from([p.name for p in SHIPPED]), pick=st.integers(min_value=0))
 def test_unknown_keys_are_refused(tmp_path, capsys, name, pick):
@@ -106,6 +109,7 @@ def test_unknown_keys_are_refused(tmp_path, capsys, name, pick):
     check_refused(tmp_path, yaml.safe_dump(data), capsys)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=SCENARIO, pick=st.integers(min_value=0), depth=st.integers(min_value=45, max_value=600))
 def test_deep_nesting_is_refused(tmp_path, capsys, name, pick, depth):

@@ -10,7 +10,7 @@ from sim.cli import main
 from sim.engine.outputs import Z95, month_labels, wilson_interval
 from sim.scenario import UserError
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 STABLE_KEYS = {"p_ceasefire_by_month", "ci95_by_month", "median_months_to_ceasefire", "worlds", "seed",
                "scenario_sha256", "version"}
@@ -59,8 +59,20 @@ def test_same_run_same_json(tmp_path):
               "--quiet"])
         data = json.loads((tmp_path / name / "results.json").read_text())
         data.pop("seconds")
+        assert data["provenance"].pop("command").endswith(f"--out {tmp_path / name} --quiet")
         texts.append(data)
     assert texts[0] == texts[1]
+
+
+def test_results_record_what_made_them(tmp_path):
+    """Overrides and the command line are in results.json, so two different results never carry the
+    same provenance."""
+    main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "1000", "--out", str(tmp_path / "a"), "--quiet",
+          "--set", "actors.us.levers.sanctions=0.9"])
+    made_by = json.loads((tmp_path / "a" / "results.json").read_text())["provenance"]
+    assert made_by["overrides"] == {"actors.us.levers.sanctions": 0.9}
+    assert made_by["posterior"] is None and made_by["scenario_file"].endswith("baseline.yaml")
+    assert "--set actors.us.levers.sanctions=0.9" in made_by["command"]
 
 
 def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline):
@@ -91,3 +103,27 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline)
                      on_chunk=interrupt_after_two)
     with pytest.raises(UserError, match="differs in worlds"):
         run_scenario(baseline, worlds=6000, chunk_size=1000, checkpoint=tmp_path / "cp2", resume=True)
+
+
+def test_report_returns_figures_and_never_switches_the_backend(baseline):
+    """Importing the report must leave a notebook's backend alone; plot functions return Figures."""
+    import subprocess
+    import sys
+
+    code = ("import matplotlib; before = matplotlib.get_backend(); import sim.report.plots, sim.report.bargain, "
+            "sim.report.compare_report, sim.report.sweep_plots, sim.report.calibration_report, sim.cli; "
+            "print(before, matplotlib.get_backend())")
+    shown = subprocess.run([sys.executable, "-c", code], env={"MPLBACKEND": "svg"}, capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert shown == ["svg", "svg"]
+
+    from matplotlib.figure import Figure
+
+    from sim.engine.outputs import summarise
+    from sim.engine.run import run_scenario
+    from sim.report.plots import run_figures
+
+    result = run_scenario(baseline, worlds=1000)
+    figures = run_figures(result, summarise(result))
+    assert set(figures) == {"ceasefire", "terms", "war"}
+    assert all(isinstance(figure, Figure) and figure.axes for figure in figures.values())

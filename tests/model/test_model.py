@@ -8,7 +8,7 @@ from sim.engine.outputs import ceasefire_by_month, summarise
 from sim.engine.run import run_scenario
 from sim.model import Mediator, Russia, Ukraine
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 
 @pytest.fixture(scope="module")

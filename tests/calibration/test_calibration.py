@@ -14,7 +14,7 @@ from sim.engine import load_scenario
 from sim.engine.posterior import Posterior
 from sim.scenario import ScenarioError
 
-from .conftest import ROOT, SCENARIOS
+from ..conftest import ROOT, SCENARIOS
 
 EVIDENCE = SCENARIOS / "evidence"
 
@@ -139,6 +139,7 @@ def test_calibration_recovers_known_parameters_on_synthetic_records(baseline):
     assert 0.82 <= check["coverage"] <= 0.96
 
 
+@pytest.mark.slow
 def test_calibrate_saves_a_posterior_that_run_and_compare_use(tmp_path, baseline, capsys):
     assert main(["calibrate", "--events", str(EVIDENCE / "events.yaml"), "--worlds", "4000", "--out", str(tmp_path)]) == 0
     posterior = Posterior.load(tmp_path / "posterior.npz")

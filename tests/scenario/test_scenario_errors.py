@@ -10,7 +10,7 @@ from sim.cli import main
 from sim.engine import load_scenario
 from sim.scenario import ScenarioError
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -10,7 +10,7 @@ from sim.cli import main
 from sim.engine import build_model, load_scenario
 from sim.engine.run import run_scenario
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 WORLDS = 4000
 
@@ -31,8 +31,8 @@ def test_compare_rows_have_intervals_and_zero_difference_against_itself():
     base = load_scenario(SCENARIOS / "baseline.yaml")
     rows = comparison_rows(compare([base, base], worlds=2000))
     for m in (6, 12, 24):
-        assert rows[1][f"diff_{m}m"] == 0.0
-        assert rows[0][f"p_{m}m_low"] <= rows[0][f"p_{m}m"] <= rows[0][f"p_{m}m_high"]
+        assert rows[1][f"p_ceasefire_{m}m_diff"] == 0.0
+        assert rows[0][f"p_ceasefire_{m}m_low"] <= rows[0][f"p_ceasefire_{m}m"] <= rows[0][f"p_ceasefire_{m}m_high"]
 
 
 def test_compare_cli_json_csv_and_figure(tmp_path, capsys):
@@ -42,7 +42,7 @@ def test_compare_cli_json_csv_and_figure(tmp_path, capsys):
     assert [row["scenario"] for row in payload["scenarios"]] == ["baseline", "US walks away"]
     assert main(["compare", *files, "--worlds", "1000", "--csv", "--out", str(tmp_path)]) == 0
     csv_text = capsys.readouterr().out
-    assert csv_text.splitlines()[0].startswith("scenario,file,worlds") and len(csv_text.splitlines()) == 3
+    assert csv_text.splitlines()[0].startswith("scenario,file,start,worlds") and len(csv_text.splitlines()) == 3
     assert (tmp_path / "comparison.png").stat().st_size > 10_000
     assert main(["compare", *files, "--worlds", "1000"]) == 0
     assert "Paired difference" in capsys.readouterr().out

@@ -9,7 +9,7 @@ from sim.engine import load_scenario
 from sim.engine.run import run_scenario
 from sim.report.explain import describe
 
-from .conftest import SCENARIOS
+from ..conftest import SCENARIOS
 
 
 def test_explained_world_is_the_same_world_as_in_the_run(baseline):

@@ -1,0 +1,35 @@
+"""``negsim backtest``: replay the 2025 record and score the model's decisions."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import non_negative, positive, posterior_from, record_and_scenario
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("backtest", help="replay the 2025 record and score the model's decisions")
+    parser.add_argument("--events", default="scenarios/evidence/events.yaml")
+    parser.add_argument("--scenario", help="scenario to replay (default: the one the record names)")
+    parser.add_argument("--worlds", type=positive, default=10_000)
+    parser.add_argument("--seed", type=non_negative)
+    parser.add_argument("--posterior", metavar="FILE")
+    parser.add_argument("--out", metavar="DIR", help="write backtest.md and backtest.png to DIR")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.calibration.replay import backtest
+    from sim.report.calibration_report import backtest_table, plot_backtest
+    from sim.report.io import atomic_write_bytes, save_figure
+
+    record, loaded = record_and_scenario(args)
+    result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed, posterior=posterior_from(args))
+    print(backtest_table(result))
+    if args.out:
+        out = Path(args.out)
+        atomic_write_bytes(out / "backtest.md", (backtest_table(result, markdown=True) + "\n").encode())
+        figure = save_figure(plot_backtest(result), out / "backtest.png")
+        print(f"\nWrote {out / 'backtest.md'}, {figure}")
+    return 0

@@ -1,0 +1,63 @@
+"""What several commands share: argument types, ``--set`` overrides, the posterior, the record."""
+
+from __future__ import annotations
+
+import argparse
+
+import yaml
+
+from sim.engine import load_scenario
+from sim.scenario import ScenarioError
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """``--set key.path=value`` options as a mapping; values are read as YAML scalars."""
+    overrides = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ScenarioError(f"--set expects key.path=value, found {item!r}")
+        try:
+            overrides[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise ScenarioError(f"--set {key}: cannot read the value {value!r}") from None
+    return overrides
+
+
+def whole_at_least(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, found {value}")
+        return value
+    return parse
+
+
+positive = whole_at_least(1)
+non_negative = whole_at_least(0)
+
+
+def posterior_from(args: argparse.Namespace):
+    """The ``--posterior`` file, loaded and checked, or None."""
+    if not getattr(args, "posterior", None):
+        return None
+    from sim.engine.posterior import Posterior
+
+    return Posterior.load(args.posterior)
+
+
+def record_and_scenario(args: argparse.Namespace):
+    """The documented record (``--events``) and the scenario it names (or ``--scenario``)."""
+    from sim.calibration.evidence import load_events
+
+    record, scenario_path = load_events(args.events)
+    return record, load_scenario(args.scenario or scenario_path)
+
+
+def made_by(args: argparse.Namespace, provenance: dict | None = None) -> dict:
+    """Provenance for an output: what the engine recorded, plus the command line that asked for it."""
+    return {**(provenance or {}), "command": args.command_line}

@@ -1,0 +1,57 @@
+"""``negsim compare``: compare scenarios on common random numbers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.engine import load_scenario
+
+from .common import made_by, non_negative, positive, posterior_from
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("compare", help="compare scenarios on common random numbers")
+    parser.add_argument("scenarios", nargs="+", help="scenario files; differences are against the first")
+    parser.add_argument("--worlds", type=positive, help="worlds per scenario (default: the first's)")
+    parser.add_argument("--seed", type=non_negative, help="seed shared by all (default: the first's)")
+    parser.add_argument("--months", type=positive, nargs="+", default=[6, 12, 24],
+                        help="months to report (default: 6 12 24)")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
+    parser.add_argument("--out", metavar="DIR", help="write comparison.json, .csv and .png to DIR")
+    parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.analysis.compare import compare, comparison_rows
+    from sim.report.compare_report import different_starts, format_table, plot_survival, to_csv, to_payload
+    from sim.report.io import atomic_write_bytes, save_figure, write_json
+
+    loaded = [load_scenario(path) for path in args.scenarios]
+    comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
+                         posterior=posterior_from(args))
+    rows = comparison_rows(comparison)
+    payload = to_payload(rows, comparison.months, made_by(args, comparison.results[0].provenance
+                                                             | {"scenario_file": comparison.paths}))
+    if (args.json or args.csv) and (warning := different_starts(rows)):
+        print(f"negsim: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(payload, indent=2))
+    elif args.csv:
+        print(to_csv(rows), end="")
+    else:
+        print(format_table(rows, comparison.months))
+    if args.out:
+        out = Path(args.out)
+        write_json(out / "comparison.json", payload)
+        atomic_write_bytes(out / "comparison.csv", to_csv(rows).encode())
+        figure = save_figure(plot_survival(rows), out / "comparison.png")
+        if not (args.json or args.csv):
+            print(f"\nWrote {out / 'comparison.json'}, {out / 'comparison.csv'}, {figure}")
+    return 0

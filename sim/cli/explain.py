@@ -1,0 +1,37 @@
+"""``negsim explain``: follow one world month by month, with reasons."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.engine import load_scenario
+
+from .common import non_negative, parse_overrides, positive
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("explain", help="follow one world month by month, with reasons")
+    parser.add_argument("scenario")
+    parser.add_argument("--world", type=non_negative, default=0,
+                        help="which world of the run (default 0; the same world as in negsim run)")
+    parser.add_argument("--seed", type=non_negative)
+    parser.add_argument("--months", type=positive, help="how many months (default: the horizon)")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the account as Markdown")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.analysis.teaching import explain_world
+    from sim.report.explain import describe
+    from sim.report.io import atomic_write_bytes
+
+    loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
+    explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months)
+    print(describe(explained), end="")
+    if args.markdown:
+        atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())
+        print(f"\nWrote {args.markdown}")
+    return 0

@@ -1,0 +1,62 @@
+"""``negsim run``: run a scenario and report the ceasefire forecast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.engine import load_scenario
+from sim.engine.defaults import DEFAULT_CHUNK
+from sim.scenario import ScenarioError
+
+from .common import made_by, non_negative, parse_overrides, positive, posterior_from
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("run", help="run a scenario and report the ceasefire forecast")
+    parser.add_argument("scenario", help="scenario YAML file")
+    parser.add_argument("--out", metavar="DIR", help="write results.json and PNG plots to DIR")
+    parser.add_argument("--worlds", type=positive, help="number of worlds (default: the scenario's)")
+    parser.add_argument("--seed", type=non_negative, help="random seed (default: the scenario's)")
+    parser.add_argument("--chunk-size", type=positive, default=DEFAULT_CHUNK,
+                        help="worlds per model run; changes memory use, never the numbers")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--resume", action="store_true",
+                        help="finish an interrupted run: reuse the chunks it saved in --out")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.engine.outputs import summarise
+    from sim.engine.run import run_scenario
+    from sim.report.io import write_json
+    from sim.report.text import format_report
+
+    loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    worlds = args.worlds or loaded.scenario.worlds
+    progress = None
+    if not args.quiet and sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            print(f"\r  {done:,}/{total:,} worlds", end="" if done < total else "\n", file=sys.stderr)
+    checkpoint = Path(args.out) / ".checkpoint" if args.out else None
+    if args.resume and checkpoint is None:
+        raise ScenarioError("--resume needs the --out folder of the interrupted run")
+    result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
+                          on_chunk=progress, posterior=posterior_from(args), checkpoint=checkpoint,
+                          resume=args.resume)
+    summary = summarise(result)
+    summary["provenance"] = made_by(args, result.provenance)
+    print(format_report(summary))
+    if args.out:
+        from sim.report.io import save_figures
+        from sim.report.plots import run_figures
+
+        out = Path(args.out)
+        write_json(out / "results.json", summary)
+        written = [out / "results.json", *save_figures(run_figures(result, summary), out)]
+        print("\nWrote " + ", ".join(str(p) for p in written))
+    return 0
