@@ -27,6 +27,7 @@ from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario as ScenarioSchema
 from sim.engine.outputs import outcome_columns, output_definitions
+from sim.engine.posterior import Posterior
 from sim.engine.run import result_from_model
 from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
@@ -58,6 +59,7 @@ class SweepPlan:
     vectorisable: bool
     chunk_points: int
     common_random_numbers: bool = False
+    posterior: Posterior | None = None
 
     def seed_of(self, index: int) -> int:
         return point_seed(self.seed, index, self.common_random_numbers)
@@ -77,13 +79,15 @@ class SweepPlan:
                 "samples": self.design.samples, "worlds": self.worlds, "months": self.months,
                 "seed": self.seed, "chunk_points": self.chunk_points,
                 "vectorisable": self.vectorisable, "common_random_numbers": self.common_random_numbers,
+                "posterior": None if self.posterior is None else {"file": self.posterior.path,
+                                                                  "sha256": self.posterior.sha256},
                 "problem": self.design.salib_problem(), "outcome_definitions": output_definitions(),
                 "units": "probabilities are fractions in [0, 1]"}
 
 
 def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLDS, months: list[int] | None = None,
                seed: int | None = None, chunk_points: int | None = None,
-               common_random_numbers: bool = False) -> SweepPlan:
+               common_random_numbers: bool = False, posterior: Posterior | None = None) -> SweepPlan:
     """Check the design against the scenario and decide how to cut it into chunks."""
     scenario = loaded.scenario
     vectorisable = check_paths(scenario, design.params)
@@ -92,7 +96,7 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLD
     if chunk_points is None:
         chunk_points = max(1, SWEEP_WORLDS_PER_CHUNK // worlds) if vectorisable else 1
     return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
-                     vectorisable, chunk_points, common_random_numbers)
+                     vectorisable, chunk_points, common_random_numbers, posterior)
 
 
 def _row(plan: SweepPlan, index: int, result) -> dict:
@@ -123,7 +127,7 @@ def _run_points_separately(plan: SweepPlan, indices: Iterable[int]) -> list[dict
                 raw = set_path(raw, name, float(value))
             scenario = validate(raw, plan.loaded.source, ScenarioSchema)
             seed = plan.seed_of(index)
-            model = build_model(scenario, worlds=plan.worlds, seed=seed).run()
+            model = build_model(scenario, worlds=plan.worlds, seed=seed, posterior=plan.posterior).run()
             rows.append(_row(plan, index, result_from_model(model, plan.loaded, seed)))
         except Exception as exc:  # a failing point is recorded, the sweep goes on
             rows.append(_error_row(plan, index, exc))
@@ -140,7 +144,7 @@ def run_chunk(plan: SweepPlan, indices: range) -> list[dict]:
                                             scenario.horizon_months)
         values = plan.design.points[indices.start:indices.stop]
         overrides = {name: np.repeat(values[:, d], w) for d, name in enumerate(plan.design.names)}
-        model = build_model(scenario, streams=streams, overrides=overrides).run()
+        model = build_model(scenario, streams=streams, overrides=overrides, posterior=plan.posterior).run()
         whole = result_from_model(model, plan.loaded, plan.seed)
         return [_row(plan, index, whole.subset(slice(j * w, (j + 1) * w), plan.seed_of(index)))
                 for j, index in enumerate(indices)]
@@ -154,7 +158,7 @@ def chunk_path(out: Path, number: int) -> Path:
 
 
 RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
-               "common_random_numbers")
+               "common_random_numbers", "posterior")
 """What must match for a sweep to be resumed (the rest of the manifest is informative)."""
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.engine import load_scenario
 
-from .common import non_negative, positive
+from .common import non_negative, positive, posterior_from
 
 
 def add_parser(commands) -> None:
@@ -20,6 +20,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--seed", type=non_negative)
     parser.add_argument("--after", metavar="SCENARIO", help="draw the same world under this scenario too")
     parser.add_argument("--out", default="bargain.png", help="PNG file to write (default bargain.png)")
+    parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.set_defaults(func=run)
 
 
@@ -30,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     scenarios = [load_scenario(f).scenario for f in [args.scenario, *([args.after] if args.after else [])]]
     seed = args.seed if args.seed is not None else scenarios[0].seed  # same worlds before and after
-    views = [bargain_view(s, args.issues, month=args.month, world=args.world, seed=seed) for s in scenarios]
+    posterior = posterior_from(args)
+    views = [bargain_view(s, args.issues, month=args.month, world=args.world, seed=seed, posterior=posterior)
+             for s in scenarios]
     index = {name: k for k, name in enumerate(scenarios[0].issues)}
     out = Path(args.out)
     save_figure(plot_bargain(views, index), out)

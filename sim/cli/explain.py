@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.engine import load_scenario
 
-from .common import non_negative, parse_overrides, positive
+from .common import non_negative, parse_overrides, positive, posterior_from
 
 
 def add_parser(commands) -> None:
@@ -19,6 +19,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--months", type=positive, help="how many months (default: the horizon)")
     parser.add_argument("--markdown", metavar="FILE", help="also write the account as Markdown")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.set_defaults(func=run)
 
 
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
     months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
-    explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months)
+    explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months,
+                              posterior=posterior_from(args))
     print(describe(explained), end="")
     if args.markdown:
         atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())

@@ -30,6 +30,11 @@ def add_parser(commands) -> None:
     parser.set_defaults(func=run)
 
 
+def _say_reused(done: int, total: int) -> None:
+    print(f"Resuming: {done:,} of {total:,} worlds reused from the saved chunks, {total - done:,} to run",
+          file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from sim.engine.outputs import summarise
     from sim.engine.run import run_scenario
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError("--resume needs the --out folder of the interrupted run")
     result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
                           on_chunk=progress, posterior=posterior_from(args), checkpoint=checkpoint,
-                          resume=args.resume)
+                          resume=args.resume, reused=None if args.quiet else _say_reused)
     summary = summarise(result)
     summary["provenance"] = made_by(args, result.provenance)
     print(format_report(summary))

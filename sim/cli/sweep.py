@@ -9,7 +9,7 @@ from pathlib import Path
 from sim.engine import load_scenario
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 
-from .common import non_negative, positive
+from .common import non_negative, positive, posterior_from
 
 
 def add_parser(commands) -> None:
@@ -32,6 +32,7 @@ def add_parser(commands) -> None:
                         help="common random numbers: every point runs on the same worlds (smoother surfaces)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     parser.add_argument("--dask-local", action="store_true", help="run on a local Dask cluster")
+    parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_scenario(scenario_path)
     design = build_design(method, params, samples, seed if seed is not None else loaded.scenario.seed)
     plan = plan_sweep(loaded, design, worlds=worlds, months=months, seed=seed, chunk_points=args.chunk_points,
-                      common_random_numbers=args.crn)
+                      common_random_numbers=args.crn, posterior=posterior_from(args))
     where = (f"Dask scheduler {args.scheduler}" if args.scheduler else
              "a local Dask cluster" if args.dask_local else f"{args.workers or 'all'} local process(es)")
     if not args.quiet:

@@ -32,18 +32,19 @@ def build_model(scenario: Scenario, *, worlds: int | None = None, seed: int | No
         seed: random seed (default: the scenario's).
         first_world: index of the first world, a multiple of 1,000 (a chunk of a larger run).
         streams: ready-made streams (several runs side by side in one model).
-        overrides: parameter values per world by dotted path (sweeps).
+        overrides: parameter values per world by dotted path (sweeps); these win over the posterior,
+            so a swept parameter takes the swept values.
         posterior: a calibrated ensemble: each world takes one member's values for the parameters
-            the scenario left as the calibration had them (these win over ``overrides``).
+            the scenario left as the calibration had them.
         keep_rounds: keep every month's round record (teaching).
         interventions: hooks that hold the model to outside facts (the backtest).
     """
     seed = scenario.seed if seed is None else seed
     if streams is None:
         streams = WorldStreams(seed, first_world, worlds or scenario.worlds, scenario.horizon_months)
-    overrides = dict(overrides or {})
-    if posterior is not None:
-        overrides.update(posterior.overrides(scenario, streams))
+    explicit = dict(overrides or {})
+    overrides = posterior.overrides(scenario, streams) if posterior is not None else {}
+    overrides.update(explicit)
     return NegotiationModel(scenario, seed=seed, streams=streams, overrides=overrides,
                             keep_rounds=keep_rounds, interventions=interventions)
 

@@ -1,5 +1,6 @@
 """Calibration: the evidence loader, the replay of a record, the backtest, ABC and its recovery."""
 
+import json
 import datetime as dt
 
 import numpy as np
@@ -154,6 +155,27 @@ def test_calibrate_saves_a_posterior_that_run_and_compare_use(tmp_path, baseline
     used = {posterior.names[j] for j in posterior.applicable(early)}
     assert "actors.russia.beliefs.victory" not in used and "actors.russia.patience" in used
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--posterior", str(tmp_path / "nothing.npz")]) == 2
+    # Every command that runs a model takes the posterior through the one engine: a one-point sweep on
+    # common random numbers at the scenario's own value is the posterior run, number for number.
+    from sim.analysis.design import build_design, parse_param
+    from sim.analysis.sweep import plan_sweep, run_sweep
+    from sim.engine.outputs import outcome_columns
+    from sim.engine.run import run_scenario
+
+    alone = outcome_columns(run_scenario(baseline, worlds=1000, posterior=posterior), [12, 24])
+    design = build_design("grid", [parse_param("actors.us.levers.sanctions=0.3")])
+    plan = plan_sweep(baseline, design, worlds=1000, months=[12, 24], common_random_numbers=True, posterior=posterior)
+    point = run_sweep(plan, tmp_path / "sweep", workers=1)[0]
+    assert {k: point[k] for k in alone} == alone
+    assert json.loads((tmp_path / "sweep" / "sweep.json").read_text())["posterior"]["sha256"] == posterior.sha256
+    capsys.readouterr()
+    stories = []
+    for extra in ([], ["--posterior", str(tmp_path / "posterior.npz")]):
+        assert main(["explain", str(SCENARIOS / "baseline.yaml"), "--world", "5", "--months", "3", *extra]) == 0
+        stories.append(capsys.readouterr().out)
+    assert stories[0] != stories[1]
+    assert main(["bargain", str(SCENARIOS / "baseline.yaml"), "--issues", "territory", "--out",
+                 str(tmp_path / "b.png"), "--posterior", str(tmp_path / "posterior.npz")]) == 0
 
 
 def test_calibration_keeps_worlds_that_match_every_decision(baseline):
