@@ -1,8 +1,9 @@
 """Benchmark the simulator core: world-months per second, vectorised against one world at a time.
 
-    python benchmarks/core.py [--worlds 100000] [--single-runs 200]
+    python benchmarks/core.py [--worlds 100000] [--single-runs 200] [--scenario FILE]
 
-Runs the baseline scenario (a) vectorised over ``--worlds`` worlds in the default chunks, and (b) one
+Runs the baseline scenario (or ``--scenario``, e.g. scenarios/variants/full_box_mediator.yaml)
+(a) vectorised over ``--worlds`` worlds in the default chunks, and (b) one
 world per model run (N = 1), repeated ``--single-runs`` times, in the same process. Both include
 model construction. Prints the figures and, as its last line,
 ``world-months/s: <number>  vectorised/one-world: <ratio>``.
@@ -32,12 +33,13 @@ def main() -> None:
     parser.add_argument("--worlds", type=int, default=100_000)
     parser.add_argument("--single-runs", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3, help="vectorised repeats; the best is kept")
+    parser.add_argument("--scenario", type=Path, default=BASELINE, help="scenario file (default: the baseline)")
     args = parser.parse_args()
 
-    loaded = load_scenario(BASELINE)
+    loaded = load_scenario(args.scenario)
     months = loaded.scenario.horizon_months
     print(f"negsim {__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{platform.machine()}; baseline, {months} months")
+          f"{platform.machine()}; {loaded.scenario.name}, {months} months")
 
     run_scenario(loaded, worlds=2_000)  # warm-up: imports, caches
     best = float("inf")

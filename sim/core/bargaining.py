@@ -1,9 +1,16 @@
-"""The mediator's proposal: the asymmetric Nash bargaining point on the (bounded) contract curve.
+"""The mediator's search: the package that maximises its objective over the box of possible terms.
 
-No Mesa here. ``nash_on_path`` searches a one-dimensional path of packages for the point that
-maximises ``a log S_a + b log S_b`` (surpluses over fighting on), vectorised over worlds; when no
-point gives both sides a positive surplus (no zone of possible agreement), it returns the point that
-comes closest, ``argmax min(S_a, S_b)``, which the parties will then reject.
+No Mesa here. The default objective is the asymmetric Nash product of the veto players' surpluses
+over fighting on, ``sum_i a_i log S_i`` (:func:`nash_score`); where no package gives every veto
+player a positive surplus (no zone of possible agreement), the search returns the package that comes
+closest, ``argmax min_i S_i``, which the parties will then reject.
+
+* :func:`search_box` searches the whole box of terms no veto player has ruled out, by coordinate
+  ascent over a grid on each issue from the best of several starts (including the belligerents'
+  contract curve), vectorised over worlds. The surpluses are not smooth (stepped audience costs,
+  supporters' vetoes switching on), so a grid per coordinate is used rather than gradients.
+* :func:`search_path` searches a one-dimensional path (the contract curve), kept as the named
+  variant ``negotiation.search: curve`` for teaching and comparison.
 """
 
 from __future__ import annotations
@@ -16,20 +23,26 @@ _INFEASIBLE = -1e9
 
 
 def nash_score(surpluses: list[np.ndarray], powers: list[np.ndarray | float],
-               vetoes: list[np.ndarray | bool]) -> np.ndarray:
+               vetoes: list[np.ndarray | bool], miss: str = "worst") -> np.ndarray:
     """Asymmetric Nash objective over the veto players, ranking every feasible point first.
 
     Returns ``sum_i a_i log S_i`` over the players holding a veto where all their surpluses are
-    positive, and ``-1e9 + min_i S_i`` (the closest miss) elsewhere.
+    positive, and below every such point elsewhere: ``-1e9 + min_i S_i`` (the worst-off player's
+    surplus, ``miss="worst"``) or ``-1e9 + sum_i min(S_i, 0)`` (the total shortfall,
+    ``miss="shortfall"``, which a search that moves one issue at a time can climb: the worst-off
+    player's surplus has kinks where two players tie).
     """
     shape = np.broadcast_shapes(*(np.shape(s) for s in surpluses))
     feasible = np.ones(shape, dtype=bool)
-    worst = np.full(shape, np.inf)
+    worst = np.full(shape, np.inf) if miss == "worst" else np.zeros(shape)
     score = np.zeros(shape)
     for surplus, power, veto in zip(surpluses, powers, vetoes, strict=True):
         veto = np.broadcast_to(veto, shape)
         feasible &= ~veto | (surplus > 0)
-        worst = np.where(veto, np.minimum(worst, surplus), worst)
+        if miss == "worst":
+            worst = np.where(veto, np.minimum(worst, surplus), worst)
+        else:
+            worst = worst + np.where(veto, np.minimum(surplus, 0.0), 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             score = score + np.where(veto & (surplus > 0), power * np.log(np.where(surplus > 0, surplus, 1.0)), 0.0)
     return np.where(feasible, score, _INFEASIBLE + worst)
@@ -38,12 +51,14 @@ def nash_score(surpluses: list[np.ndarray], powers: list[np.ndarray | float],
 Surpluses = Callable[[np.ndarray], tuple[list[np.ndarray], list[np.ndarray | float], list[np.ndarray | bool]]]
 
 
-def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int = 2) -> np.ndarray:
-    """Find, per world, the path parameter ``lam`` in [0, 1] that maximises :func:`nash_score`.
+Score = Callable[[np.ndarray], np.ndarray]
+
+
+def search_path(score: Score, n_worlds: int, grid: int = 9, refine: int = 2) -> np.ndarray:
+    """Find, per world, the path parameter ``lam`` in [0, 1] that maximises ``score``.
 
     Args:
-        surpluses: maps ``lam`` of shape (G, N) to the players' surpluses (each (G, N)), their
-            bargaining weights (positive) and whether each holds a veto at that point.
+        score: maps ``lam`` of shape (G, N) to scores (G, N); higher is better.
         n_worlds: N.
         grid: points in the coarse grid (>= 3).
         refine: rounds of local refinement; each narrows the resolution fourfold.
@@ -52,7 +67,7 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
         ``lam`` per world, shape (N,).
     """
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
-    scores = nash_score(*surpluses(lam))
+    scores = score(lam)
     index = np.argmax(scores, axis=0)
     worlds = np.arange(n_worlds)
     best, best_score = lam[index, worlds], scores[index, worlds]
@@ -61,10 +76,74 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
     for _ in range(refine):
         # Probe between the best point and its neighbours; keep whichever scores highest.
         candidates = np.clip(best + offsets * step, 0.0, 1.0)
-        scores = nash_score(*surpluses(candidates))
+        scores = score(candidates)
         index = np.argmax(scores, axis=0)
         better = scores[index, worlds] > best_score
         best = np.where(better, candidates[index, worlds], best)
         best_score = np.where(better, scores[index, worlds], best_score)
         step /= 4.0
+    return best
+
+
+def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int = 2) -> np.ndarray:
+    """:func:`search_path` for the Nash objective: ``surpluses`` maps ``lam`` (G, N) to the players'
+    surpluses (each (G, N)), their bargaining weights and whether each holds a veto there."""
+    return search_path(lambda lam: nash_score(*surpluses(lam)), n_worlds, grid, refine)
+
+
+def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarray, levels: int = 5,
+               sweeps: int = 3, toward: np.ndarray | None = None) -> np.ndarray:
+    """Maximise ``score`` over the box ``[low, high]`` (N, K) per world, by coordinate ascent.
+
+    Args:
+        score: maps packages (G, N, K) to scores (G, N); higher is better.
+        starts: candidate starting packages (S, N, K), e.g. points of the contract curve.
+        low, high: the box per world (N, K); where ``low > high`` on an issue the term is held at
+            ``high`` (there is no zone there, and the search reports the closest miss).
+        levels: grid points per issue tried in every sweep (>= 2; the bounds are always among them).
+        sweeps: passes over all issues; after the first, each pass also tries steps of half the
+            previous size around the incumbent, so the result is resolved to about
+            ``(high - low) / ((levels - 1) * 2 ** sweeps)`` on every issue.
+        toward: points (P, N, K), e.g. the players' ideal points; after each pass the search also
+            tries moving part of the way toward each, which finds the narrow diagonal zones of
+            agreement between two ideals that moves along one issue at a time miss.
+
+    Returns:
+        The best package found per world, shape (N, K). Worlds are independent: the result for a
+        world does not depend on which other worlds are searched with it.
+    """
+    n_worlds, n_issues = low.shape
+    worlds = np.arange(n_worlds)
+    clip = lambda x: np.minimum(np.maximum(x, low), high)  # noqa: E731
+    starts = clip(starts)
+    scores = score(starts)
+    first = np.argmax(scores, axis=0)
+    best, best_score = starts[first, worlds], scores[first, worlds]
+    grid = np.linspace(0.0, 1.0, levels)[:, None]
+    width = np.maximum(high - low, 0.0)
+    step = width / (levels - 1)
+    for sweep in range(sweeps):
+        if sweep > 0:
+            step = step / 2.0
+        for k in range(n_issues):
+            values = [low[:, k] + grid * width[:, k]]                 # the issue's grid, bounds included
+            if sweep > 0:
+                values.append(best[:, k] + np.array([-1.0, 1.0])[:, None] * step[:, k])   # local refinement
+            values = np.concatenate(values)
+            candidates = np.broadcast_to(best, (values.shape[0], n_worlds, n_issues)).copy()
+            candidates[:, :, k] = values
+            candidates = clip(candidates)
+            scores = score(candidates)
+            index = np.argmax(scores, axis=0)
+            better = scores[index, worlds] > best_score
+            best = np.where(better[:, None], candidates[index, worlds], best)
+            best_score = np.where(better, scores[index, worlds], best_score)
+        if toward is not None:
+            fractions = np.array([0.03, 0.1, 0.25, 0.5])[:, None, None, None]
+            candidates = clip((best + fractions * (toward[None] - best)).reshape(-1, n_worlds, n_issues))
+            scores = score(candidates)
+            index = np.argmax(scores, axis=0)
+            better = scores[index, worlds] > best_score
+            best = np.where(better[:, None], candidates[index, worlds], best)
+            best_score = np.where(better, scores[index, worlds], best_score)
     return best

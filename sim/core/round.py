@@ -4,10 +4,12 @@ No Mesa and no model here. Each actor enters a round as a :class:`Party`, its nu
 month as arrays over worlds (N) and issues (K). The functions below are the whole protocol:
 
 * :func:`proposal_bounds` and :class:`ProposalPath`: the box of terms no veto player has ruled out
-  and the mediator's search path through it (the belligerents' contract curve, clipped);
-* :func:`nash_proposal`: the asymmetric Nash bargaining point on that path;
-* :meth:`Party.assess` and :func:`vote`: each party's surplus over fighting on, its random-utility
-  answer and whether it holds a veto; the package is agreed when every veto player accepts;
+  and the belligerents' contract curve through it;
+* :func:`mediator_proposal`: the package the mediator puts forward, found by searching the whole box
+  for its objective (:func:`mediator_score`: the asymmetric Nash product by default);
+* :meth:`Party.assess` and :func:`vote`: each party's surplus over fighting on and its random-utility
+  answer; a supporter who controls terms may refuse to deliver them (the package is re-formed
+  without them), and the package is agreed when both belligerents accept what remains;
 * :func:`ceasefire_survival`: the chance a ceasefire in force holds this month;
 * :func:`partial_deal_answers`: the answers to a smaller deal.
 
@@ -20,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import log_ndtr
 
-from .bargaining import nash_on_path
+from .bargaining import nash_score, search_box, search_path
 from .redlines import RedLines
 from .utility import contract_curve, deal_value, spatial_utility
 
@@ -185,10 +188,41 @@ class ProposalPath:
         return np.any(self.low > self.high + 1e-12, axis=-1)
 
 
-def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
-                  leverage: np.ndarray, grid: int) -> tuple[np.ndarray, np.ndarray]:
-    """The mediator's package: the asymmetric Nash bargaining point of the veto players, searched
-    on ``path`` (the belligerents' contract curve kept within the box no veto player has ruled out).
+MEDIATOR_OBJECTIVES = ("nash", "acceptance")
+"""What the mediator maximises: the asymmetric Nash product of the veto players' surpluses, or the
+chance that every veto player accepts given its decision noise."""
+
+
+def mediator_score(players: list[Party], x: np.ndarray, settled: np.ndarray, front: np.ndarray,
+                   status_quo: np.ndarray, leverage: np.ndarray, objective: str = "nash",
+                   miss: str = "worst") -> np.ndarray:
+    """The mediator's objective for packages ``x`` (G, N, K), shape (G, N); every package all veto
+    players accept ranks above every package one of them rejects (then the closest miss counts, as
+    ``miss`` says: see :func:`~sim.core.bargaining.nash_score`)."""
+    assessed = [p.assess(x, settled, front, leverage=leverage).surplus for p in players]
+    vetoes = [p.has_veto(x, settled, status_quo) for p in players]
+    if objective == "acceptance":
+        # log P(all accept) = sum of log Phi(S_i / sd_i) over veto players; a tiny sd floor keeps a
+        # noiseless party's answer a (steep) function of its surplus.
+        shape = np.broadcast_shapes(*(np.shape(a) for a in assessed))
+        total = np.zeros(shape)
+        for surplus, party, veto in zip(assessed, players, vetoes, strict=True):
+            sd = np.maximum(party.noise_sd, 1e-3)
+            total = total + np.where(veto, log_ndtr(surplus / sd), 0.0)
+        return total
+    return nash_score(assessed, [p.bargaining_power for p in players], vetoes, miss=miss)
+
+
+def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
+                      leverage: np.ndarray, *, search: str = "box", objective: str = "nash", grid: int = 9,
+                      levels: int = 5, sweeps: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """The mediator's package: the best package for its ``objective`` among the terms no veto player
+    has ruled out (the box of ``path``).
+
+    ``search="curve"`` searches only the belligerents' contract curve clipped to the box (``grid``
+    points, then local refinement); ``search="box"`` then goes on over the whole box
+    (:func:`~sim.core.bargaining.search_box`) from the curve's best point, ``grid`` points of the
+    curve and the status quo, so its objective is never below the curve's.
 
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
@@ -196,40 +230,93 @@ def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, s
     settled = np.ones(n_issues, dtype=bool)
     players = [party for party in parties if party.bargains]
 
-    def surpluses(lam: np.ndarray):
-        x = path(lam)
-        return ([p.assess(x, settled, front, leverage=leverage).surplus for p in players],
-                [p.bargaining_power for p in players],
-                [p.has_veto(x, settled, status_quo) for p in players])
+    def score(x: np.ndarray, miss: str = "worst") -> np.ndarray:
+        return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss)
 
-    lam = nash_on_path(surpluses, n_worlds, grid=grid)
-    return path(lam[None, :])[0], path.zone_empty()
+    on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
+    if search == "curve":
+        return on_curve[0], path.zone_empty()
+    # Starting from the curve's best point as well, the box search never does worse than the curve.
+    lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
+    starts = np.concatenate([on_curve, path(lam), status_quo[None]])
+    ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
+    box = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
+                     toward=ideals)
+    return box, path.zone_empty()
+
+
+def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
+                  leverage: np.ndarray, grid: int) -> tuple[np.ndarray, np.ndarray]:
+    """The asymmetric Nash point on the contract curve (``mediator_proposal`` with ``search="curve"``)."""
+    return mediator_proposal(parties, path, front, status_quo, leverage, search="curve", grid=grid)
 
 
 @dataclass
 class Vote:
-    """Every party's answer to one package: agreed where every veto player accepted."""
+    """Every party's answer to one package: agreed where both belligerents accepted what remained
+    after any supporter refused to deliver the terms it controls."""
 
     agreed: np.ndarray                                  # (N,) bool
     assessments: dict[str, Assessment]
-    veto: dict[str, np.ndarray]                         # (N,) bool: the party's answer counted
+    veto: dict[str, np.ndarray]                         # (N,) bool: the party was asked (its answer counted)
     noise: dict[str, np.ndarray]                        # (N,) the shock on its answer, utility units
+    terms: np.ndarray | None = None                     # (N, K) the package as finally put to the belligerents
+    refused: dict[str, np.ndarray] = field(default_factory=dict)   # supporter -> (N,) refused its terms
+
+
+SUPPORTER_VETOES = ("terms", "package")
+"""What a supporter's refusal blocks: only the terms it controls, or (for teaching) the whole package."""
+
+
+def without_terms_of(party: Party, x: np.ndarray, settled: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
+    """Package ``x`` (N, K) re-formed without what ``party`` refuses to deliver: each settled term it
+    controls goes back to the status quo, or only as far as its standing offer where it made one."""
+    out = x.copy()
+    offered = {k: (bound, upper) for k, bound, upper in party.offers}
+    for k in party.controls:
+        if not settled[k]:
+            continue
+        if k in offered:
+            bound, upper = offered[k]
+            out[:, k] = np.minimum(x[:, k], bound) if upper else np.maximum(x[:, k], bound)
+        else:
+            out[:, k] = status_quo[:, k]
+    return out
 
 
 def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np.ndarray,
          status_quo: np.ndarray, shocks: dict[str, np.ndarray], leverage: np.ndarray,
-         proposing: np.ndarray) -> Vote:
+         proposing: np.ndarray, supporter_veto: str = "terms") -> Vote:
     """Put ``terms`` (N, K) to every party where ``proposing`` (N,) is true.
 
-    ``shocks`` holds each party's standard normal draws (N,) for this month.
+    With ``supporter_veto="terms"`` the supporters who control terms answer first: one that rejects
+    the package refuses to deliver its terms, and the package is re-formed without them
+    (:func:`without_terms_of`); the belligerents then judge the re-formed package, and it is agreed
+    where both accept. With ``"package"`` a supporter's rejection blocks the whole package wherever
+    one of its terms moved. ``shocks`` holds each party's standard normal draws (N,) for this month.
     """
     n_worlds = terms.shape[0]
     agreed = proposing.copy()
-    result = Vote(agreed, {}, {}, {})
-    for party in parties:
+    result = Vote(agreed, {}, {}, {}, terms=terms.copy())
+    supporters = [p for p in parties if not p.belligerent and p.controls] if supporter_veto == "terms" else []
+    for party in supporters:
         noise = shocks[party.actor_id]
-        assessment = party.assess(terms, settled, front, noise=noise, leverage=leverage)
-        veto = np.broadcast_to(party.has_veto(terms, settled, status_quo), (n_worlds,))
+        assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage)
+        asked = np.broadcast_to(party.has_veto(result.terms, settled, status_quo), (n_worlds,))
+        refuses = proposing & asked & ~assessment.accept
+        result.terms = np.where(refuses[:, None], without_terms_of(party, result.terms, settled, status_quo),
+                                result.terms)
+        result.assessments[party.actor_id] = assessment
+        result.veto[party.actor_id] = asked
+        result.noise[party.actor_id] = party.noise_sd * noise
+        result.refused[party.actor_id] = refuses
+    answered = {p.actor_id for p in supporters}
+    for party in parties:
+        if party.actor_id in answered:
+            continue
+        noise = shocks[party.actor_id]
+        assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage)
+        veto = np.broadcast_to(party.has_veto(result.terms, settled, status_quo), (n_worlds,))
         agreed &= assessment.accept | ~veto
         result.assessments[party.actor_id] = assessment
         result.veto[party.actor_id] = veto

@@ -55,6 +55,8 @@ class RoundRecord:
     offers: dict[str, list] = field(default_factory=dict)   # each actor's offer bounds then
     partial: dict[str, PartialDecision] = field(default_factory=dict)
     broken: np.ndarray | None = None
+    put_forward: np.ndarray | None = None   # (N, K) the package as proposed, before any supporter refused terms
+    refused: dict[str, np.ndarray] = field(default_factory=dict)   # supporter -> (N,) refused its terms
 
 
 @dataclass
@@ -243,10 +245,13 @@ class NegotiationModel(mesa.Model):
         bounds = protocol.proposal_bounds(self.parties(), self.war.front, self.n_worlds, self.n_issues)
         return ProposalPath(self.attacker.party(), self.defender.party(), *bounds)
 
-    def nash_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def mediator_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The mediator's package (N, K) and whether the box is empty in some issue (N,)."""
-        return protocol.nash_proposal(self.parties(), self.proposal_path(), self.war.front, self.status_quo(),
-                                      leverage, self.spec.negotiation.proposal_grid)
+        rules = self.spec.negotiation
+        return protocol.mediator_proposal(self.parties(), self.proposal_path(), self.war.front, self.status_quo(),
+                                          leverage, search=rules.search, objective=rules.objective,
+                                          grid=rules.proposal_grid, levels=rules.search_levels,
+                                          sweeps=rules.search_sweeps)
 
     # -- the monthly cycle -------------------------------------------------------------------
     def step(self) -> None:
@@ -333,17 +338,19 @@ class NegotiationModel(mesa.Model):
             proposing = ~self.in_ceasefire
         else:
             name = "nash"
-            terms, zone_empty = self.nash_proposal(leverage)
+            terms, zone_empty = self.mediator_proposal(leverage)
             settled = self._all_settled
         parties = self.parties()
         shocks = {p.actor_id: self.streams.monthly_normal(f"accept:{p.actor_id}")[:, t - 1] for p in parties}
         result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage,
-                               proposing)
+                               proposing, supporter_veto=self.spec.negotiation.supporter_veto)
         agreed = result.agreed
+        put_forward, terms = terms, result.terms
         record = RoundRecord(t, name, terms, settled, proposing, result.assessments, result.veto,
                              agreed=agreed, zone_empty=zone_empty, noise=result.noise, broken=self._broken_now,
                              front=self.war.front.copy(), leverage=leverage,
-                             offers={p.actor_id: p.offers for p in parties})
+                             offers={p.actor_id: p.offers for p in parties},
+                             put_forward=put_forward, refused=result.refused)
         for party in parties:
             counts = self.decision_counts.setdefault(party.actor_id, np.zeros((self.horizon, 2)))
             asked = proposing & result.veto[party.actor_id]

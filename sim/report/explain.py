@@ -82,10 +82,18 @@ def describe(explained: Trace, markdown: bool = False) -> str:
                 else "no mediator engaged this month"
             lines.append(f"{bullet}No general proposal: {reason}.")
         else:
-            terms = ", ".join(f"{issue} {record.terms[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
+            put_forward = record.terms if record.put_forward is None else record.put_forward
+            terms = ", ".join(f"{issue} {put_forward[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
                               if record.settled[k])
             kind = "the Nash bargaining package" if record.package == "nash" else f"'{record.package}'"
             lines.append(f"{bullet}Proposal: {kind}: {terms}")
+            for actor_id, refused in record.refused.items():
+                if refused[i]:
+                    changed = ", ".join(f"{issue} {put_forward[i, k]:.2f}→{record.terms[i, k]:.2f}"
+                                        for k, issue in enumerate(model.issue_names)
+                                        if abs(put_forward[i, k] - record.terms[i, k]) > 1e-9)
+                    lines.append(f"{bullet}  {names[actor_id]} refuses to deliver its terms ({changed or 'none moved'}); "
+                                 "the belligerents judge the package without them")
             if record.zone_empty is not None and record.zone_empty[i]:
                 lines.append(f"{bullet}  (the red lines leave no zone of agreement on some issue)")
             for actor in model.agents:

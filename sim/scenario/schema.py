@@ -230,7 +230,19 @@ class Negotiation(Strict):
 
     mediators: list[str] = Field(min_length=1)
     planning_horizon_months: param(Interval(1.0, 240.0, "a number of months"))
-    proposal_grid: whole(3, 101, "a number of grid points") = 9
+    proposal_grid: whole(3, 101, "a number of grid points") = Field(
+        9, description="Points of the belligerents' contract curve the mediator's search starts from.")
+    search: Literal["box", "curve"] = Field(
+        "curve", description="Where the mediator searches: the whole box of terms no veto player has ruled "
+                           "out, or only the belligerents' contract curve (the earlier protocol).")
+    objective: Literal["nash", "acceptance"] = Field(
+        "nash", description="What the mediator maximises: the asymmetric Nash product of the veto players' "
+                            "surpluses, or the chance every veto player accepts.")
+    search_levels: whole(2, 21, "a number of grid points per issue") = 5
+    search_sweeps: whole(1, 8, "a number of passes over the issues") = 3
+    supporter_veto: Literal["terms", "package"] = Field(
+        "package", description="What a supporter's refusal blocks: only the terms it controls (the package is "
+                             "re-formed without them) or the whole package (for teaching).")
     scheduled: list[ScheduledProposal] = Field(default_factory=list)
 
 
