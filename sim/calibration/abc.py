@@ -15,8 +15,8 @@ import numpy as np
 
 from sim import __version__
 from sim.engine.posterior import Posterior
-from sim.scenario.paths import scalar_paths
 from sim.scenario import LoadedScenario
+from sim.scenario.paths import scalar_paths
 from sim.scenario.schema import Prior
 
 from .evidence import Record
@@ -41,6 +41,8 @@ def parameter_matrix(model, names: list[str]) -> np.ndarray:
 
 @dataclass
 class Calibration:
+    """The result of rejection ABC: the posterior ensemble, every prior draw, and which were accepted."""
+
     posterior: Posterior
     prior_values: np.ndarray     # (N, P) all worlds' draws
     accepted: np.ndarray         # (N,) bool

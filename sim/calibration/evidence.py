@@ -23,6 +23,8 @@ Decision = Literal["accept", "reject"]
 
 
 class Seed(Strict):
+    """One seed article: its file under the seeds folder and its title."""
+
     file: str
     title: str = ""
 
@@ -48,12 +50,16 @@ class Evidence(Strict):
 
 
 class Positions(Strict):
+    """positions.yaml: the seed articles and the documented value of every calibrated parameter."""
+
     seeds_dir: str
     seeds: dict[str, Seed]
     evidence: list[Evidence]
 
 
 class Source(Strict):
+    """Where an event is documented: a seed file and the passage."""
+
     seed: str
     passage: str
     decision: Decision | None = None
@@ -86,6 +92,8 @@ class Event(Strict):
 
 
 class Record(Strict):
+    """events.yaml: the documented decisions the backtest and the calibration replay."""
+
     scenario: str
     events: list[Event]
 

@@ -162,6 +162,8 @@ def replay(scenario: Scenario, record: Record, worlds: int, seed: int | None = N
 
 @dataclass
 class Backtest:
+    """The model's probability of every documented decision, and its scores (Brier, log)."""
+
     decisions: list[Decision]
     worlds: int
 

@@ -1,7 +1,7 @@
 """Calibration: the evidence loader, the replay of a record, the backtest, ABC and its recovery."""
 
-import json
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
