@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Save every output of the shipped scenarios at fixed seeds into $1, to show a restructuring changes no
 # number: run it on the old commit and on the new one, then compare with compare_snapshots.py.
+# with the environment active (or NEGSIM=.venv/bin/negsim in front):
 #   bash experiments/identity/snapshot.sh /tmp/before   (on the old commit)
 #   bash experiments/identity/snapshot.sh /tmp/after    (on the new commit)
 #   python experiments/identity/compare_snapshots.py /tmp/before /tmp/after

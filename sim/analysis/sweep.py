@@ -26,7 +26,7 @@ from sim.engine.checkpoint import Checkpoint
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario as ScenarioSchema
-from sim.engine.outputs import outcome_columns, output_definitions
+from sim.engine.outputs import UNITS, outcome_columns, output_definitions
 from sim.engine.posterior import Posterior
 from sim.engine.run import result_from_model
 from sim.fileio import atomic_write_bytes, write_json
@@ -82,7 +82,7 @@ class SweepPlan:
                 "posterior": None if self.posterior is None else {"file": self.posterior.path,
                                                                   "sha256": self.posterior.sha256},
                 "problem": self.design.salib_problem(), "outcome_definitions": output_definitions(),
-                "units": "probabilities are fractions in [0, 1]"}
+                "units": UNITS}
 
 
 def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLDS, months: list[int] | None = None,

@@ -54,6 +54,17 @@ Surpluses = Callable[[np.ndarray], tuple[list[np.ndarray], list[np.ndarray | flo
 Score = Callable[[np.ndarray], np.ndarray]
 
 
+def _keep_better(score: Score, candidates: np.ndarray, best: np.ndarray,
+                 best_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score ``candidates`` (G, N, ...) and, per world, keep the best of them where it beats the incumbent."""
+    scores = score(candidates)
+    worlds = np.arange(scores.shape[1])
+    index = np.argmax(scores, axis=0)
+    better = scores[index, worlds] > best_score
+    chosen = np.where(better.reshape(better.shape + (1,) * (best.ndim - 1)), candidates[index, worlds], best)
+    return chosen, np.where(better, scores[index, worlds], best_score)
+
+
 def search_path(score: Score, n_worlds: int, grid: int = 9, refine: int = 2) -> np.ndarray:
     """Find, per world, the path parameter ``lam`` in [0, 1] that maximises ``score``.
 
@@ -67,20 +78,12 @@ def search_path(score: Score, n_worlds: int, grid: int = 9, refine: int = 2) -> 
         ``lam`` per world, shape (N,).
     """
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
-    scores = score(lam)
-    index = np.argmax(scores, axis=0)
-    worlds = np.arange(n_worlds)
-    best, best_score = lam[index, worlds], scores[index, worlds]
+    best, best_score = _keep_better(score, lam, lam[0], np.full(n_worlds, -np.inf))
     step = 1.0 / (grid - 1)
     offsets = np.array([-0.5, -0.25, 0.25, 0.5])[:, None]
     for _ in range(refine):
         # Probe between the best point and its neighbours; keep whichever scores highest.
-        candidates = np.clip(best + offsets * step, 0.0, 1.0)
-        scores = score(candidates)
-        index = np.argmax(scores, axis=0)
-        better = scores[index, worlds] > best_score
-        best = np.where(better, candidates[index, worlds], best)
-        best_score = np.where(better, scores[index, worlds], best_score)
+        best, best_score = _keep_better(score, np.clip(best + offsets * step, 0.0, 1.0), best, best_score)
         step /= 4.0
     return best
 
@@ -113,12 +116,9 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
         world does not depend on which other worlds are searched with it.
     """
     n_worlds, n_issues = low.shape
-    worlds = np.arange(n_worlds)
     clip = lambda x: np.minimum(np.maximum(x, low), high)  # noqa: E731
     starts = clip(starts)
-    scores = score(starts)
-    first = np.argmax(scores, axis=0)
-    best, best_score = starts[first, worlds], scores[first, worlds]
+    best, best_score = _keep_better(score, starts, starts[0], np.full(n_worlds, -np.inf))
     grid = np.linspace(0.0, 1.0, levels)[:, None]
     width = np.maximum(high - low, 0.0)
     step = width / (levels - 1)
@@ -132,18 +132,9 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
             values = np.concatenate(values)
             candidates = np.broadcast_to(best, (values.shape[0], n_worlds, n_issues)).copy()
             candidates[:, :, k] = values
-            candidates = clip(candidates)
-            scores = score(candidates)
-            index = np.argmax(scores, axis=0)
-            better = scores[index, worlds] > best_score
-            best = np.where(better[:, None], candidates[index, worlds], best)
-            best_score = np.where(better, scores[index, worlds], best_score)
+            best, best_score = _keep_better(score, clip(candidates), best, best_score)
         if toward is not None:
             fractions = np.array([0.03, 0.1, 0.25, 0.5])[:, None, None, None]
             candidates = clip((best + fractions * (toward[None] - best)).reshape(-1, n_worlds, n_issues))
-            scores = score(candidates)
-            index = np.argmax(scores, axis=0)
-            better = scores[index, worlds] > best_score
-            best = np.where(better[:, None], candidates[index, worlds], best)
-            best_score = np.where(better, scores[index, worlds], best_score)
+            best, best_score = _keep_better(score, candidates, best, best_score)
     return best

@@ -296,31 +296,30 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
     one of its terms moved. ``shocks`` holds each party's standard normal draws (N,) for this month.
     """
     n_worlds = terms.shape[0]
-    agreed = proposing.copy()
-    result = Vote(agreed, {}, {}, {}, terms=terms.copy())
-    supporters = [p for p in parties if not p.belligerent and p.controls] if supporter_veto == "terms" else []
-    for party in supporters:
+    result = Vote(proposing.copy(), {}, {}, {}, terms=terms.copy())
+
+    def answer(party: Party) -> tuple[Assessment, np.ndarray]:
+        """The party's answer to the package as it stands, recorded; and whether it was asked."""
         noise = shocks[party.actor_id]
         assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage)
         asked = np.broadcast_to(party.has_veto(result.terms, settled, status_quo), (n_worlds,))
-        refuses = proposing & asked & ~assessment.accept
-        result.terms = np.where(refuses[:, None], without_terms_of(party, result.terms, settled, status_quo),
-                                result.terms)
         result.assessments[party.actor_id] = assessment
         result.veto[party.actor_id] = asked
         result.noise[party.actor_id] = party.noise_sd * noise
+        return assessment, asked
+
+    supporters = [p for p in parties if not p.belligerent and p.controls] if supporter_veto == "terms" else []
+    for party in supporters:
+        assessment, asked = answer(party)
+        refuses = proposing & asked & ~assessment.accept
+        result.terms = np.where(refuses[:, None], without_terms_of(party, result.terms, settled, status_quo),
+                                result.terms)
         result.refused[party.actor_id] = refuses
     answered = {p.actor_id for p in supporters}
     for party in parties:
-        if party.actor_id in answered:
-            continue
-        noise = shocks[party.actor_id]
-        assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage)
-        veto = np.broadcast_to(party.has_veto(result.terms, settled, status_quo), (n_worlds,))
-        agreed &= assessment.accept | ~veto
-        result.assessments[party.actor_id] = assessment
-        result.veto[party.actor_id] = veto
-        result.noise[party.actor_id] = party.noise_sd * noise
+        if party.actor_id not in answered:
+            assessment, asked = answer(party)
+            result.agreed &= assessment.accept | ~asked
     return result
 
 

@@ -63,12 +63,15 @@ def reached_by(result: RunResult, month: int) -> np.ndarray:
     return (first > 0) & (first <= month)
 
 
+def share_by_month(first_month: np.ndarray, horizon: int) -> np.ndarray:
+    """Share of worlds whose ``first_month`` (0 = never) is at or before each month 1..``horizon``."""
+    counts = np.bincount(first_month, minlength=horizon + 1)[1:]
+    return np.cumsum(counts)[:horizon] / first_month.size
+
+
 def ceasefire_by_month(result: RunResult) -> np.ndarray:
     """Share of worlds with a first ceasefire by each month 1..T (the cumulative incidence)."""
-    first = result.first_ceasefire_month
-    months = np.arange(1, result.horizon + 1)
-    counts = np.bincount(first, minlength=result.horizon + 1)[1:]
-    return np.cumsum(counts)[: months.size] / result.worlds
+    return share_by_month(result.first_ceasefire_month, result.horizon)
 
 
 def durable(result: RunResult) -> np.ndarray:
@@ -122,8 +125,7 @@ class Output:
                     low, high = wilson_interval(int(values.sum()), values.size)
                     row[name], row[f"{name}_low"], row[f"{name}_high"] = float(values.mean()), float(low), float(high)
                 elif statistic == "first month reached by half":
-                    by_month = np.cumsum(np.bincount(values, minlength=result.horizon + 1)[1:]) / values.size
-                    reached = np.flatnonzero(by_month[: result.horizon] >= 0.5)
+                    reached = np.flatnonzero(share_by_month(values, result.horizon) >= 0.5)
                     row[name] = int(reached[0] + 1) if reached.size else None
                 else:
                     row[name] = _spread(values)[statistic]
@@ -177,13 +179,16 @@ def output_definitions() -> dict[str, dict]:
     return {output.name: output.definition() for output in OUTPUTS}
 
 
+UNITS = "probabilities and shares are fractions in [0, 1]; casualties in people; areas in km²"
+"""How every machine-readable output states its units (text reports print percentages)."""
+
+
 def summarise(result: RunResult) -> dict:
     """The forecast as a JSON-ready dictionary (the stable keys are listed in the README)."""
     n, horizon = result.worlds, result.horizon
     by_month = ceasefire_by_month(result)
     ci = wilson_interval(np.round(by_month * n), n)
-    reached_half = np.flatnonzero(by_month >= 0.5)
-    median_month = int(reached_half[0] + 1) if reached_half.size else None
+    outcomes = outcome_columns(result, result.report_months)
     in_force = result.in_ceasefire.mean(axis=0)
     is_durable = durable(result)
     observable = (result.first_ceasefire_month > 0) & (
@@ -212,7 +217,7 @@ def summarise(result: RunResult) -> dict:
         # Stable keys, read by other tools.
         "p_ceasefire_by_month": [float(p) for p in by_month],
         "ci95_by_month": [[float(lo), float(hi)] for lo, hi in ci],
-        "median_months_to_ceasefire": median_month,
+        "median_months_to_ceasefire": outcomes["median_months_to_ceasefire"],
         "worlds": int(n),
         "seed": int(result.seed),
         "scenario_sha256": result.scenario_sha256,
@@ -225,8 +230,8 @@ def summarise(result: RunResult) -> dict:
         "report_months": table,
         "p_in_ceasefire_by_month": [float(p) for p in in_force],
         "durable_months": result.durable_months,
-        "p_durable": float(is_durable.mean()),
-        "ci95_durable": [float(x) for x in wilson_interval(int(is_durable.sum()), n)],
+        "p_durable": outcomes["p_durable"],
+        "ci95_durable": [outcomes["p_durable_low"], outcomes["p_durable_high"]],
         "p_holds_given_observable_ceasefire": (float(is_durable[observable].mean())
                                                if observable.any() else None),
         "terms_of_first_ceasefire": terms,
@@ -237,9 +242,9 @@ def summarise(result: RunResult) -> dict:
         "acceptance_rate_by_month": decisions,
         "casualties_at_horizon": {a: _spread(c[:, -1]) for a, c in result.casualties.items()},
         "occupied_km2_at_horizon": _spread(result.occupied_km2[:, -1]),
-        "outcomes": outcome_columns(result, result.report_months),
+        "outcomes": outcomes,
         "outcome_definitions": output_definitions(),
-        "units": "probabilities and shares are fractions in [0, 1]; casualties in people; areas in km²",
+        "units": UNITS,
         "provenance": result.provenance,
         "seconds": round(result.seconds, 3),
     }

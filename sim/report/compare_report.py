@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim import __version__
-from sim.engine.outputs import month_labels, output_definitions
+from sim.engine.outputs import UNITS, month_labels, output_definitions
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
 
@@ -87,7 +87,7 @@ def to_csv(rows: list[dict]) -> str:
 def to_payload(rows: list[dict], months: list[int], provenance: dict | None = None) -> dict:
     """The comparison as JSON: the rows, what each column means, and what made it."""
     payload = {"version": __version__, "months": months, "start": rows[0]["start"],
-               "units": "probabilities and differences are fractions in [0, 1]",
+               "units": UNITS + "; paired differences are differences of fractions",
                "outcome_definitions": output_definitions(), "scenarios": rows}
     if warning := different_starts(rows):
         payload["warning"] = warning
