@@ -2,7 +2,7 @@
 
     python benchmarks/core.py [--worlds 100000] [--single-runs 200] [--scenario FILE]
 
-Runs the baseline scenario (or ``--scenario``, e.g. scenarios/variants/full_box_mediator.yaml)
+Runs the baseline scenario (or ``--scenario``, e.g. one with ``negotiation.search: curve``)
 (a) vectorised over ``--worlds`` worlds in the default chunks, and (b) one
 world per model run (N = 1), repeated ``--single-runs`` times, in the same process. Both include
 model construction. Prints the figures and, as its last line,

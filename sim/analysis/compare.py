@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine.defaults import DEFAULT_CHUNK
-from sim.engine.loading import load_scenario
+from sim.engine.loading import load_scenario, load_variants
 from sim.engine.outputs import Z95, ceasefire_by_month, outcome_columns, wilson_interval
 from sim.engine.outputs import reached_by as reached_by  # re-exported: the per-world indicator compared
 from sim.engine.run import RunResult, run_scenario
-from sim.scenario import LoadedScenario
+from sim.scenario import LoadedScenario, ScenarioError
 
 
 @dataclass
@@ -49,8 +49,10 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
 
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,
-            months: list[int] | None = None, chunk_size: int = DEFAULT_CHUNK, posterior=None) -> Comparison:
-    """Run every scenario with the same seed and worlds (the first scenario's unless given)."""
+            months: list[int] | None = None, chunk_size: int = DEFAULT_CHUNK, posterior=None,
+            names: list[str] | None = None) -> Comparison:
+    """Run every scenario with the same seed and worlds (the first scenario's unless given);
+    ``names`` labels them (default: each scenario's ``name``)."""
     first = loaded[0].scenario
     worlds = worlds or first.worlds
     seed = first.seed if seed is None else seed
@@ -58,9 +60,20 @@ def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int |
     months = [m for m in (months or [6, 12, 24]) if m <= horizon] or [horizon]
     results = [run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size, posterior=posterior)
                for item in loaded]
-    names = [item.scenario.name for item in loaded]
+    names = names or [item.scenario.name for item in loaded]
     return Comparison(names=names, paths=[str(item.path) for item in loaded], results=results,
                       months=months)
+
+
+def compare_variants(loaded: LoadedScenario, **kwargs) -> Comparison:
+    """The scenario and each of its structural variants (``variants:``) on common random numbers;
+    differences are against the scenario as written. Keyword arguments go to :func:`compare`."""
+    variants = load_variants(loaded)
+    if not variants:
+        raise ScenarioError("this scenario has no 'variants:' block, so there are no structural variants to run "
+                            "(see scenarios/baseline.yaml for one)", path=loaded.path, key="variants")
+    names = [f"{loaded.scenario.name} (as written)", *variants]
+    return compare([loaded, *variants.values()], names=names, **kwargs)
 
 
 def compare_files(paths: list[str | Path], **kwargs) -> Comparison:

@@ -6,7 +6,7 @@ report renders what these compute (:mod:`sim.report.explain`, :mod:`sim.report.b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,14 +60,21 @@ class BargainView:
     accept: dict[str, np.ndarray]         # actor -> bool array over the grid
     surplus: dict[str, np.ndarray]
     names: dict[str, str]
-    proposal: np.ndarray                  # (K,)
+    proposal: np.ndarray                  # (K,) the package as finally judged by the belligerents
     curve: np.ndarray                     # (C, K) the clipped contract curve
     ideals: dict[str, np.ndarray]
     war_outcome: dict[str, float]         # belligerent -> issue value it expects from fighting (1-D)
+    put_forward: np.ndarray | None = None  # (K,) the package as the mediator proposed it
+    search: str = "box"                   # where the mediator searched: the whole box or the curve
+    refused_by: list[str] = field(default_factory=list)   # supporters who refused to deliver their terms
+    deciders: list[str] | None = None     # whose acceptance makes a deal (None: every actor drawn)
 
     @property
     def zone(self) -> np.ndarray:
-        return np.logical_and.reduce(list(self.accept.values()))
+        """Where every party whose acceptance makes the deal accepts: the belligerents, and the
+        supporters too when their refusal blocks the whole package (``supporter_veto: package``)."""
+        deciders = self.accept if self.deciders is None else [a for a in self.accept if a in self.deciders]
+        return np.logical_and.reduce([self.accept[a] for a in deciders])
 
 
 def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: int = 0,
@@ -123,6 +130,11 @@ def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: i
     return BargainView(scenario.name, record.month, month_labels(scenario.start, record.month)[-1],
                        issues, axes, accept, surplus, {a.actor_id: a.name for a in model.agents},
                        record.terms[index], curve, {a.actor_id: a.ideal[index] for a in model.agents},
-                       war_outcome)
+                       war_outcome,
+                       put_forward=None if record.put_forward is None else record.put_forward[index],
+                       search=scenario.negotiation.search,
+                       refused_by=[model.actors[a].name for a, r in record.refused.items() if r[index]],
+                       deciders=[a.actor_id for a in model.agents if a.role == "belligerent"
+                                 or scenario.negotiation.supporter_veto == "package"])
 
 

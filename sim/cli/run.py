@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.engine import load_scenario
+from sim.engine import load_scenario, load_variants
 from sim.engine.defaults import DEFAULT_CHUNK
 from sim.scenario import ScenarioError
 
@@ -27,6 +27,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.add_argument("--resume", action="store_true",
                         help="finish an interrupted run: reuse the chunks it saved in --out")
+    parser.add_argument("--variants", action="store_true",
+                        help="run the scenario and each of its structural variants (its 'variants:' block) on "
+                             "common random numbers and report the spread; --out gets variants.json/.csv/.png")
     parser.set_defaults(func=run)
 
 
@@ -42,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.text import format_report
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    if args.variants:
+        return run_variants(args, loaded)
+    load_variants(loaded)  # a broken variant is refused before hours of running, not when first used
     worlds = args.worlds or loaded.scenario.worlds
     progress = None
     if not args.quiet and sys.stderr.isatty():
@@ -64,4 +70,30 @@ def run(args: argparse.Namespace) -> int:
         write_json(out / "results.json", summary)
         written = [out / "results.json", *save_figures(run_figures(result, summary), out)]
         print("\nWrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def run_variants(args: argparse.Namespace, loaded) -> int:
+    """The scenario beside its structural variants, on common random numbers."""
+    from sim.analysis.compare import compare_variants, comparison_rows
+    from sim.report.compare_report import format_spread, format_table, plot_survival, to_csv, to_payload
+    from sim.report.io import atomic_write_bytes, save_figure, write_json
+
+    if args.resume:
+        raise ScenarioError("--resume applies to a single run, not to --variants")
+    months = list(loaded.scenario.report_months)
+    comparison = compare_variants(loaded, worlds=args.worlds, seed=args.seed, months=months,
+                                  chunk_size=args.chunk_size, posterior=posterior_from(args))
+    rows = comparison_rows(comparison)
+    print(format_table(rows, comparison.months))
+    print(format_spread(rows, comparison.months))
+    if args.out:
+        out = Path(args.out)
+        payload = to_payload(rows, comparison.months, made_by(args, comparison.results[0].provenance))
+        write_json(out / "variants.json", payload)
+        atomic_write_bytes(out / "variants.csv", to_csv(rows).encode())
+        figure = save_figure(plot_survival(rows, title=f"{loaded.scenario.name}: structural variants "
+                                                       f"({comparison.worlds:,} worlds each, common random "
+                                                       "numbers)"), out / "variants.png")
+        print(f"\nWrote {out / 'variants.json'}, {out / 'variants.csv'}, {figure}")
     return 0

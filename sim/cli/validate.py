@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.engine import load_scenario
+from sim.engine import load_scenario, load_variants
 
 from .common import parse_overrides
 
@@ -18,7 +18,8 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    variants = load_variants(loaded)  # each structural variant must be a valid scenario too
     s = loaded.scenario
     print(f"{args.scenario}: valid. {len(s.actors)} actors, {len(s.issues)} issues, "
-          f"{s.horizon_months} months, sha256 {loaded.sha256[:16]}…")
+          f"{s.horizon_months} months, {len(variants)} structural variants, sha256 {loaded.sha256[:16]}…")
     return 0

@@ -32,6 +32,10 @@ OfferLine = tuple[int, "np.ndarray | float", bool]
 """An offer's bound on a controlled term: (issue index, bound, whether it is an upper bound)."""
 
 
+def _is_zero(value: np.ndarray | float) -> bool:
+    return np.ndim(value) == 0 and value == 0
+
+
 @dataclass
 class Assessment:
     """The numbers behind one actor's answer to one package (arrays over worlds, or (G, N))."""
@@ -42,8 +46,9 @@ class Assessment:
     audience_cost: np.ndarray
     blame_avoided: np.ndarray    # cost of rejecting an engaged mediator, avoided by accepting
     hard_violation: np.ndarray   # a hard red line is crossed
-    surplus: np.ndarray          # deal - audience + blame - war
+    surplus: np.ndarray          # deal - audience + blame - war - (surplus of the agreement in force)
     accept: np.ndarray | None = None
+    outside: np.ndarray | float = 0.0   # surplus of the agreement in force the package would replace
 
 
 @dataclass
@@ -66,6 +71,9 @@ class Party:
         noise_sd: standard deviation (>= 0) of the random-utility shock on its answer.
         bargaining_power: weight (> 0) in the asymmetric Nash product.
         guarantees: index of the guarantees issue, or None.
+        resume_risk: perceived chance in [0, 1] that a ceasefire which leaves issues open collapses
+            back into fighting within the planning horizon (talks fail); it adds to the breach fear
+            of any package that does not settle every issue.
     """
 
     actor_id: str
@@ -83,6 +91,7 @@ class Party:
     noise_sd: np.ndarray | float = 0.0
     bargaining_power: np.ndarray | float = 1.0
     guarantees: int | None = None
+    resume_risk: np.ndarray | float = 0.0
 
     @property
     def bargains(self) -> bool:
@@ -111,32 +120,39 @@ class Party:
                 out |= x[..., k] > bound + 1e-9 if upper else x[..., k] < bound - 1e-9
         return out
 
-    def breach_probability(self, x: np.ndarray) -> np.ndarray:
-        """Perceived chance the other side breaks the deal, eased by security guarantees."""
+    def breach_probability(self, x: np.ndarray, settled: np.ndarray | None = None) -> np.ndarray:
+        """Perceived chance the deal fails: the other side breaks it (eased by security guarantees)
+        or, when it leaves issues open, the talks on them fail and fighting resumes."""
         if self.guarantees is None:
-            return self.breach_fear * np.ones(x.shape[:-1])
-        guarantee_strength = 1.0 - x[..., self.guarantees]  # 0 on the scale = full guarantees with troops
-        return self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+            breach = self.breach_fear * np.ones(x.shape[:-1])
+        else:
+            guarantee_strength = 1.0 - x[..., self.guarantees]  # 0 on the scale = full guarantees with troops
+            breach = self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+        if settled is None or settled.all():
+            return breach
+        return 1.0 - (1.0 - breach) * (1.0 - self.resume_risk)
 
     def assess(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray, noise: np.ndarray | None = None,
-               leverage: np.ndarray | float = 0.0) -> Assessment:
+               leverage: np.ndarray | float = 0.0, outside: np.ndarray | float = 0.0) -> Assessment:
         """Evaluate package ``x`` (shape (..., N, K)) with settled issues ``settled`` (K,) bool.
 
         ``front`` (N,) is the line of contact on [0, 1]; ``noise`` (N,) standard normal shocks make
         the choice a random-utility one; ``leverage`` in [0, 1] is how hard the engaged mediator
-        leans on the parties to accept.
+        leans on the parties to accept; ``outside`` (N,) is the surplus over fighting of the
+        agreement already in force (0 at war), so the answer compares the package with it.
         """
         u = self.utility(x)
-        if np.ndim(self.breach_fear) == 0 and self.breach_fear == 0:
-            value = u  # no fear of breach: the deal is worth its terms (skips work in the search)
+        if _is_zero(self.breach_fear) and (settled.all() or _is_zero(self.resume_risk)):
+            value = u  # no fear that the deal fails: it is worth its terms (skips work in the search)
         else:
-            value = deal_value(u, self.war_value, self.breach_probability(x), self.sucker_loss)
+            value = deal_value(u, self.war_value, self.breach_probability(x, settled), self.sucker_loss)
         audience = self.red_lines.audience_cost(x, settled, front)
         blame = self.blame_cost * leverage
-        surplus = value - audience + blame - self.war_value
+        surplus = value - audience + blame - self.war_value - outside
         hard = self.red_lines.hard_violation(x, settled, front) | self.offer_violation(x, settled)
         result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
                             np.broadcast_to(blame, u.shape), hard, surplus)
+        result.outside = outside
         if noise is not None:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
         return result
@@ -195,11 +211,14 @@ chance that every veto player accepts given its decision noise."""
 
 def mediator_score(players: list[Party], x: np.ndarray, settled: np.ndarray, front: np.ndarray,
                    status_quo: np.ndarray, leverage: np.ndarray, objective: str = "nash",
-                   miss: str = "worst") -> np.ndarray:
+                   miss: str = "worst", outside: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The mediator's objective for packages ``x`` (G, N, K), shape (G, N); every package all veto
     players accept ranks above every package one of them rejects (then the closest miss counts, as
-    ``miss`` says: see :func:`~sim.core.bargaining.nash_score`)."""
-    assessed = [p.assess(x, settled, front, leverage=leverage).surplus for p in players]
+    ``miss`` says: see :func:`~sim.core.bargaining.nash_score`). Surpluses are measured from
+    fighting on, or from ``outside``: each player's surplus of the agreement in force."""
+    outside = outside or {}
+    assessed = [p.assess(x, settled, front, leverage=leverage, outside=outside.get(p.actor_id, 0.0)).surplus
+                for p in players]
     vetoes = [p.has_veto(x, settled, status_quo) for p in players]
     if objective == "acceptance":
         # log P(all accept) = sum of log Phi(S_i / sd_i) over veto players; a tiny sd floor keeps a
@@ -215,7 +234,9 @@ def mediator_score(players: list[Party], x: np.ndarray, settled: np.ndarray, fro
 
 def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
                       leverage: np.ndarray, *, search: str = "box", objective: str = "nash", grid: int = 9,
-                      levels: int = 5, sweeps: int = 3) -> tuple[np.ndarray, np.ndarray]:
+                      levels: int = 5, sweeps: int = 3, settled: np.ndarray | None = None,
+                      pinned: np.ndarray | None = None,
+                      outside: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -224,14 +245,24 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     (:func:`~sim.core.bargaining.search_box`) from the curve's best point, ``grid`` points of the
     curve and the status quo, so its objective is never below the curve's.
 
+    ``settled`` (K,) bool says which issues the package settles (default: all, a settlement);
+    issues it leaves open, and those in ``pinned`` (K,), stay at the status quo (a ceasefire
+    freezes the line of contact: territory settled but pinned at the front). ``outside`` holds each
+    party's surplus of the agreement already in force, when the package would replace one.
+
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
     n_worlds, n_issues = status_quo.shape
-    settled = np.ones(n_issues, dtype=bool)
+    settled = np.ones(n_issues, dtype=bool) if settled is None else settled
+    held = ~settled if pinned is None else ~settled | pinned
+    if held.any():
+        low = np.where(held, status_quo, path.low)
+        high = np.where(held, status_quo, path.high)
+        path = ProposalPath(path.attacker, path.defender, low, high)
     players = [party for party in parties if party.bargains]
 
     def score(x: np.ndarray, miss: str = "worst") -> np.ndarray:
-        return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss)
+        return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss, outside)
 
     on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
     if search == "curve":
@@ -286,7 +317,8 @@ def without_terms_of(party: Party, x: np.ndarray, settled: np.ndarray, status_qu
 
 def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np.ndarray,
          status_quo: np.ndarray, shocks: dict[str, np.ndarray], leverage: np.ndarray,
-         proposing: np.ndarray, supporter_veto: str = "terms") -> Vote:
+         proposing: np.ndarray, supporter_veto: str = "terms",
+         outside: dict[str, np.ndarray] | None = None) -> Vote:
     """Put ``terms`` (N, K) to every party where ``proposing`` (N,) is true.
 
     With ``supporter_veto="terms"`` the supporters who control terms answer first: one that rejects
@@ -294,14 +326,18 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
     (:func:`without_terms_of`); the belligerents then judge the re-formed package, and it is agreed
     where both accept. With ``"package"`` a supporter's rejection blocks the whole package wherever
     one of its terms moved. ``shocks`` holds each party's standard normal draws (N,) for this month.
+    ``outside`` holds each party's surplus of the agreement in force (talks toward a settlement
+    during a ceasefire): a party then accepts only a package it prefers to that agreement.
     """
+    outside = outside or {}
     n_worlds = terms.shape[0]
     result = Vote(proposing.copy(), {}, {}, {}, terms=terms.copy())
 
     def answer(party: Party) -> tuple[Assessment, np.ndarray]:
         """The party's answer to the package as it stands, recorded; and whether it was asked."""
         noise = shocks[party.actor_id]
-        assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage)
+        assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage,
+                                  outside=outside.get(party.actor_id, 0.0))
         asked = np.broadcast_to(party.has_veto(result.terms, settled, status_quo), (n_worlds,))
         result.assessments[party.actor_id] = assessment
         result.veto[party.actor_id] = asked
@@ -325,14 +361,18 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
 
 def ceasefire_survival(attacker_hazard: np.ndarray | float, defender_hazard: np.ndarray | float,
                        guarantee_effect: np.ndarray | float, agreed_guarantees: np.ndarray | None,
-                       n_worlds: int) -> np.ndarray:
+                       n_worlds: int, open_issues: np.ndarray | None = None,
+                       resume_hazard: np.ndarray | float = 0.0) -> np.ndarray:
     """Chance (N,) that a ceasefire in force holds this month.
 
     Each belligerent breaches with its monthly hazard; security guarantees in the agreed terms
     (``agreed_guarantees``, NaN where none were agreed) deter the attacker in proportion to the
-    defender's ``guarantee_effect``.
+    defender's ``guarantee_effect``. Where the agreement leaves issues open (``open_issues``, (N,)
+    bool) the talks on them may also fail and fighting resume, with monthly ``resume_hazard``.
     """
     hold = np.ones(n_worlds)
+    if open_issues is not None:
+        hold = np.where(open_issues, 1.0 - resume_hazard, 1.0)
     for attacker, hazard in ((True, attacker_hazard), (False, defender_hazard)):
         if attacker and agreed_guarantees is not None:
             strength = 1.0 - np.nan_to_num(agreed_guarantees, nan=1.0)

@@ -1,6 +1,7 @@
 """The engine: the only code that builds a model, runs it over worlds and checkpoints it.
 
 * :func:`load_scenario`: load and validate a scenario with every registered rule kind;
+* :func:`load_variants`: its named structural variants, each validated;
 * :func:`build_model`: the one constructor call of :class:`~sim.model.model.NegotiationModel`;
 * :func:`run_scenario`: a scenario over many worlds, in chunks, resumable, as a :class:`RunResult`;
 * :func:`trace_world`: one world month by month (teaching);
@@ -12,7 +13,7 @@ Names are imported lazily, so ``import sim.engine`` stays cheap.
 
 from importlib import import_module
 
-_EXPORTS = {"load_scenario": ".loading", "Scenario": ".loading", "build_model": ".build",
+_EXPORTS = {"load_scenario": ".loading", "load_variants": ".loading", "Scenario": ".loading", "build_model": ".build",
             "trace_world": ".build", "Trace": ".build", "run_scenario": ".run", "RunResult": ".run",
             "DEFAULT_CHUNK": ".defaults", "Posterior": ".posterior", "run_tasks": ".executor",
             "Checkpoint": ".checkpoint"}

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.rules import RULE_SPECS
-from sim.scenario import LoadedScenario
+from sim.scenario import LoadedScenario, ScenarioError
 from sim.scenario import load_scenario as _load
 from sim.scenario.schema import build_schema
 
@@ -31,3 +31,24 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
         ScenarioError: naming the file, line and key path of the first problem.
     """
     return _load(path, overrides, schema=Scenario)
+
+
+def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
+    """The scenario's structural variants (its ``variants:`` block), each loaded and validated as
+    the same file with the variant's values set, after any overrides the scenario was loaded with
+    (a ``--set`` still wins: the user's explicit value holds in every variant).
+
+    Raises:
+        ScenarioError: naming the variant and the key path it could not set or validate.
+    """
+    variants = {}
+    for name, variant in loaded.scenario.variants.items():
+        overrides = {**variant.set, **loaded.overrides}
+        try:
+            variants[name] = load_scenario(loaded.path, overrides)
+        except ScenarioError as error:
+            key = f"variants.{name}.set" + (f".{error.key}" if error.key else "")
+            file, line = loaded.source.locate(f"variants.{name}.set")
+            raise ScenarioError(f"variant '{name}': {error.message}", path=file or loaded.path, line=line,
+                                key=key) from None
+    return variants

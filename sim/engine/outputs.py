@@ -63,6 +63,19 @@ def reached_by(result: RunResult, month: int) -> np.ndarray:
     return (first > 0) & (first <= month)
 
 
+def settled_by(result: RunResult, month: int) -> np.ndarray:
+    """Per world: an agreement settling every issue was reached by ``month``."""
+    first = result.first_settlement_month
+    return (first > 0) & (first <= month)
+
+
+def settled_share(result: RunResult) -> np.ndarray:
+    """Per world with a ceasefire by the horizon: it reached a settlement of every issue by then
+    (NaN where no ceasefire was reached, so the share is over worlds with one)."""
+    has_ceasefire = result.first_ceasefire_month > 0
+    return np.where(has_ceasefire, result.first_settlement_month > 0, np.nan)
+
+
 def share_by_month(first_month: np.ndarray, horizon: int) -> np.ndarray:
     """Share of worlds whose ``first_month`` (0 = never) is at or before each month 1..``horizon``."""
     counts = np.bincount(first_month, minlength=horizon + 1)[1:]
@@ -151,6 +164,11 @@ def _issues(result: RunResult, months: Iterable[int]) -> list[str]:
 OUTPUTS: tuple[Output, ...] = (
     Output("p_ceasefire", "a first general ceasefire has been reached by the month", "fraction",
            ("share",), lambda r, month: reached_by(r, month), keys=_months, key_format="{}m"),
+    Output("p_settlement", "an agreement settling every issue has been reached by the month (a ceasefire "
+           "that leaves issues open does not count until they are settled)", "fraction",
+           ("share",), lambda r, month: settled_by(r, month), keys=_months, key_format="{}m"),
+    Output("settled_share", "share of the worlds with a ceasefire by the horizon that reached a settlement of "
+           "every issue by then", "fraction", ("mean",), lambda r, _: settled_share(r)),
     Output("median_months_to_ceasefire", "months from the start to the first general ceasefire", "months",
            ("first month reached by half",), lambda r, _: r.first_ceasefire_month),
     Output("p_durable", "a first ceasefire was reached and held at least the scenario's durable_months",
@@ -229,6 +247,7 @@ def summarise(result: RunResult) -> dict:
         "months": month_labels(result.start, horizon),
         "report_months": table,
         "p_in_ceasefire_by_month": [float(p) for p in in_force],
+        "p_settlement_by_month": [float(p) for p in share_by_month(result.first_settlement_month, horizon)],
         "durable_months": result.durable_months,
         "p_durable": outcomes["p_durable"],
         "ci95_durable": [outcomes["p_durable_low"], outcomes["p_durable_high"]],

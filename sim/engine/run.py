@@ -43,6 +43,7 @@ class RunResult:
     first_ceasefire_month: np.ndarray     # (N,) int, 0 = no ceasefire by the horizon
     first_ceasefire_end: np.ndarray       # (N,) int, month the first ceasefire broke, 0 = held
     first_terms: np.ndarray               # (N, K) terms of the first ceasefire, NaN where none
+    first_settlement_month: np.ndarray    # (N,) int, first agreement settling every issue, 0 = none
     in_ceasefire: np.ndarray              # (N, T) bool
     occupied_km2: np.ndarray              # (N, T)
     casualties: dict[str, np.ndarray]     # actor -> (N, T) cumulative
@@ -55,14 +56,10 @@ class RunResult:
 
     def subset(self, worlds: slice, seed: int) -> RunResult:
         """The outcomes of a slice of worlds (one point of a sweep run with others)."""
-        def cut(value):
-            return {k: v[worlds] for k, v in value.items()} if isinstance(value, dict) else value[worlds]
         n = len(range(*worlds.indices(self.worlds)))
-        return replace(self, seed=seed, worlds=n, decisions={}, first_ceasefire_month=cut(self.first_ceasefire_month),
-                       first_ceasefire_end=cut(self.first_ceasefire_end), first_terms=cut(self.first_terms),
-                       in_ceasefire=cut(self.in_ceasefire), occupied_km2=cut(self.occupied_km2),
-                       casualties=cut(self.casualties), partial_first_month=cut(self.partial_first_month),
-                       partial_in_force=cut(self.partial_in_force))
+        per_world = {name: getattr(self, name)[worlds] for name in ARRAYS}
+        per_world.update({name: {k: v[worlds] for k, v in getattr(self, name).items()} for name in PER_WORLD_MAPPINGS})
+        return replace(self, seed=seed, worlds=n, decisions={}, **per_world)
 
 
 def chunk_bounds(worlds: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -88,7 +85,8 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
     return _shell(
         loaded, seed,
         first_ceasefire_month=model.first_ceasefire_month, first_ceasefire_end=model.first_ceasefire_end,
-        first_terms=model.first_terms, in_ceasefire=history["in_ceasefire"],
+        first_terms=model.first_terms, first_settlement_month=model.first_settlement_month,
+        in_ceasefire=history["in_ceasefire"],
         occupied_km2=history["occupied_km2"],
         casualties={a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
         partial_first_month={d: deal.first_month for d, deal in model.partial.items()},
@@ -109,16 +107,18 @@ def _merge(parts: list[RunResult]) -> RunResult:
             return {k: np.concatenate([v[k] for v in values]) for k in values[0]}
         return np.concatenate(values)
 
-    arrays = {name: cat(name) for name in ("first_ceasefire_month", "first_ceasefire_end", "first_terms",
-                                           "in_ceasefire", "occupied_km2", "casualties",
-                                           "partial_first_month", "partial_in_force")}
+    arrays = {name: cat(name) for name in ARRAYS + PER_WORLD_MAPPINGS}
     decisions = {a: sum(p.decisions[a] for p in parts) for a in first.decisions}
     ideals = {a: sum(p.ideals[a] * p.worlds for p in parts) / total for a in first.ideals}
     return replace(first, worlds=total, decisions=decisions, ideals=ideals, **arrays)
 
 
-ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "in_ceasefire", "occupied_km2")
-MAPPINGS = ("casualties", "partial_first_month", "partial_in_force", "decisions", "ideals")
+ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "first_settlement_month", "in_ceasefire",
+          "occupied_km2")
+"""The per-world arrays of a :class:`RunResult` (world is the first axis)."""
+PER_WORLD_MAPPINGS = ("casualties", "partial_first_month", "partial_in_force")
+"""Its mappings of per-world arrays (actor or deal -> array)."""
+MAPPINGS = PER_WORLD_MAPPINGS + ("decisions", "ideals")
 
 
 def _save_part(path: Path, part: RunResult) -> None:

@@ -156,7 +156,7 @@ class Actor(mesa.Agent):
                      red_lines=self.red_lines, offers=self.offer_lines(), controls=frozenset(self.controls),
                      blame_cost=self.blame_cost, noise_sd=self.noise_sd,
                      bargaining_power=self.bargaining_power,
-                     guarantees=self.model.issue_role.get("guarantees"))
+                     guarantees=self.model.issue_role.get("guarantees"), resume_risk=self.model.resume_risk)
 
     def assess(self, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
                leverage: np.ndarray | float = 0.0) -> Assessment:

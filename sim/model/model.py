@@ -57,6 +57,12 @@ class RoundRecord:
     broken: np.ndarray | None = None
     put_forward: np.ndarray | None = None   # (N, K) the package as proposed, before any supporter refused terms
     refused: dict[str, np.ndarray] = field(default_factory=dict)   # supporter -> (N,) refused its terms
+    settlement: RoundRecord | None = None   # talks toward a settlement in worlds whose ceasefire left issues open
+
+    @property
+    def settles_all(self) -> bool:
+        """The package settles every issue (a settlement), not only some (a ceasefire with open issues)."""
+        return bool(self.settled.all())
 
 
 @dataclass
@@ -146,6 +152,9 @@ class NegotiationModel(mesa.Model):
         self.territory_scale = scenario.battlefield.territory_scale_km2
         self.planning_horizon = self.draw("negotiation.planning_horizon_months",
                                           scenario.negotiation.planning_horizon_months)
+        self.resume_hazard = self.draw("negotiation.resume_hazard", scenario.negotiation.resume_hazard)
+        # What the parties expect: the chance an open ceasefire collapses within their horizon.
+        self.resume_risk = 1.0 - (1.0 - self.resume_hazard) ** self.planning_horizon
 
         self.variable_names = state_variable_names(scenario)
         self.variable_types = variable_types(scenario)
@@ -161,6 +170,7 @@ class NegotiationModel(mesa.Model):
         self.threat_pending: dict[str, np.ndarray] = {}
         self.threat_pending_next: dict[str, np.ndarray] = {}
         self.ceasefire_terms = np.full((self.n_worlds, self.n_issues), np.nan)
+        self.ceasefire_settled = np.zeros((self.n_worlds, self.n_issues), dtype=bool)  # issues the agreement settles
         self.war = WarState(self)
         for actor_id, spec in scenario.actors.items():
             actor_class(actor_id, spec)(self, actor_id, spec)
@@ -171,6 +181,13 @@ class NegotiationModel(mesa.Model):
         self.mediators = [self.actors[m] for m in scenario.negotiation.mediators]
         self.schedule_by_month = {item.month: item.package for item in scenario.negotiation.scheduled}
         self._all_settled = np.ones(self.n_issues, dtype=bool)
+        self._ceasefire_mask = np.zeros(self.n_issues, dtype=bool)   # what a mediator's ceasefire settles
+        for issue in scenario.negotiation.ceasefire_settles:
+            self._ceasefire_mask[self.issue_index[issue]] = True
+        self._frozen = np.zeros(self.n_issues, dtype=bool)           # a ceasefire freezes the line of contact
+        if "territory" in self.issue_role:
+            self._ceasefire_mask[self.issue_role["territory"]] = True
+            self._frozen[self.issue_role["territory"]] = True
         self._init_partial_deals()
         self._init_history(keep_rounds)
 
@@ -205,6 +222,7 @@ class NegotiationModel(mesa.Model):
         self.first_ceasefire_month = np.zeros(n, dtype=np.int32)   # 0: none yet
         self.first_ceasefire_end = np.zeros(n, dtype=np.int32)     # 0: has not broken down
         self.first_terms = np.full((n, self.n_issues), np.nan)
+        self.first_settlement_month = np.zeros(n, dtype=np.int32)   # 0: no settlement of every issue yet
         self.history = {
             "in_ceasefire": np.zeros((n, t), dtype=bool),
             "occupied_km2": np.zeros((n, t), dtype=np.float32),
@@ -245,13 +263,30 @@ class NegotiationModel(mesa.Model):
         bounds = protocol.proposal_bounds(self.parties(), self.war.front, self.n_worlds, self.n_issues)
         return ProposalPath(self.attacker.party(), self.defender.party(), *bounds)
 
-    def mediator_proposal(self, leverage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The mediator's package (N, K) and whether the box is empty in some issue (N,)."""
+    def mediator_proposal(self, leverage: np.ndarray, settled: np.ndarray | None = None,
+                          outside: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The mediator's package (N, K) and whether the box is empty in some issue (N,).
+
+        ``settled`` (K,) is what it settles (default: every issue); a ceasefire keeps the line of
+        contact frozen at the front. ``outside`` is each party's surplus of an agreement in force."""
         rules = self.spec.negotiation
+        pinned = None if settled is None or settled.all() else self._frozen
         return protocol.mediator_proposal(self.parties(), self.proposal_path(), self.war.front, self.status_quo(),
                                           leverage, search=rules.search, objective=rules.objective,
                                           grid=rules.proposal_grid, levels=rules.search_levels,
-                                          sweeps=rules.search_sweeps)
+                                          sweeps=rules.search_sweeps, settled=settled, pinned=pinned,
+                                          outside=outside)
+
+    def agreement_surplus(self, parties: list[protocol.Party]) -> dict[str, np.ndarray]:
+        """Each party's surplus over fighting of the agreement in force (0 where none is)."""
+        surplus = {p.actor_id: np.zeros(self.n_worlds) for p in parties}
+        terms = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        for mask in np.unique(self.ceasefire_settled[self.in_ceasefire], axis=0):
+            here = self.in_ceasefire & (self.ceasefire_settled == mask).all(axis=1)
+            for party in parties:
+                value = party.assess(terms, mask, self.war.front).surplus
+                surplus[party.actor_id] = np.where(here, value, surplus[party.actor_id])
+        return surplus
 
     # -- the monthly cycle -------------------------------------------------------------------
     def step(self) -> None:
@@ -303,13 +338,15 @@ class NegotiationModel(mesa.Model):
         g = self.issue_role.get("guarantees")
         hazard_hold = protocol.ceasefire_survival(
             self.attacker.breach_hazard, self.defender.breach_hazard, self.defender.guarantee_effect,
-            None if g is None else self.ceasefire_terms[:, g], self.n_worlds)
+            None if g is None else self.ceasefire_terms[:, g], self.n_worlds,
+            open_issues=~self.ceasefire_settled.all(axis=1), resume_hazard=self.resume_hazard)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
         self.breakdowns += broken
         self._broken_now = broken
         first_broken = broken & (self.first_ceasefire_end == 0) & (self.first_ceasefire_month > 0)
         self.first_ceasefire_end[first_broken] = t
         self.in_ceasefire &= ~broken
+        self.ceasefire_settled[broken] = False
 
     def _mediation(self, t: int) -> tuple[np.ndarray, np.ndarray]:
         """Which worlds have an engaged mediator this month, and its leverage on the parties."""
@@ -328,6 +365,8 @@ class NegotiationModel(mesa.Model):
         for actor in self.agents:
             actor.prepare_round()
         active, leverage = self._mediation(t)
+        # Worlds in a ceasefire that leaves issues open negotiate toward a settlement after this round.
+        open_talks = active & self.in_ceasefire & ~self.ceasefire_settled.all(axis=1)
         proposing = active & ~self.in_ceasefire
         name = self.schedule_by_month.get(t)
         for intervention in self.interventions:
@@ -338,8 +377,8 @@ class NegotiationModel(mesa.Model):
             proposing = ~self.in_ceasefire
         else:
             name = "nash"
-            terms, zone_empty = self.mediator_proposal(leverage)
-            settled = self._all_settled
+            settled = self._ceasefire_mask if self.spec.negotiation.agreement == "ceasefire" else self._all_settled
+            terms, zone_empty = self.mediator_proposal(leverage, settled)
         parties = self.parties()
         shocks = {p.actor_id: self.streams.monthly_normal(f"accept:{p.actor_id}")[:, t - 1] for p in parties}
         result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage,
@@ -358,15 +397,39 @@ class NegotiationModel(mesa.Model):
         self.failed_rounds += proposing & ~agreed
         self.in_ceasefire |= agreed
         self.ceasefire_terms[agreed] = terms[agreed]
+        self.ceasefire_settled[agreed] = settled
         first = agreed & (self.first_ceasefire_month == 0)
         self.first_ceasefire_month[first] = t
         self.first_terms[first] = terms[first]
+        if settled.all():
+            self.first_settlement_month[agreed & (self.first_settlement_month == 0)] = t
+        if open_talks.any():
+            record.settlement = self._settlement_talks(t, open_talks, leverage)
         self.last_round = record
         if self.keep_rounds:
             self.rounds.append(record)
         record.partial = self._partial_deals(t, active, leverage)
         for intervention in self.interventions:
             intervention.after_round(self, t, record)
+
+    def _settlement_talks(self, t: int, talks: np.ndarray, leverage: np.ndarray) -> RoundRecord:
+        """Worlds in a ceasefire with open issues: the mediator proposes a settlement of every issue,
+        which each party compares with the ceasefire in force (not with fighting on)."""
+        parties = self.parties()
+        outside = self.agreement_surplus(parties)
+        terms, zone_empty = self.mediator_proposal(leverage, outside=outside)
+        shocks = {p.actor_id: self.streams.monthly_normal(f"settle:{p.actor_id}")[:, t - 1] for p in parties}
+        settled = self._all_settled
+        result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage, talks,
+                               supporter_veto=self.spec.negotiation.supporter_veto, outside=outside)
+        agreed = result.agreed
+        self.ceasefire_terms[agreed] = result.terms[agreed]
+        self.ceasefire_settled[agreed] = True
+        self.first_settlement_month[agreed & (self.first_settlement_month == 0)] = t
+        return RoundRecord(t, "settlement", result.terms, settled, talks, result.assessments, result.veto,
+                           agreed=agreed, zone_empty=zone_empty, noise=result.noise, front=self.war.front.copy(),
+                           leverage=leverage, offers={p.actor_id: p.offers for p in parties},
+                           put_forward=terms, refused=result.refused)
 
     def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> dict[str, PartialDecision]:
         """Smaller deals: offered while the war goes on, accepted by all their parties, then they may

@@ -39,8 +39,13 @@ def _draw_2d(ax: Axes, view: BargainView, issue_index: dict[str, int]) -> None:
         if actor in ("russia", "ukraine") or actor in view.accept:
             ax.scatter(ideal[kx], ideal[ky], marker="o", s=60, color=ACTOR_COLOURS.get(actor, "#7570b3"),
                        edgecolor="black", zorder=4)
-    ax.scatter(view.proposal[kx], view.proposal[ky], marker="*", s=220, color="gold", edgecolor="black",
-               zorder=5, label="proposal")
+    proposed = view.proposal if view.put_forward is None else view.put_forward
+    where = "searching every issue" if view.search == "box" else "on the contract curve"
+    ax.scatter(proposed[kx], proposed[ky], marker="*", s=220, color="gold", edgecolor="black",
+               zorder=5, label=f"mediator's proposal ({where})")
+    if view.refused_by:
+        ax.scatter(view.proposal[kx], view.proposal[ky], marker="D", s=70, color="white", edgecolor="black",
+                   zorder=6, label=f"without the terms {', '.join(view.refused_by)} refused")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(f"{view.issues[0]}  (0 = Ukraine's position, 1 = Russia's)")

@@ -41,8 +41,9 @@ def format_table(rows: list[dict], months: list[int]) -> str:
     if warning := different_starts(rows):
         lines.append(warning)
     lines.append("")
+    last = months[-1]
     header = f"{'scenario':<{name_width}}" + "".join(
-        f"{f'P by {m} months, %':>24}" for m in months) + f"{'median':>8}{'durable':>9}"
+        f"{f'P by {m} months, %':>24}" for m in months) + f"{'median':>8}{'durable':>9}{f'settled {last}m':>12}"
     lines += [header, "-" * len(header)]
     for row in rows:
         cells = "".join(
@@ -50,7 +51,7 @@ def format_table(rows: list[dict], months: list[int]) -> str:
             f"{_pct(row[f'p_ceasefire_{m}m_high'])}]".rjust(24) for m in months)
         median = row["median_months_to_ceasefire"]
         lines.append(f"{row['scenario']:<{name_width}}{cells}{(str(median) if median else '-'):>8}"
-                     f"{_pct(row['p_durable']):>8}%")
+                     f"{_pct(row['p_durable']):>8}%{_pct(row[f'p_settlement_{last}m']):>11}%")
     lines += ["", "Paired difference from the first scenario, percentage points [95% interval]"]
     header = f"{'scenario':<{name_width}}" + "".join(f"{f'by {m} months':>24}" for m in months)
     lines += [header, "-" * len(header)]
@@ -71,6 +72,18 @@ def format_table(rows: list[dict], months: list[int]) -> str:
         terms = "".join(f"{row[k]:>10.2f}" if row[k] is not None else f"{'-':>10}" for k in term_keys)
         cas = "".join(f"{row[k]:>15,.0f}" if row[k] is not None else f"{'-':>15}" for k in casualty_keys)
         lines.append(f"{row['scenario']:<{name_width}}{terms}{cas}")
+    return "\n".join(lines)
+
+
+def format_spread(rows: list[dict], months: list[int]) -> str:
+    """How far the structural variants move the forecast: the lowest and highest P(ceasefire) and
+    P(settlement) across them, per month."""
+    lines = ["", "Spread across the structural variants (lowest to highest), %"]
+    for m in months:
+        low, high = (min(r[f"p_ceasefire_{m}m"] for r in rows), max(r[f"p_ceasefire_{m}m"] for r in rows))
+        s_low, s_high = (min(r[f"p_settlement_{m}m"] for r in rows), max(r[f"p_settlement_{m}m"] for r in rows))
+        lines.append(f"  by {m:>3} months: ceasefire {_pct(low)} to {_pct(high)}; settlement {_pct(s_low)} to "
+                     f"{_pct(s_high)}")
     return "\n".join(lines)
 
 

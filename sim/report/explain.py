@@ -33,11 +33,62 @@ def _reason(model, actor, record, i: int) -> str:
         text += f" - audience cost {audience:.3f}"
     if blame:
         text += f" + blame avoided {blame:.3f}"
+    outside = float(np.broadcast_to(a.outside, a.surplus.shape)[i])
+    if outside:
+        text += f" - (surplus of the ceasefire in force: {outside:+.3f})"
     if audience > 0 and (surplus > 0) != (surplus + audience > 0):
         text += f"; the audience cost ({audience:.3f}) of crossing a public red line decided it"
     if (surplus > 0) != (surplus + noise > 0):
         text += f"; a random shock of {noise:+.3f} tipped it"
     return text
+
+
+def _package_kind(model, record) -> str:
+    """What kind of package was on the table, in words."""
+    open_issues = [issue for k, issue in enumerate(model.issue_names) if not record.settled[k]]
+    if record.package == "settlement":
+        return ("Talks toward a settlement during the ceasefire (each party compares it with the ceasefire in "
+                "force): the mediator's package")
+    if record.package == "nash":
+        kind = "the mediator's settlement of every issue" if not open_issues else "the mediator's ceasefire"
+    else:
+        kind = f"'{record.package}'"
+    return kind + (f" (leaves open: {', '.join(open_issues)})" if open_issues else "")
+
+
+def _describe_proposal(model, record, state, i: int, names: dict[str, str], bullet: str) -> list[str]:
+    """The package put forward, any terms a supporter refused, each veto player's answer and why."""
+    put_forward = record.terms if record.put_forward is None else record.put_forward
+    terms = ", ".join(f"{issue} {put_forward[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
+                      if record.settled[k])
+    lines = [f"{bullet}Proposal: {_package_kind(model, record)}: {terms}"]
+    for actor_id, refused in record.refused.items():
+        if refused[i]:
+            changed = ", ".join(f"{issue} {put_forward[i, k]:.2f}→{record.terms[i, k]:.2f}"
+                                for k, issue in enumerate(model.issue_names)
+                                if abs(put_forward[i, k] - record.terms[i, k]) > 1e-9)
+            lines.append(f"{bullet}  {names[actor_id]} refuses to deliver its terms ({changed or 'none moved'}); "
+                         "the belligerents judge the package without them")
+    if record.zone_empty is not None and record.zone_empty[i]:
+        lines.append(f"{bullet}  (the red lines leave no zone of agreement on some issue)")
+    for actor in model.agents:
+        if not np.broadcast_to(record.veto[actor.actor_id], (model.n_worlds,))[i]:
+            continue
+        a = record.assessments[actor.actor_id]
+        answer = "ACCEPTS" if a.accept[i] else "REJECTS"
+        lines.append(
+            f"{bullet}  {actor.name} {answer}: terms worth {float(a.utility[i]):.3f}, "
+            f"{float(a.deal_value[i]):.3f} after the risk that the deal fails; fighting on "
+            f"{float(a.war_value[i]):.3f} (war costs it {state['cost'][actor.actor_id]:.3f} a "
+            f"month); {_reason(model, actor, record, i)}")
+    if not record.agreed[i]:
+        outcome = "no agreement" + ("; the ceasefire stays in force" if record.package == "settlement" else "")
+    elif record.settles_all:
+        outcome = "SETTLEMENT agreed: every issue settled, the fighting stops"
+    else:
+        outcome = "CEASEFIRE agreed: the fighting stops; the open issues go to later talks"
+    lines.append(f"{bullet}Outcome: {outcome}.")
+    return lines
 
 
 def describe(explained: Trace, markdown: bool = False) -> str:
@@ -76,38 +127,16 @@ def describe(explained: Trace, markdown: bool = False) -> str:
         lines.append(f"{bullet}Belief in decisive victory (after this month): {beliefs}")
         if record.broken is not None and record.broken[i]:
             lines.append(f"{bullet}The ceasefire broke down this month.")
-        if not record.proposed[i]:
+        in_talks = record.settlement is not None and record.settlement.proposed[i]
+        if not record.proposed[i] and not in_talks:
             reason = "a ceasefire is in force" if (previous and previous["in_ceasefire"] and not
                                                      (record.broken is not None and record.broken[i])) \
                 else "no mediator engaged this month"
             lines.append(f"{bullet}No general proposal: {reason}.")
         else:
-            put_forward = record.terms if record.put_forward is None else record.put_forward
-            terms = ", ".join(f"{issue} {put_forward[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
-                              if record.settled[k])
-            kind = "the Nash bargaining package" if record.package == "nash" else f"'{record.package}'"
-            lines.append(f"{bullet}Proposal: {kind}: {terms}")
-            for actor_id, refused in record.refused.items():
-                if refused[i]:
-                    changed = ", ".join(f"{issue} {put_forward[i, k]:.2f}→{record.terms[i, k]:.2f}"
-                                        for k, issue in enumerate(model.issue_names)
-                                        if abs(put_forward[i, k] - record.terms[i, k]) > 1e-9)
-                    lines.append(f"{bullet}  {names[actor_id]} refuses to deliver its terms ({changed or 'none moved'}); "
-                                 "the belligerents judge the package without them")
-            if record.zone_empty is not None and record.zone_empty[i]:
-                lines.append(f"{bullet}  (the red lines leave no zone of agreement on some issue)")
-            for actor in model.agents:
-                if not np.broadcast_to(record.veto[actor.actor_id], (model.n_worlds,))[i]:
-                    continue
-                a = record.assessments[actor.actor_id]
-                answer = "ACCEPTS" if a.accept[i] else "REJECTS"
-                lines.append(
-                    f"{bullet}  {actor.name} {answer}: terms worth {float(a.utility[i]):.3f}, "
-                    f"{float(a.deal_value[i]):.3f} after the risk of breach; fighting on "
-                    f"{float(a.war_value[i]):.3f} (war costs it {state['cost'][actor.actor_id]:.3f} a "
-                    f"month); {_reason(model, actor, record, i)}")
-            outcome = "CEASEFIRE agreed" if record.agreed[i] else "no agreement"
-            lines.append(f"{bullet}Outcome: {outcome}.")
+            lines += _describe_proposal(model, record, state, i, names, bullet)
+        if record.settlement is not None and record.settlement.proposed[i]:
+            lines += _describe_proposal(model, record.settlement, state, i, names, bullet)
         for deal, decision in record.partial.items():
             if decision.offered[i]:
                 answers = ", ".join(f"{names[p]} {'yes' if decision.answers[p][i] else 'no'}"

@@ -21,13 +21,14 @@ def format_report(summary: dict) -> str:
         f"scenario sha256 {s['scenario_sha256'][:16]}…, negsim {s['version']}, {s['seconds']:.1f} s",
         "",
         "Likelihood of a general ceasefire",
-        "  by month            P(ceasefire)   95% interval      P(in force then)",
+        "  by month            P(ceasefire)   95% interval      P(in force then)   P(settlement)",
     ]
+    settlement = s["p_settlement_by_month"]
     for row in s["report_months"]:
         lo, hi = row["ci95"]
         label = f"{row['month']:>3} ({months[row['month'] - 1]})"
         lines.append(f"  {label:<18}{_pct(row['p_ceasefire']):>10}   [{_pct(lo)}, {_pct(hi)}]"
-                     f"   {_pct(row['p_in_ceasefire']):>10}")
+                     f"   {_pct(row['p_in_ceasefire']):>10}   {_pct(settlement[row['month'] - 1]):>12}")
     median = s["median_months_to_ceasefire"]
     lines += [
         "  median time to ceasefire: "
@@ -37,6 +38,9 @@ def format_report(summary: dict) -> str:
         f" [{_pct(s['ci95_durable'][0]).strip()}, {_pct(s['ci95_durable'][1]).strip()}]"
         + (f"; of ceasefires early enough to tell, {_pct(s['p_holds_given_observable_ceasefire']).strip()} hold"
            if s["p_holds_given_observable_ceasefire"] is not None else ""),
+        "  a settlement settles every issue; a ceasefire may leave issues open for later talks "
+        f"({_pct(s['outcomes']['settled_share_mean']).strip() if s['outcomes']['settled_share_mean'] is not None else 'n/a'}"
+        " of ceasefires reached a settlement by the horizon)",
         "",
         "Where the first ceasefire's terms land (0 = Ukraine's position, 1 = Russia's)",
         "  issue                mean   5%-95% of worlds with a ceasefire",

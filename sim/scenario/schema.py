@@ -233,7 +233,7 @@ class Negotiation(Strict):
     proposal_grid: whole(3, 101, "a number of grid points") = Field(
         9, description="Points of the belligerents' contract curve the mediator's search starts from.")
     search: Literal["box", "curve"] = Field(
-        "curve", description="Where the mediator searches: the whole box of terms no veto player has ruled "
+        "box", description="Where the mediator searches: the whole box of terms no veto player has ruled "
                            "out, or only the belligerents' contract curve (the earlier protocol).")
     objective: Literal["nash", "acceptance"] = Field(
         "nash", description="What the mediator maximises: the asymmetric Nash product of the veto players' "
@@ -241,9 +241,28 @@ class Negotiation(Strict):
     search_levels: whole(2, 21, "a number of grid points per issue") = 5
     search_sweeps: whole(1, 8, "a number of passes over the issues") = 3
     supporter_veto: Literal["terms", "package"] = Field(
-        "package", description="What a supporter's refusal blocks: only the terms it controls (the package is "
+        "terms", description="What a supporter's refusal blocks: only the terms it controls (the package is "
                              "re-formed without them) or the whole package (for teaching).")
+    agreement: Literal["settlement", "ceasefire"] = Field(
+        "settlement", description="What the mediator proposes while the war goes on: a settlement of every issue, "
+                                  "or a ceasefire that freezes the line of contact and settles only ceasefire_settles "
+                                  "(the other issues stay open and are negotiated during the ceasefire).")
+    ceasefire_settles: list[str] = Field(
+        default_factory=list, description="Issues a mediator's ceasefire settles besides freezing the line of contact.")
+    resume_hazard: Probability = Field(
+        default_factory=lambda: point(0.0),
+        description="Monthly chance that a ceasefire which leaves issues open collapses because the talks on them "
+                    "fail (besides either side's breach hazard).")
     scheduled: list[ScheduledProposal] = Field(default_factory=list)
+
+
+class Variant(Strict):
+    """A named structural variant of the scenario: the same file with a few values set differently
+    (how the negotiation is encoded, not what anyone wants), run side by side on common random numbers."""
+
+    description: str = ""
+    why: str = ""
+    set: dict[str, Any] = Field(min_length=1, description="Values to set, by dotted key path (as --set takes them).")
 
 
 class Scenario(Strict):
@@ -265,6 +284,7 @@ class Scenario(Strict):
     negotiation: Negotiation
     packages: dict[str, Package] = Field(default_factory=dict)
     partial_deals: dict[str, PartialDeal] = Field(default_factory=dict)
+    variants: dict[str, Variant] = Field(default_factory=dict)
 
 
 @cache

@@ -141,6 +141,7 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
         need(deal.goodwill, actors, f"partial_deals.{name}.goodwill", "actor")
     for i, mediator in enumerate(s.negotiation.mediators):
         need([mediator], actors, f"negotiation.mediators.{i}", "actor")
+    need(s.negotiation.ceasefire_settles, issues, "negotiation.ceasefire_settles", "issue")
     for i, item in enumerate(s.negotiation.scheduled):
         need([item.package], set(s.packages), f"negotiation.scheduled.{i}.package", "package")
         if item.month > s.horizon_months:

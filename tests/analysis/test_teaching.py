@@ -38,8 +38,14 @@ def test_explain_reads_month_by_month_with_reasons(tmp_path, capsys, baseline):
 def test_bargain_view_zone_is_the_intersection_of_acceptance_sets():
     scenario = load_scenario(SCENARIOS / "teaching/costly_war.yaml").scenario
     view = bargain_view(scenario, ["nato", "guarantees"], month=4)
-    zone = np.logical_and.reduce([view.accept[a] for a in view.accept])
+    # Supporters veto only their terms: the zone is where both belligerents accept.
+    zone = view.accept["russia"] & view.accept["ukraine"]
     np.testing.assert_array_equal(view.zone, zone)
+    package = load_scenario(SCENARIOS / "teaching/costly_war.yaml",
+                            {"negotiation.supporter_veto": "package"}).scenario
+    view_package = bargain_view(package, ["nato", "guarantees"], month=4)
+    np.testing.assert_array_equal(view_package.zone,
+                                  np.logical_and.reduce([view_package.accept[a] for a in view_package.accept]))
     assert {"russia", "ukraine"} <= set(view.accept)
     # Russia's hard red line: no NATO path, so nothing below 0.5 on NATO is acceptable to it.
     below = view.axes[0] < 0.5 - 1e-9
