@@ -18,10 +18,11 @@ FIGURES = ROOT / "docs" / "figures"
 BLOCKS = {
     "baseline-report": FIGURES / "baseline" / "report.txt",
     "strategies-table": FIGURES / "strategies" / "table.txt",
+    "variants-table": FIGURES / "variants" / "table.txt",
     "backtest-table": FIGURES / "calibration" / "backtest.md",
     "calibration-summary": FIGURES / "calibration" / "summary.txt",
 }
-SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "sweep_example.py", "teaching_figures.py",
+SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variants.py", "sweep_example.py", "teaching_figures.py",
            "calibration_report.py"]
 
 

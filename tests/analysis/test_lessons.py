@@ -69,7 +69,8 @@ def expected_answers(name: str) -> list[str]:
             return f"D = {value:.3f}, {'accept' if value >= 0.55 else 'reject'}"
         g = 1 - (0.05 / 0.15) / 0.4
         return [deal(0.4), deal(0.1), f"g = {g:.3f}",
-                f"{100 * paired('baseline.yaml', 'europe_steps_up.yaml', 24):+.1f}"]
+                f"{100 * paired('baseline.yaml', 'europe_steps_up.yaml', 24):+.1f}",
+                f"{100 * paired('teaching/europe_steps_up_no_troops.yaml', 'europe_steps_up.yaml', 24):+.1f}"]
     if name.startswith("04"):
         _, pressure, away = p_by(("baseline.yaml", "maximum_pressure.yaml", "us_walks_away.yaml"), 24)
         return [f"{classic.rubinstein_breakdown(0.2, 0.3, 0.1):.3f}", f"{classic.rubinstein_breakdown(0.2, 0.1, 0.1):.3f}",
