@@ -16,8 +16,8 @@ import numpy as np
 from sim.analysis.compare import compare, comparison_rows, reached_by
 from sim.engine import load_scenario
 from sim.engine.run import run_scenario
-from sim.report.compare_report import format_table, plot_survival, to_csv, to_payload
-from sim.report.io import atomic_write_bytes, save_figure, write_json
+from sim.report.compare_report import format_table, write_comparison
+from sim.report.io import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -34,9 +34,7 @@ def main() -> None:
     table = format_table(rows, comparison.months)
     print(table)
     atomic_write_bytes(OUT / "table.txt", (table + "\n").encode())
-    write_json(OUT / "comparison.json", to_payload(rows, comparison.months))
-    atomic_write_bytes(OUT / "comparison.csv", to_csv(rows).encode())
-    save_figure(plot_survival(rows), OUT / "comparison.png")
+    write_comparison(OUT, "comparison", rows, comparison.months)
 
     # Common random numbers against independent runs, for the strongest effect in the table.
     base = reached_by(comparison.results[0], 24).astype(float)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sim.analysis.compare import compare_variants, comparison_rows
 from sim.engine import load_scenario
-from sim.report.compare_report import format_spread, format_table, plot_survival, to_csv, to_payload
-from sim.report.io import atomic_write_bytes, save_figure, write_json
+from sim.report.compare_report import format_spread, format_table, write_comparison
+from sim.report.io import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "variants"
@@ -30,10 +30,8 @@ def main() -> None:
     table = format_table(rows, comparison.months) + "\n" + format_spread(rows, comparison.months)
     print(table)
     atomic_write_bytes(OUT / "table.txt", (table + "\n").encode())
-    write_json(OUT / "variants.json", to_payload(rows, comparison.months))
-    atomic_write_bytes(OUT / "variants.csv", to_csv(rows).encode())
-    save_figure(plot_survival(rows, title=f"Baseline and its structural variants ({WORLDS:,} worlds each, "
-                                          "common random numbers)"), OUT / "variants.png")
+    write_comparison(OUT, "variants", rows, comparison.months,
+                     title=f"Baseline and its structural variants ({WORLDS:,} worlds each, common random numbers)")
     print(f"wrote {OUT.relative_to(ROOT)}/table.txt, variants.json, variants.csv, variants.png")
 
 

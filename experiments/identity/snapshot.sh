@@ -19,6 +19,7 @@ $NEGSIM backtest --worlds 3000 --seed 3 > "$OUT/backtest.txt"
 $NEGSIM calibrate --worlds 4000 --seed 2 --out "$OUT/cal" > "$OUT/calibrate.txt"
 $NEGSIM explain scenarios/baseline.yaml --world 17 --months 12 > "$OUT/explain.txt"
 $NEGSIM explain scenarios/maximum_pressure.yaml --world 3 --months 12 > "$OUT/explain_max.txt"
+$NEGSIM run scenarios/baseline.yaml --variants --worlds 1000 --seed 6 --out "$OUT/variants" > "$OUT/variants.txt"
 $NEGSIM bargain scenarios/baseline.yaml --issues territory sanctions_relief --month 4 --world 2 --out "$OUT/bargain.png" > "$OUT/bargain.txt"
 $NEGSIM run scenarios/baseline.yaml --worlds 2000 --seed 4 --quiet --posterior "$OUT/cal/posterior.npz" --out "$OUT/run_post" > "$OUT/run_post.txt"
 echo done

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sim.engine import load_scenario
 
@@ -30,15 +29,14 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from sim.analysis.compare import compare, comparison_rows
-    from sim.report.compare_report import different_starts, format_table, plot_survival, to_csv, to_payload
-    from sim.report.io import atomic_write_bytes, save_figure, write_json
+    from sim.report.compare_report import different_starts, format_table, to_csv, to_payload, write_comparison
 
     loaded = [load_scenario(path) for path in args.scenarios]
     comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
                          posterior=posterior_from(args))
     rows = comparison_rows(comparison)
-    payload = to_payload(rows, comparison.months, made_by(args, comparison.results[0].provenance
-                                                             | {"scenario_file": comparison.paths}))
+    provenance = made_by(args, comparison.results[0].provenance | {"scenario_file": comparison.paths})
+    payload = to_payload(rows, comparison.months, provenance)
     if (args.json or args.csv) and (warning := different_starts(rows)):
         print(f"negsim: {warning}", file=sys.stderr)
     if args.json:
@@ -48,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_table(rows, comparison.months))
     if args.out:
-        out = Path(args.out)
-        write_json(out / "comparison.json", payload)
-        atomic_write_bytes(out / "comparison.csv", to_csv(rows).encode())
-        figure = save_figure(plot_survival(rows), out / "comparison.png")
+        written = write_comparison(args.out, "comparison", rows, comparison.months, provenance)
         if not (args.json or args.csv):
-            print(f"\nWrote {out / 'comparison.json'}, {out / 'comparison.csv'}, {figure}")
+            print("\nWrote " + ", ".join(str(path) for path in written))
     return 0

@@ -76,8 +76,7 @@ def run(args: argparse.Namespace) -> int:
 def run_variants(args: argparse.Namespace, loaded) -> int:
     """The scenario beside its structural variants, on common random numbers."""
     from sim.analysis.compare import compare_variants, comparison_rows
-    from sim.report.compare_report import format_spread, format_table, plot_survival, to_csv, to_payload
-    from sim.report.io import atomic_write_bytes, save_figure, write_json
+    from sim.report.compare_report import format_spread, format_table, write_comparison
 
     if args.resume:
         raise ScenarioError("--resume applies to a single run, not to --variants")
@@ -88,12 +87,9 @@ def run_variants(args: argparse.Namespace, loaded) -> int:
     print(format_table(rows, comparison.months))
     print(format_spread(rows, comparison.months))
     if args.out:
-        out = Path(args.out)
-        payload = to_payload(rows, comparison.months, made_by(args, comparison.results[0].provenance))
-        write_json(out / "variants.json", payload)
-        atomic_write_bytes(out / "variants.csv", to_csv(rows).encode())
-        figure = save_figure(plot_survival(rows, title=f"{loaded.scenario.name}: structural variants "
-                                                       f"({comparison.worlds:,} worlds each, common random "
-                                                       "numbers)"), out / "variants.png")
-        print(f"\nWrote {out / 'variants.json'}, {out / 'variants.csv'}, {figure}")
+        title = (f"{loaded.scenario.name}: structural variants ({comparison.worlds:,} worlds each, common random "
+                 "numbers)")
+        written = write_comparison(args.out, "variants", rows, comparison.months,
+                                   made_by(args, comparison.results[0].provenance), title)
+        print("\nWrote " + ", ".join(str(path) for path in written))
     return 0

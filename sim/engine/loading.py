@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.rules import RULE_SPECS
-from sim.scenario import LoadedScenario, ScenarioError
+from sim.scenario import LoadedScenario, ScenarioError, with_overrides
 from sim.scenario import load_scenario as _load
 from sim.scenario.schema import build_schema
 
@@ -36,7 +36,8 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
     """The scenario's structural variants (its ``variants:`` block), each loaded and validated as
     the same file with the variant's values set, after any overrides the scenario was loaded with
-    (a ``--set`` still wins: the user's explicit value holds in every variant).
+    (a ``--set`` still wins: the user's explicit value holds in every variant). The files are read
+    once, for the scenario itself.
 
     Raises:
         ScenarioError: naming the variant and the key path it could not set or validate.
@@ -45,7 +46,7 @@ def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
     for name, variant in loaded.scenario.variants.items():
         overrides = {**variant.set, **loaded.overrides}
         try:
-            variants[name] = load_scenario(loaded.path, overrides)
+            variants[name] = with_overrides(loaded, overrides, schema=Scenario)
         except ScenarioError as error:
             key = f"variants.{name}.set" + (f".{error.key}" if error.key else "")
             file, line = loaded.source.locate(f"variants.{name}.set")

@@ -379,21 +379,13 @@ class NegotiationModel(mesa.Model):
             name = "nash"
             settled = self._ceasefire_mask if self.spec.negotiation.agreement == "ceasefire" else self._all_settled
             terms, zone_empty = self.mediator_proposal(leverage, settled)
-        parties = self.parties()
-        shocks = {p.actor_id: self.streams.monthly_normal(f"accept:{p.actor_id}")[:, t - 1] for p in parties}
-        result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage,
-                               proposing, supporter_veto=self.spec.negotiation.supporter_veto)
-        agreed = result.agreed
-        put_forward, terms = terms, result.terms
-        record = RoundRecord(t, name, terms, settled, proposing, result.assessments, result.veto,
-                             agreed=agreed, zone_empty=zone_empty, noise=result.noise, broken=self._broken_now,
-                             front=self.war.front.copy(), leverage=leverage,
-                             offers={p.actor_id: p.offers for p in parties},
-                             put_forward=put_forward, refused=result.refused)
-        for party in parties:
-            counts = self.decision_counts.setdefault(party.actor_id, np.zeros((self.horizon, 2)))
-            asked = proposing & result.veto[party.actor_id]
-            counts[t - 1] = (asked.sum(), (asked & result.assessments[party.actor_id].accept).sum())
+        record = self._put_to_vote(t, name, "accept", terms, settled, proposing, leverage, zone_empty)
+        record.broken = self._broken_now
+        agreed, terms = record.agreed, record.terms
+        for party_id in self.actors:  # in the scenario's order
+            counts = self.decision_counts.setdefault(party_id, np.zeros((self.horizon, 2)))
+            asked = proposing & record.veto[party_id]
+            counts[t - 1] = (asked.sum(), (asked & record.assessments[party_id].accept).sum())
         self.failed_rounds += proposing & ~agreed
         self.in_ceasefire |= agreed
         self.ceasefire_terms[agreed] = terms[agreed]
@@ -415,21 +407,30 @@ class NegotiationModel(mesa.Model):
     def _settlement_talks(self, t: int, talks: np.ndarray, leverage: np.ndarray) -> RoundRecord:
         """Worlds in a ceasefire with open issues: the mediator proposes a settlement of every issue,
         which each party compares with the ceasefire in force (not with fighting on)."""
-        parties = self.parties()
-        outside = self.agreement_surplus(parties)
+        outside = self.agreement_surplus(self.parties())
         terms, zone_empty = self.mediator_proposal(leverage, outside=outside)
-        shocks = {p.actor_id: self.streams.monthly_normal(f"settle:{p.actor_id}")[:, t - 1] for p in parties}
-        settled = self._all_settled
-        result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage, talks,
-                               supporter_veto=self.spec.negotiation.supporter_veto, outside=outside)
-        agreed = result.agreed
-        self.ceasefire_terms[agreed] = result.terms[agreed]
+        record = self._put_to_vote(t, "settlement", "settle", terms, self._all_settled, talks, leverage, zone_empty,
+                                   outside)
+        agreed = record.agreed
+        self.ceasefire_terms[agreed] = record.terms[agreed]
         self.ceasefire_settled[agreed] = True
         self.first_settlement_month[agreed & (self.first_settlement_month == 0)] = t
-        return RoundRecord(t, "settlement", result.terms, settled, talks, result.assessments, result.veto,
-                           agreed=agreed, zone_empty=zone_empty, noise=result.noise, front=self.war.front.copy(),
-                           leverage=leverage, offers={p.actor_id: p.offers for p in parties},
-                           put_forward=terms, refused=result.refused)
+        return record
+
+    def _put_to_vote(self, t: int, name: str, stream: str, terms: np.ndarray, settled: np.ndarray,
+                     proposing: np.ndarray, leverage: np.ndarray, zone_empty: np.ndarray | None,
+                     outside: dict[str, np.ndarray] | None = None) -> RoundRecord:
+        """Put package ``terms`` to every party where ``proposing``, with this month's shocks from the
+        ``stream`` family (one per kind of vote, so each has its own common random numbers)."""
+        parties = self.parties()
+        shocks = {p.actor_id: self.streams.monthly_normal(f"{stream}:{p.actor_id}")[:, t - 1] for p in parties}
+        result = protocol.vote(parties, terms, settled, self.war.front, self.status_quo(), shocks, leverage,
+                               proposing, supporter_veto=self.spec.negotiation.supporter_veto, outside=outside)
+        return RoundRecord(t, name, result.terms, settled, proposing, result.assessments, result.veto,
+                           agreed=result.agreed, zone_empty=zone_empty, noise=result.noise,
+                           front=self.war.front.copy(), leverage=leverage,
+                           offers={p.actor_id: p.offers for p in parties}, put_forward=terms,
+                           refused=result.refused)
 
     def _partial_deals(self, t: int, active: np.ndarray, leverage: np.ndarray) -> dict[str, PartialDecision]:
         """Smaller deals: offered while the war goes on, accepted by all their parties, then they may

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -11,6 +12,8 @@ from matplotlib.figure import Figure
 
 from sim import __version__
 from sim.engine.outputs import UNITS, month_labels, output_definitions
+
+from .io import atomic_write_bytes, save_figure, write_json
 
 LIST_COLUMNS = ("p_ceasefire_by_month", "ci95_by_month")
 
@@ -78,12 +81,13 @@ def format_table(rows: list[dict], months: list[int]) -> str:
 def format_spread(rows: list[dict], months: list[int]) -> str:
     """How far the structural variants move the forecast: the lowest and highest P(ceasefire) and
     P(settlement) across them, per month."""
+    def span(column: str) -> str:
+        values = [row[column] for row in rows]
+        return f"{_pct(min(values))} to {_pct(max(values))}"
+
     lines = ["", "Spread across the structural variants (lowest to highest), %"]
-    for m in months:
-        low, high = (min(r[f"p_ceasefire_{m}m"] for r in rows), max(r[f"p_ceasefire_{m}m"] for r in rows))
-        s_low, s_high = (min(r[f"p_settlement_{m}m"] for r in rows), max(r[f"p_settlement_{m}m"] for r in rows))
-        lines.append(f"  by {m:>3} months: ceasefire {_pct(low)} to {_pct(high)}; settlement {_pct(s_low)} to "
-                     f"{_pct(s_high)}")
+    lines += [f"  by {m:>3} months: ceasefire {span(f'p_ceasefire_{m}m')}; settlement {span(f'p_settlement_{m}m')}"
+              for m in months]
     return "\n".join(lines)
 
 
@@ -138,3 +142,14 @@ def plot_survival(rows: list[dict], title: str = "") -> Figure:
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
     return fig
+
+
+def write_comparison(out: str | Path, stem: str, rows: list[dict], months: list[int],
+                     provenance: dict | None = None, title: str = "") -> list[Path]:
+    """Write ``{stem}.json`` (:func:`to_payload`), ``{stem}.csv`` and ``{stem}.png`` (:func:`plot_survival`)
+    to ``out``, atomically; returns the paths written."""
+    out = Path(out)
+    write_json(out / f"{stem}.json", to_payload(rows, months, provenance))
+    atomic_write_bytes(out / f"{stem}.csv", to_csv(rows).encode())
+    figure = save_figure(plot_survival(rows, title=title), out / f"{stem}.png")
+    return [out / f"{stem}.json", out / f"{stem}.csv", figure]

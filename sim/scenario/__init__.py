@@ -8,7 +8,7 @@ from .errors import PosteriorError, ResumeError, ScenarioError, SweepError, User
 from .levers import LEVERS
 from .params import Prior
 from .schema import Scenario, build_schema
-from .validate import LoadedScenario, load_scenario
+from .validate import LoadedScenario, load_scenario, with_overrides
 
 __all__ = ["LEVERS", "LoadedScenario", "PosteriorError", "Prior", "ResumeError", "Scenario",
-           "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario"]
+           "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario", "with_overrides"]

@@ -255,8 +255,19 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
             (:func:`~sim.scenario.schema.build_schema`).
     """
     raw, source = load_raw(path)
-    for dotted, value in (overrides or {}).items():
+    return _overridden(raw, source, Path(path), {}, overrides or {}, schema)
+
+
+def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any], *, schema: type[Scenario]) -> LoadedScenario:
+    """``loaded`` with more ``{"dotted.key.path": value}`` replacements, validated again without
+    re-reading its files (a structural variant, a sweep point)."""
+    return _overridden(loaded.raw, loaded.source, loaded.path, loaded.overrides, overrides, schema)
+
+
+def _overridden(raw: dict[str, Any], source: SourceMap, path: Path, before: dict[str, Any],
+                overrides: dict[str, Any], schema: type[Scenario]) -> LoadedScenario:
+    for dotted, value in overrides.items():
         raw = set_path(raw, dotted, value)
     scenario = validate(raw, source, schema)
-    return LoadedScenario(scenario=scenario, path=Path(path), sha256=canonical_sha256(raw), raw=raw,
-                          source=source, overrides=dict(overrides or {}))
+    return LoadedScenario(scenario=scenario, path=path, sha256=canonical_sha256(raw), raw=raw,
+                          source=source, overrides={**before, **overrides})
