@@ -93,6 +93,10 @@ def comparison_rows(comparison: Comparison) -> list[dict]:
             diff, low, high = paired_difference(reached_by(base, m), reached_by(result, m))
             row[f"p_ceasefire_{m}m_diff"], row[f"p_ceasefire_{m}m_diff_low"], row[f"p_ceasefire_{m}m_diff_high"] = \
                 diff, low, high
+        for actor, payoff in result.payoffs.items():
+            diff, low, high = paired_difference(base.payoffs[actor], payoff)
+            row[f"payoff_{actor}_mean_diff"], row[f"payoff_{actor}_mean_diff_low"], \
+                row[f"payoff_{actor}_mean_diff_high"] = diff, low, high
         curve = ceasefire_by_month(result)
         row["p_ceasefire_by_month"] = [float(p) for p in curve]
         row["ci95_by_month"] = [[float(lo), float(hi)] for lo, hi in wilson_interval(np.round(curve * result.worlds),

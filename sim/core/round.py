@@ -74,6 +74,11 @@ class Party:
         resume_risk: perceived chance in [0, 1] that a ceasefire which leaves issues open collapses
             back into fighting within the planning horizon (talks fail); it adds to the breach fear
             of any package that does not settle every issue.
+        power_issues: indices of the terms that shift future power toward the attacker (limits on
+            the defender's army, an arms embargo after the deal).
+        power_shift_effect: how much a shift of future power against this party raises its breach
+            fear, per unit of shift (>= 0); a shift in its favour lowers it in proportion.
+        power_sign: +1 for the defender (those terms weaken it), -1 for the attacker, 0 otherwise.
     """
 
     actor_id: str
@@ -92,6 +97,9 @@ class Party:
     bargaining_power: np.ndarray | float = 1.0
     guarantees: int | None = None
     resume_risk: np.ndarray | float = 0.0
+    power_issues: tuple[int, ...] = ()
+    power_shift_effect: np.ndarray | float = 0.0
+    power_sign: float = 0.0
 
     @property
     def bargains(self) -> bool:
@@ -128,6 +136,11 @@ class Party:
         else:
             guarantee_strength = 1.0 - x[..., self.guarantees]  # 0 on the scale = full guarantees with troops
             breach = self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
+        if self.power_issues and self.power_sign and not _is_zero(self.power_shift_effect):
+            # Powell (2006): terms that shift future power toward the attacker make renewed war more
+            # tempting for it later, so the defender fears breach more and the attacker less.
+            shift = power_shift(x, self.power_issues)
+            breach = np.clip(breach * (1.0 + self.power_sign * self.power_shift_effect * shift), 0.0, 1.0)
         if settled is None or settled.all():
             return breach
         return 1.0 - (1.0 - breach) * (1.0 - self.resume_risk)
@@ -168,6 +181,12 @@ class Party:
             if settled[k]:
                 moved |= np.abs(x[..., k] - status_quo[..., k]) > 1e-9
         return moved
+
+
+def power_shift(x: np.ndarray, power_issues: tuple[int, ...]) -> np.ndarray:
+    """How far terms ``x`` (..., K) shift future power toward the attacker, in [0, 1]: the mean of
+    the terms that do (army limits, an arms embargo after the deal); 0 = none, as during the war."""
+    return np.mean(x[..., list(power_issues)], axis=-1)
 
 
 def proposal_bounds(parties: list[Party], front: np.ndarray, n_worlds: int,
@@ -362,13 +381,17 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
 def ceasefire_survival(attacker_hazard: np.ndarray | float, defender_hazard: np.ndarray | float,
                        guarantee_effect: np.ndarray | float, agreed_guarantees: np.ndarray | None,
                        n_worlds: int, open_issues: np.ndarray | None = None,
-                       resume_hazard: np.ndarray | float = 0.0) -> np.ndarray:
+                       resume_hazard: np.ndarray | float = 0.0, agreed_power_shift: np.ndarray | None = None,
+                       power_shift_effect: np.ndarray | float = 0.0) -> np.ndarray:
     """Chance (N,) that a ceasefire in force holds this month.
 
     Each belligerent breaches with its monthly hazard; security guarantees in the agreed terms
     (``agreed_guarantees``, NaN where none were agreed) deter the attacker in proportion to the
-    defender's ``guarantee_effect``. Where the agreement leaves issues open (``open_issues``, (N,)
-    bool) the talks on them may also fail and fighting resume, with monthly ``resume_hazard``.
+    defender's ``guarantee_effect``, and terms that shift future power toward the attacker
+    (``agreed_power_shift`` in [0, 1], see :func:`power_shift`) tempt it by the defender's
+    ``power_shift_effect`` (the defender's fear taken to be right). Where the agreement leaves
+    issues open (``open_issues``, (N,) bool) the talks on them may also fail and fighting resume,
+    with monthly ``resume_hazard``.
     """
     hold = np.ones(n_worlds)
     if open_issues is not None:
@@ -377,8 +400,19 @@ def ceasefire_survival(attacker_hazard: np.ndarray | float, defender_hazard: np.
         if attacker and agreed_guarantees is not None:
             strength = 1.0 - np.nan_to_num(agreed_guarantees, nan=1.0)
             hazard = hazard * (1.0 - guarantee_effect * strength)
+        if attacker and agreed_power_shift is not None:
+            hazard = np.minimum(hazard * (1.0 + power_shift_effect * np.nan_to_num(agreed_power_shift)), 1.0)
         hold = hold * (1.0 - hazard)
     return hold
+
+
+def reneges(u_terms: np.ndarray, war_value: np.ndarray, renege_cost: np.ndarray | float,
+            noise_sd: np.ndarray | float, shock: np.ndarray) -> np.ndarray:
+    """Whether a belligerent breaks the ceasefire in force this month by decision (N,) bool: its value
+    of fighting on exceeds the utility of the terms in force by more than the cost of reneging,
+    after its random-utility shock (``shock`` standard normal). The deal's audience costs were paid
+    when it was signed; what it would lose is the terms."""
+    return war_value - renege_cost - u_terms + noise_sd * shock > 0
 
 
 def partial_deal_answers(values: dict[str, np.ndarray | float], goodwill: dict[str, np.ndarray | float],

@@ -62,13 +62,15 @@ def war_value(u_war_now: np.ndarray, monthly_cost: np.ndarray, u_stalemate: np.n
               horizon: np.ndarray) -> np.ndarray:
     """Value of fighting on [2], in the same per-month utility units as a deal.
 
-    ``V = (1 - d^H) (u_now - c) + d^H [(1 - v) u_stalemate + v u_victory]``: H months of war at the
-    current position with monthly cost c, then the outcome the actor expects, discounted by its
-    monthly patience d. This is Fearon's ``p - c`` written as a discounted stream.
+    ``V = (1 - d^H) (u_now - c) + d^H [v u_victory + (1 - v) (u_stalemate - c)]``: H months of war
+    at the current position with monthly cost c; then, with the actor's belief v, its decisive
+    victory (the war ends, no more cost) or else the war goes on at the front it expects then, and
+    so do its costs. This is Fearon's ``p - c`` written as a discounted stream; the costs do not stop
+    at the planning horizon, so a short horizon does not make war look cheap.
     """
     tail = patience ** horizon
     return (1.0 - tail) * (u_war_now - monthly_cost) + tail * (
-        (1.0 - p_victory) * u_stalemate + p_victory * u_victory)
+        p_victory * u_victory + (1.0 - p_victory) * (u_stalemate - monthly_cost))
 
 
 def deal_value(u_deal: np.ndarray, v_war: np.ndarray, breach_prob: np.ndarray,

@@ -157,6 +157,10 @@ def _actors(result: RunResult, months: Iterable[int]) -> list[str]:
     return list(result.casualties)
 
 
+def _all_actors(result: RunResult, months: Iterable[int]) -> list[str]:
+    return list(result.payoffs)
+
+
 def _issues(result: RunResult, months: Iterable[int]) -> list[str]:
     return list(result.issue_names)
 
@@ -180,6 +184,10 @@ OUTPUTS: tuple[Output, ...] = (
            ("median", "mean"), lambda r, actor: r.casualties[actor][:, -1], keys=_actors),
     Output("occupied_km2_at_horizon", "area of Ukraine occupied by Russia at the horizon", "km²",
            ("median", "mean"), lambda r, _: r.occupied_km2[:, -1]),
+    Output("payoff", "the actor's payoff: mean discounted monthly utility of the terms in force (the front while "
+           "fighting) less its costs of war, the horizon's state held thereafter (docs/model.md [9])",
+           "utility per month (1 = the actor's ideal on every issue at no cost)", ("mean",),
+           lambda r, actor: r.payoffs[actor], keys=_all_actors),
 )
 """Every outcome reported in a table, in column order. Adding an output is adding one entry here."""
 
@@ -197,8 +205,19 @@ def output_definitions() -> dict[str, dict]:
     return {output.name: output.definition() for output in OUTPUTS}
 
 
-UNITS = "probabilities and shares are fractions in [0, 1]; casualties in people; areas in km²"
+UNITS = ("probabilities and shares are fractions in [0, 1]; casualties in people; areas in km²; "
+         "payoffs in utility per month (1 = the actor's ideal on every issue at no cost)")
 """How every machine-readable output states its units (text reports print percentages)."""
+
+
+def mean_interval(values: np.ndarray) -> dict[str, float]:
+    """Mean over worlds with its 95% normal interval (Monte Carlo error of the mean), and the 5th and
+    95th percentiles (the spread of outcomes across worlds)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    half = Z95 * float(values.std(ddof=1)) / np.sqrt(values.size) if values.size > 1 else float("nan")
+    p05, p95 = np.percentile(values, [5, 95])
+    return {"mean": mean, "ci95": [mean - half, mean + half], "p05": float(p05), "p95": float(p95)}
 
 
 def summarise(result: RunResult) -> dict:
@@ -261,6 +280,8 @@ def summarise(result: RunResult) -> dict:
         "acceptance_rate_by_month": decisions,
         "casualties_at_horizon": {a: _spread(c[:, -1]) for a, c in result.casualties.items()},
         "occupied_km2_at_horizon": _spread(result.occupied_km2[:, -1]),
+        "victory_belief_by_month": {a: [float(v) for v in b.mean(axis=0)] for a, b in result.victory_beliefs.items()},
+        "payoff_by_actor": {a: mean_interval(p) for a, p in result.payoffs.items()},
         "outcomes": outcomes,
         "outcome_definitions": output_definitions(),
         "units": UNITS,

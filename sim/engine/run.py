@@ -49,6 +49,8 @@ class RunResult:
     casualties: dict[str, np.ndarray]     # actor -> (N, T) cumulative
     partial_first_month: dict[str, np.ndarray]   # deal -> (N,) int, 0 = never
     partial_in_force: dict[str, np.ndarray]      # deal -> (N, T) bool
+    victory_beliefs: dict[str, np.ndarray]   # belligerent -> (N, T) belief that fighting on brings its victory
+    payoffs: dict[str, np.ndarray]        # actor -> (N,) mean discounted monthly payoff, utility units
     decisions: dict[str, np.ndarray]      # actor -> (T, 2): asked, accepted (summed over worlds)
     ideals: dict[str, np.ndarray]         # actor -> (K,) mean ideal point
     seconds: float = 0.0
@@ -91,6 +93,9 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
         casualties={a: history[f"casualties_{a}"] for a in model.war.casualty_rate},
         partial_first_month={d: deal.first_month for d, deal in model.partial.items()},
         partial_in_force={d: history[f"partial_{d}"] for d in model.partial},
+        victory_beliefs={a.actor_id: history[f"victory_belief_{a.actor_id}"] for a in model.agents
+                         if a.role == "belligerent"},
+        payoffs=dict(model.payoff),
         decisions=model.decision_counts,
         ideals={a.actor_id: a.ideal.mean(axis=0) for a in model.agents})
 
@@ -116,7 +121,7 @@ def _merge(parts: list[RunResult]) -> RunResult:
 ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "first_settlement_month", "in_ceasefire",
           "occupied_km2")
 """The per-world arrays of a :class:`RunResult` (world is the first axis)."""
-PER_WORLD_MAPPINGS = ("casualties", "partial_first_month", "partial_in_force")
+PER_WORLD_MAPPINGS = ("casualties", "partial_first_month", "partial_in_force", "victory_beliefs", "payoffs")
 """Its mappings of per-world arrays (actor or deal -> array)."""
 MAPPINGS = PER_WORLD_MAPPINGS + ("decisions", "ideals")
 

@@ -63,6 +63,8 @@ class Actor(mesa.Agent):
         self.guarantee_effect = draw("commitment.guarantee_effect", spec.commitment.guarantee_effect)
         self.sucker_loss = draw("commitment.sucker_loss", spec.commitment.sucker_loss)
         self.breach_hazard = draw("commitment.breach_hazard", spec.commitment.breach_hazard)
+        self.renege_cost = draw("commitment.renege_cost", spec.commitment.renege_cost)
+        self.power_shift_effect = draw("commitment.power_shift_effect", spec.commitment.power_shift_effect)
         self.bargaining_power = draw("bargaining_power", spec.bargaining_power)
         self.noise_sd = draw("acceptance_noise", spec.acceptance_noise)
         self.blame_cost = draw("blame_cost", spec.blame_cost)
@@ -100,15 +102,32 @@ class Actor(mesa.Agent):
             levels = outcome.levels
         self.levers = {lever: np.maximum(value, 0.0) for lever, value in levels.items()}
 
-    def own_monthly_cost(self) -> np.ndarray:
-        """This month's cost of the war going on, utility units (before any ceasefire)."""
+    FIGHTING_COSTS: ClassVar[tuple[str, ...]] = ("base", "aid_gap", "strikes")
+    """Costs that stop with a ceasefire; casualties (fewer), strain and threats go on."""
+
+    def cost_components(self, fighting: bool = True) -> dict[str, np.ndarray]:
+        """This month's costs by kind, utility units: of the war going on (``fighting``: the casualties
+        fighting would cost, also where a ceasefire holds), or as they were (casualties as suffered)."""
         war = self.model.war
-        casualties = war.casualties.get(self.actor_id, 0.0)
+        casualties = (war.casualties_if_fighting if fighting else war.casualties).get(self.actor_id, 0.0)
         # Strikes hurt the side struck: Russia's air campaign Ukraine, Ukraine's deep strikes Russia.
         struck_by = {"defender": war.escalation, "attacker": war.deep_strikes}.get(self.side, 0.0)
-        return (self.cost["base"] + self.cost["per_10k_casualties"] * casualties / 1e4
-                + self.cost["economic_strain"] * war.strain + self.cost["aid_gap"] * war.aid_gap
-                + self.cost["strikes"] * struck_by + self.extra_cost)
+        return {"base": self.cost["base"], "casualties": self.cost["per_10k_casualties"] * casualties / 1e4,
+                "economic_strain": self.cost["economic_strain"] * war.strain,
+                "aid_gap": self.cost["aid_gap"] * war.aid_gap, "strikes": self.cost["strikes"] * struck_by,
+                "threats": self.extra_cost}
+
+    def own_monthly_cost(self) -> np.ndarray:
+        """This month's cost of the war going on, utility units (before any ceasefire)."""
+        return sum(self.cost_components().values())
+
+    def month_payoff(self, in_ceasefire: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """This month's payoff (N,), utility units: the utility of ``position`` (N, K), the terms in
+        force, less the month's costs (those of fighting only where there is no ceasefire)."""
+        cost = 0.0
+        for kind, value in self.cost_components(fighting=False).items():
+            cost = cost + (np.where(in_ceasefire, 0.0, value) if kind in self.FIGHTING_COSTS else value)
+        return self.utility(position) - cost
 
     def expected_advance(self) -> np.ndarray:
         """Monthly advance (km²) this actor expects if the war goes on."""
@@ -124,8 +143,13 @@ class Actor(mesa.Agent):
         status_quo_later = model.status_quo(front=np.minimum(later_front, 1.0))
         self.war_value = war_value(
             u_war_now=self.utility(status_quo_now), monthly_cost=self.monthly_cost,
-            u_stalemate=self.utility(status_quo_later), u_victory=self.utility(self.ideal),
+            u_stalemate=self.utility(status_quo_later), u_victory=self.utility(self.victory_terms(status_quo_now)),
             p_victory=self.victory_belief, patience=self.patience, horizon=horizon)
+
+    def victory_terms(self, status_quo: np.ndarray) -> np.ndarray:
+        """What a decisive victory would give it (N, K): its ideal on every issue force can settle,
+        the status quo on those a third party controls (sanctions relief, guarantees)."""
+        return np.where(self.model.third_party_issues, status_quo, self.ideal)
 
     def update_beliefs(self) -> None:
         """Learn from this month's fighting (belligerents only; see :class:`Belligerent`)."""
@@ -156,7 +180,9 @@ class Actor(mesa.Agent):
                      red_lines=self.red_lines, offers=self.offer_lines(), controls=frozenset(self.controls),
                      blame_cost=self.blame_cost, noise_sd=self.noise_sd,
                      bargaining_power=self.bargaining_power,
-                     guarantees=self.model.issue_role.get("guarantees"), resume_risk=self.model.resume_risk)
+                     guarantees=self.model.issue_role.get("guarantees"), resume_risk=self.model.resume_risk,
+                     power_issues=self.model.power_issues, power_shift_effect=self.power_shift_effect,
+                     power_sign={"defender": 1.0, "attacker": -1.0}.get(self.side, 0.0))
 
     def assess(self, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
                leverage: np.ndarray | float = 0.0) -> Assessment:

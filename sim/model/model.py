@@ -55,6 +55,7 @@ class RoundRecord:
     offers: dict[str, list] = field(default_factory=dict)   # each actor's offer bounds then
     partial: dict[str, PartialDecision] = field(default_factory=dict)
     broken: np.ndarray | None = None
+    reneged: dict[str, np.ndarray] = field(default_factory=dict)   # belligerent -> (N,) broke the ceasefire by decision
     put_forward: np.ndarray | None = None   # (N, K) the package as proposed, before any supporter refused terms
     refused: dict[str, np.ndarray] = field(default_factory=dict)   # supporter -> (N,) refused its terms
     settlement: RoundRecord | None = None   # talks toward a settlement in worlds whose ceasefire left issues open
@@ -146,6 +147,8 @@ class NegotiationModel(mesa.Model):
         self.issue_names = list(scenario.issues)
         self.issue_index = {name: i for i, name in enumerate(self.issue_names)}
         self.issue_role = {issue.role: i for i, issue in enumerate(scenario.issues.values()) if issue.role}
+        # Terms that shift future power toward the attacker (the commitment problem of Powell 2006).
+        self.power_issues = tuple(self.issue_role[r] for r in ("army_limits", "arms_after_deal") if r in self.issue_role)
         self.n_issues = len(self.issue_names)
         self._status_quo = np.array([0.0 if issue.status_quo == "front" else issue.status_quo
                                      for issue in scenario.issues.values()])
@@ -171,6 +174,12 @@ class NegotiationModel(mesa.Model):
         self.threat_pending_next: dict[str, np.ndarray] = {}
         self.ceasefire_terms = np.full((self.n_worlds, self.n_issues), np.nan)
         self.ceasefire_settled = np.zeros((self.n_worlds, self.n_issues), dtype=bool)  # issues the agreement settles
+        # Issues a supporter or mediator controls: no victory on the battlefield can settle them.
+        self.third_party_issues = np.zeros(self.n_issues, dtype=bool)
+        for spec in scenario.actors.values():
+            if spec.role != "belligerent":
+                for issue in spec.controls:
+                    self.third_party_issues[self.issue_index[issue]] = True
         self.war = WarState(self)
         for actor_id, spec in scenario.actors.items():
             actor_class(actor_id, spec)(self, actor_id, spec)
@@ -229,7 +238,10 @@ class NegotiationModel(mesa.Model):
             "strain": np.zeros((n, t), dtype=np.float32),
             **{f"casualties_{a}": np.zeros((n, t), dtype=np.float32) for a in self.war.casualty_rate},
             **{f"partial_{d}": np.zeros((n, t), dtype=bool) for d in self.partial},
+            **{f"victory_belief_{a.actor_id}": np.zeros((n, t), dtype=np.float32)
+               for a in self.agents if a.role == "belligerent"},
         }
+        self.payoff = {a.actor_id: np.zeros(n) for a in self.agents}   # discounted so far, see record()
         self.decision_counts: dict[str, np.ndarray] = {}
         self.keep_rounds = keep_rounds
         self.rounds: list[RoundRecord] = []
@@ -330,17 +342,28 @@ class NegotiationModel(mesa.Model):
         return self
 
     def _breakdowns(self, t: int) -> None:
-        """Ceasefires in force may break: each belligerent breaches with its monthly hazard; security
-        guarantees in the terms deter the attacker in proportion to the defender's guarantee effect."""
+        """Ceasefires in force may break, by accident or by decision. Each belligerent breaches with its
+        monthly hazard (security guarantees deter the attacker in proportion to the defender's
+        guarantee effect; terms that shift future power toward it tempt it); and each reneges where
+        fighting on is now worth more to it than the terms in force (:func:`~sim.core.round.reneges`)."""
         self._broken_now = np.zeros(self.n_worlds, dtype=bool)
+        self.reneged = {}
         if not self.in_ceasefire.any():
             return
         g = self.issue_role.get("guarantees")
+        shift = protocol.power_shift(self.ceasefire_terms, self.power_issues) if self.power_issues else None
         hazard_hold = protocol.ceasefire_survival(
             self.attacker.breach_hazard, self.defender.breach_hazard, self.defender.guarantee_effect,
             None if g is None else self.ceasefire_terms[:, g], self.n_worlds,
-            open_issues=~self.ceasefire_settled.all(axis=1), resume_hazard=self.resume_hazard)
+            open_issues=~self.ceasefire_settled.all(axis=1), resume_hazard=self.resume_hazard,
+            agreed_power_shift=shift, power_shift_effect=self.defender.power_shift_effect)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
+        terms = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        for actor in (self.attacker, self.defender):
+            shock = self.streams.monthly_normal(f"renege:{actor.actor_id}")[:, t - 1]
+            self.reneged[actor.actor_id] = self.in_ceasefire & protocol.reneges(
+                actor.utility(terms), actor.war_value, actor.renege_cost, actor.noise_sd, shock)
+            broken |= self.reneged[actor.actor_id]
         self.breakdowns += broken
         self._broken_now = broken
         first_broken = broken & (self.first_ceasefire_end == 0) & (self.first_ceasefire_month > 0)
@@ -361,9 +384,9 @@ class NegotiationModel(mesa.Model):
 
     def negotiation_round(self, t: int) -> None:
         """Breakdowns, the general proposal and its acceptance, then the partial deals."""
-        self._breakdowns(t)
-        for actor in self.agents:
+        for actor in self.agents:   # the value of fighting on, which deals in force and on offer face
             actor.prepare_round()
+        self._breakdowns(t)
         active, leverage = self._mediation(t)
         # Worlds in a ceasefire that leaves issues open negotiate toward a settlement after this round.
         open_talks = active & self.in_ceasefire & ~self.ceasefire_settled.all(axis=1)
@@ -381,6 +404,7 @@ class NegotiationModel(mesa.Model):
             terms, zone_empty = self.mediator_proposal(leverage, settled)
         record = self._put_to_vote(t, name, "accept", terms, settled, proposing, leverage, zone_empty)
         record.broken = self._broken_now
+        record.reneged = self.reneged
         agreed, terms = record.agreed, record.terms
         for party_id in self.actors:  # in the scenario's order
             counts = self.decision_counts.setdefault(party_id, np.zeros((self.horizon, 2)))
@@ -472,3 +496,12 @@ class NegotiationModel(mesa.Model):
         h["strain"][:, t - 1] = self.war.strain
         for actor, total in self.war.cumulative_casualties.items():
             h[f"casualties_{actor}"][:, t - 1] = total
+        position = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        for actor in self.agents:
+            if actor.role == "belligerent":
+                h[f"victory_belief_{actor.actor_id}"][:, t - 1] = actor.victory_belief
+            # Payoff [9]: the mean discounted monthly payoff, the last month's state held thereafter.
+            flow, d = actor.month_payoff(self.in_ceasefire, position), actor.patience
+            self.payoff[actor.actor_id] = self.payoff[actor.actor_id] + (1.0 - d) * d ** (t - 1) * flow
+            if t == self.horizon:
+                self.payoff[actor.actor_id] = self.payoff[actor.actor_id] + d ** t * flow

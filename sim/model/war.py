@@ -37,7 +37,11 @@ class WarState:
         self.breakthrough_factor = draw("battlefield.breakthrough_factor", spec.breakthrough_factor)
         self.casualty_rate = {actor: draw(f"battlefield.casualties_per_month.{actor}", prior)
                               for actor, prior in spec.casualties_per_month.items()}
+        self.casualty_response = {actor: draw(f"battlefield.casualty_response.{actor}", spec.casualty_response[actor])
+                                  if actor in spec.casualty_response else 0.0 for actor in spec.casualties_per_month}
+        self.retaliation = draw("battlefield.retaliation", spec.retaliation)
         self.casualty_volatility = draw("battlefield.casualty_volatility", spec.casualty_volatility)
+        self.baseline_escalation = spec.baseline_escalation
         self.baseline_aid = spec.baseline_aid
         self.baseline_intelligence = spec.baseline_intelligence
         self.ceasefire_casualty_share = spec.ceasefire_casualty_share
@@ -46,6 +50,7 @@ class WarState:
         self.strain_start = draw("economy.strain_start", econ.strain_start)
         self.sanctions_effect = draw("economy.sanctions_effect", econ.sanctions_effect)
         self.adjustment_rate = draw("economy.adjustment_rate", econ.adjustment_rate)
+        self.deep_strike_effect = draw("economy.deep_strike_effect", econ.deep_strike_effect)
         self.economy_volatility = draw("economy.volatility", econ.volatility)
         self.baseline_sanctions = econ.baseline_sanctions
 
@@ -58,8 +63,10 @@ class WarState:
         self.aid_gap = zeros.copy()
         self.advance = zeros.copy()
         self.expected_advance = zeros + self.base_advance
+        self.balance = zeros.copy()           # this month's pressure on the front, log units of the advance
         self.log_advance_residual = zeros.copy()
         self.casualties = {actor: zeros.copy() for actor in self.casualty_rate}
+        self.casualties_if_fighting = {actor: zeros.copy() for actor in self.casualty_rate}   # what war would cost
         self.cumulative_casualties = {actor: zeros.copy() for actor in self.casualty_rate}
 
     @property
@@ -83,6 +90,7 @@ class WarState:
                 escalation = escalation + levers["escalation"]
             elif actor.role == "belligerent":
                 deep_strikes = deep_strikes + levers["escalation"]
+        escalation = escalation + self.retaliation * deep_strikes   # the escalation risk of deep strikes
         relief = model.issue_role.get("sanctions_relief")
         if relief is not None:  # relief agreed in a ceasefire lifts that share of the sanctions
             agreed = np.where(model.in_ceasefire, model.ceasefire_terms[:, relief], 0.0)
@@ -93,27 +101,36 @@ class WarState:
 
     def step(self, model: NegotiationModel, month: int) -> None:
         """One month of fighting (or of ceasefire) and of Russia's economy."""
+        # What the belligerents expected of this month: last month's pressure carried forward (the
+        # documented conditions before month 1), so a change of pressure surprises them once [5].
+        forecast_balance = self.balance
         self.apply_pressure(model)
         streams, t = model.streams, month - 1
         fighting = ~model.in_ceasefire
-        # Mean advance under current pressure; log-normal shocks with that mean.
-        log_pressure = (self.arms_effect * (self.baseline_aid - self.aid)
+        # The balance of pressure: log change of the attacker's mean advance from the documented rate.
+        self.balance = (self.arms_effect * (self.baseline_aid - self.aid)
                         + self.intelligence_effect * (self.baseline_intelligence - self.intelligence)
-                        + self.escalation_effect * self.escalation)
-        self.expected_advance = self.base_advance * (1.0 + self.advance_trend) ** t * np.exp(log_pressure)
+                        + self.escalation_effect * (self.escalation - self.baseline_escalation))
+        self.expected_advance = self.base_advance * (1.0 + self.advance_trend) ** t * np.exp(self.balance)
         sigma = self.advance_volatility
         z = streams.monthly_normal("battle")[:, t]
-        self.log_advance_residual = sigma * z
+        # log(observed) - log(the median the belligerents forecast): luck plus the pressure they did not expect.
+        self.log_advance_residual = sigma * z + (self.balance - forecast_balance)
         self.advance = np.where(fighting, self.expected_advance * np.exp(sigma * z - 0.5 * sigma ** 2), 0.0)
         self.occupied_km2 = np.minimum(self.occupied_km2 + self.advance, self.scale_km2)
 
         share = np.where(fighting, 1.0, self.ceasefire_casualty_share)
         cv = self.casualty_volatility
         for actor, rate in self.casualty_rate.items():
+            # Pressure that speeds the attacker's advance costs the defender lives and spares the attacker's.
+            sign = 1.0 if model.actors[actor].side == "defender" else -1.0
+            response = np.exp(sign * self.casualty_response[actor] * self.balance)
             shock = np.exp(cv * streams.monthly_normal(f"casualties:{actor}")[:, t] - 0.5 * cv ** 2)
-            self.casualties[actor] = rate * shock * share
+            self.casualties_if_fighting[actor] = rate * response * shock
+            self.casualties[actor] = self.casualties_if_fighting[actor] * share
             self.cumulative_casualties[actor] = self.cumulative_casualties[actor] + self.casualties[actor]
 
-        target = self.strain_start + self.sanctions_effect * (self.sanctions - self.baseline_sanctions)
+        target = (self.strain_start + self.sanctions_effect * (self.sanctions - self.baseline_sanctions)
+                  + self.deep_strike_effect * self.deep_strikes)
         shock = self.economy_volatility * streams.monthly_normal("economy")[:, t]
         self.strain = np.clip(self.strain + self.adjustment_rate * (target - self.strain) + shock, 0.0, 1.0)

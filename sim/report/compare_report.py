@@ -34,6 +34,14 @@ def different_starts(rows: list[dict]) -> str:
             "scenario's own start, so a column compares the same time elapsed, not the same calendar month.")
 
 
+def _thousandths(row: dict, key: str) -> str:
+    """A paired payoff difference and its interval in thousandths of utility: ``+1.2 [+0.8, +1.6]``."""
+    diff, low, high = (1000 * row[f"{key}_diff{end}"] for end in ("", "_low", "_high"))
+    if diff == 0 and low == high:
+        return ""
+    return f"{diff:+.1f} [{low:+.1f},{high:+.1f}]"
+
+
 def format_table(rows: list[dict], months: list[int]) -> str:
     """A terminal table in percent: P(ceasefire) by month with intervals, the paired difference from
     the first scenario, median time, durability, key terms and casualties."""
@@ -63,6 +71,16 @@ def format_table(rows: list[dict], months: list[int]) -> str:
             f"{_pct(row[f'p_ceasefire_{m}m_diff'], True):>7} [{_pct(row[f'p_ceasefire_{m}m_diff_low'], True)}, "
             f"{_pct(row[f'p_ceasefire_{m}m_diff_high'], True)}]".rjust(24) for m in months)
         lines.append(f"{row['scenario']:<{name_width}}{cells}")
+    payoff_keys = [k.removesuffix("_diff") for k in first if k.startswith("payoff_") and k.endswith("_mean_diff")]
+    if payoff_keys:
+        lines += ["", "Each actor's payoff (mean discounted monthly utility, docs/model.md [9]) and its paired "
+                      "difference from the first scenario, in thousandths [95% interval]"]
+        header = f"{'scenario':<{name_width}}" + "".join(
+            f"{k.removeprefix('payoff_').removesuffix('_mean'):>24}" for k in payoff_keys)
+        lines += [header, "-" * len(header)]
+        for row in rows:
+            cells = "".join(f"{1000 * row[k]:>7.1f} {_thousandths(row, k)}".rjust(24) for k in payoff_keys)
+            lines.append(f"{row['scenario']:<{name_width}}{cells}")
     term_keys = [k for k in first if k.startswith("terms_") and k.endswith("_mean")]
     casualty_keys = [k for k in first if k.startswith("casualties_") and k.endswith("_median")]
     lines += ["", "Mean terms of the first ceasefire (0 = Ukraine's position, 1 = Russia's) and "

@@ -30,3 +30,29 @@ OFFER_LEVERS = ("relief_offer", "troop_offer")
 """Levers that are offers on the [0, 1] issue scale (so capped at 1), not pressure levels."""
 
 assert set(LEVER_DESCRIPTIONS) == set(LEVERS)
+
+
+def lever_without_channel(lever: str, actor_id: str, scenario) -> str | None:
+    """Why ``lever`` of ``actor_id`` cannot move anything in ``scenario`` (a validated
+    :class:`~sim.scenario.schema.Scenario`), or None when it has a channel into the model.
+
+    Each lever works through one channel (``docs/model.md`` [5]): aid and sanctions through the
+    actor's share of them, intelligence through its quality, engagement through mediation,
+    escalation through a belligerent's strikes, the offers through the terms the actor controls.
+    Intelligence counts only from the best provider (the maximum over actors of quality x level),
+    so an actor's lever matters where it exceeds the others' (Europe's, once the US cuts its own).
+    """
+    actor = scenario.actors[actor_id]
+    roles = {issue.role: name for name, issue in scenario.issues.items() if issue.role}
+    channels = {
+        "sanctions": (actor.support.sanctions_share > 0, "its support.sanctions_share is 0"),
+        "arms": (actor.support.aid_share > 0, "its support.aid_share is 0"),
+        "financial_aid": (actor.support.aid_share > 0, "its support.aid_share is 0"),
+        "intelligence": (actor.support.intelligence_quality > 0, "its support.intelligence_quality is 0"),
+        "engagement": (actor_id in scenario.negotiation.mediators, "it is not in negotiation.mediators"),
+        "escalation": (actor.role == "belligerent", "only a belligerent strikes beyond the front"),
+        "relief_offer": (roles.get("sanctions_relief") in actor.controls, "it does not control sanctions relief"),
+        "troop_offer": (roles.get("guarantees") in actor.controls, "it does not control the guarantees"),
+    }
+    reaches, reason = channels[lever]
+    return None if reaches else reason

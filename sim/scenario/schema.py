@@ -48,9 +48,11 @@ class Issue(Strict):
         description="The position if nothing is agreed; 'front' means the current line of contact.")
     anchors: dict[number(POSITION), str] = Field(default_factory=dict,
                                       description="Documented meaning of points on the scale.")
-    role: Literal["territory", "guarantees", "sanctions_relief"] | None = Field(
+    role: Literal["territory", "guarantees", "sanctions_relief", "army_limits", "arms_after_deal"] | None = Field(
         None, description="Issues the war dynamics read: the line of control, the security guarantees "
-                          "that ease the commitment problem, and sanctions relief.")
+                          "that ease the commitment problem, sanctions relief, and the terms that shift "
+                          "future power toward the attacker (limits on the defender's army, an arms "
+                          "embargo after the deal).")
 
 
 class RedLine(Strict):
@@ -105,6 +107,16 @@ class Commitment(Strict):
                                description="Extra loss if the other side breaks the deal (utility).")
     breach_hazard: Probability = Field(default_factory=lambda: point(0.0),
                                  description="True monthly probability this actor breaks a ceasefire.")
+    renege_cost: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="Cost of openly breaking a ceasefire in force (utility): this actor reneges when its value "
+                    "of fighting on exceeds the terms in force by more than this, after its decision noise.")
+    power_shift_effect: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="How much terms that shift future power against this actor (limits on the defender's "
+                    "army, an arms embargo after the deal) raise its fear of breach, per unit of shift; "
+                    "a shift in its favour lowers the fear in the same proportion. For the defender it also "
+                    "scales the attacker's true breach hazard (the defender's fear taken to be right).")
 
 
 def _lever_field(lever: str) -> tuple[Any, Any]:
@@ -177,12 +189,22 @@ class Battlefield(Strict):
     arms_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0))
+    baseline_escalation: number(Interval(0.0, 10.0, "a lever level")) = Field(
+        0.0, description="The attacker's escalation under which the documented advance was measured.")
     baseline_aid: number(Interval(0.0, 1.0, "a share", open_low=True)) = Field(
         description="Aid level under which the documented advance was measured.")
     baseline_intelligence: Unit = 1.0
     breakthrough_factor: param(AT_LEAST_ONE) = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
     casualties_per_month: dict[str, NonNegative]
+    casualty_response: dict[str, NonNegative] = Field(
+        default_factory=dict,
+        description="Per belligerent: elasticity of its monthly casualties to the month's balance of pressure "
+                    "(log units of the attacker's advance: positive when aid is cut or the attacker escalates). "
+                    "The attacker's casualties scale by exp(-e * balance), the defender's by exp(+e * balance).")
+    retaliation: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="The attacker's extra escalation per unit of the defender's deep strikes (escalation risk).")
     casualty_volatility: NonNegative = Field(default_factory=lambda: point(0.2))
     ceasefire_casualty_share: Unit = 0.05
 
@@ -195,6 +217,10 @@ class Economy(Strict):
     adjustment_rate: Share
     volatility: NonNegative = Field(default_factory=lambda: point(0.0))
     baseline_sanctions: Unit
+    deep_strike_effect: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="Rise of the strain the economy tends to per unit of the defender's deep strikes "
+                    "(refineries, ports, revenue).")
 
 
 class Package(Strict):

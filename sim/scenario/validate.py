@@ -186,6 +186,7 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
     belligerents = {a for a, actor in s.actors.items() if actor.role == "belligerent"}
     need(s.battlefield.casualties_per_month, belligerents, "battlefield.casualties_per_month",
          "belligerent")
+    need(s.battlefield.casualty_response, belligerents, "battlefield.casualty_response", "belligerent")
     for i, month in enumerate(s.report_months):
         if not 1 <= month <= s.horizon_months:
             problems.append((f"report_months.{i}", f"expected a month from 1 to {s.horizon_months}, "

@@ -67,6 +67,7 @@ def test_raising_russias_cost_of_war_never_lowers_acceptance_of_a_package(cost):
         plain.step()
     terms, settled = plain.last_round.terms, plain.last_round.settled
     noise = plain.streams.monthly_normal("accept:russia")[:, 3]
+    plain.attacker.prepare_round()   # the value of war after the month's learning, as "after" sees it
     before = plain.attacker.assess(terms, settled, noise=noise).accept
     plain.attacker.cost[cost] = plain.attacker.cost[cost] + 0.05
     plain.attacker.prepare_round()

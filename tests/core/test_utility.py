@@ -50,10 +50,20 @@ def test_contract_curve_points_are_pareto_optimal():
 
 
 def test_war_value_hand_computed():
-    # d^H = 0.5: 0.5 (0.6 - 0.1) + 0.5 [0.8 * 0.5 + 0.2 * 1.0] = 0.25 + 0.3 = 0.55
+    # d^H = 0.5: 0.5 (0.6 - 0.1) + 0.5 [0.2 * 1.0 + 0.8 * (0.5 - 0.1)] = 0.25 + 0.26 = 0.51
+    # (the cost goes on after the horizon unless the war ends in victory)
     v = war_value(u_war_now=0.6, monthly_cost=0.1, u_stalemate=0.5, u_victory=1.0, p_victory=0.2,
                   patience=0.5, horizon=1.0)
-    assert v == pytest.approx(0.55, abs=1e-12)
+    assert v == pytest.approx(0.51, abs=1e-12)
+
+
+def test_a_short_horizon_does_not_make_a_costly_stalemate_look_cheap():
+    """With no hope of victory and the front not moving, fighting is worth u_now - c whatever the
+    horizon: the cost does not stop at the planning horizon (issue 11: myopia must not breed war)."""
+    for horizon in (1.0, 6.0, 24.0):
+        v = war_value(u_war_now=0.6, monthly_cost=0.1, u_stalemate=0.6, u_victory=1.0, p_victory=0.0,
+                      patience=0.97, horizon=horizon)
+        assert v == pytest.approx(0.5, abs=1e-12)
 
 
 def test_war_value_falls_with_cost_and_rises_with_optimism():
