@@ -1,14 +1,16 @@
 """The evidence: documented positions behind the baseline's parameters, and the 2025 event record.
 
 ``load_positions`` checks that every calibrated parameter of a scenario has evidence, that the
-evidence agrees with the value in the scenario, and that every citation names a seed file that
-exists. ``load_events`` reads the record of decisions the backtest replays.
+evidence agrees with the value in the scenario, that every citation names a seed file that exists,
+and that every quoted fragment is in the text it cites (the seed, or the public-reporting facts). ``load_events`` reads the record of decisions the backtest replays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +38,8 @@ class Evidence(Strict):
     value: Any
     seed: str | None = None
     passage: str | None = None
+    quote: str | None = Field(None, description="A short fragment copied word for word from the cited text "
+                                                 "(the seed, or the facts file), so the citation can be checked.")
     facts: str | None = None
     judgement: bool = False
     note: str = ""
@@ -44,8 +48,8 @@ class Evidence(Strict):
     def _has_a_source(self) -> Evidence:
         if not (self.seed or self.facts or self.judgement):
             raise ValueError("evidence needs a seed (with a passage), facts, or judgement: true")
-        if self.seed and not self.passage:
-            raise ValueError("a seed citation needs a passage paraphrasing what it says")
+        if self.seed and not (self.passage and self.quote):
+            raise ValueError("a seed citation needs a passage paraphrasing what it says and a quote copied from it")
         return self
 
 
@@ -83,6 +87,8 @@ class Event(Strict):
     treatment: str = ""
     broken: bool | None = None
     general_ceasefire: bool | None = None
+    agreed_at_most: dict[str, int] = Field(default_factory=dict, description="For an outcome: each partial deal "
+                                           "was agreed at most this many times from the start to this month.")
     sources: list[Source] = Field(min_length=1)
     followed: str = ""
 
@@ -96,6 +102,24 @@ class Record(Strict):
 
     scenario: str
     events: list[Event]
+
+
+FACTS_FILE = "calibration-facts.md"
+"""The public-reporting facts, beside the seeds folder (``../shared/calibration-facts.md``)."""
+
+
+def normalise_text(text: str) -> str:
+    """Text as quotes are matched: curly quotes and dashes made plain, whitespace collapsed, lower case."""
+    for curly, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-")):
+        text = text.replace(curly, plain)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The sentence of ``text`` most like ``quote`` (to show where a misquoted fragment went wrong)."""
+    sentences = re.split(r"(?<=[.!?])\s+", normalise_text(text))
+    best = max(sentences, key=lambda s: difflib.SequenceMatcher(None, normalise_text(quote), s).ratio(), default="")
+    return best[:200]
 
 
 def seeds_directory(positions_file: Path, positions: Positions, override: str | Path | None = None) -> Path:
@@ -156,11 +180,25 @@ def load_positions(path: str | Path, scenario: Scenario, seeds_dir: str | Path |
             file, line = source.locate(f"seeds.{key}")
             raise ScenarioError(f"seed {key} names {seed.file}, which is not in {folder} (set NEGSIM_SEEDS "
                                 "or --seeds to the folder of seed files)", path=file, line=line)
+    texts = {key: (folder / seed.file).read_text(encoding="utf-8") for key, seed in positions.seeds.items()}
+    facts_file = folder.parent / FACTS_FILE
     covered = set()
     for i, item in enumerate(positions.evidence):
         if item.seed is not None and item.seed not in positions.seeds:
             raise fail(i, f"'{item.parameter}' cites seed {item.seed!r}, which is not a seed file; known seeds: "
                           f"{', '.join(sorted(positions.seeds))}")
+        if item.quote is not None:
+            if item.seed is not None:
+                text, where = texts[item.seed], f"seed {item.seed} ({positions.seeds[item.seed].file})"
+            elif facts_file.is_file():
+                text, where = facts_file.read_text(encoding="utf-8"), str(facts_file)
+            else:
+                raise fail(i, f"'{item.parameter}' quotes the facts, but {facts_file} does not exist (set NEGSIM_SEEDS "
+                              "to the seeds folder whose parent holds calibration-facts.md)")
+            if normalise_text(item.quote) not in normalise_text(text):
+                raise fail(i, f"the quote for '{item.parameter}' is not in {where}: expected the words "
+                              f"{item.quote!r} to appear in it; the closest sentence is "
+                              f"{closest_passage(item.quote, text)!r}")
         try:
             actual = _value_at(scenario, item.parameter)
         except (KeyError, IndexError, AttributeError, ValueError):

@@ -31,10 +31,19 @@ class Decision:
     probability: np.ndarray      # per world: the model's probability of the documented outcome
     contested: bool = False
     accounts: list[str] = field(default_factory=list)
+    rule: float = 1.0            # the trivial rule's probability of the documented outcome (see TRIVIAL_RULE)
+    acceptance: bool = False     # an accept/reject decision (the base rate forecasts these)
 
     @property
     def p(self) -> float:
         return float(self.probability.mean())
+
+
+TRIVIAL_RULE = ("Ukraine accepts a bare ceasefire at the front and rejects any wider package, Russia rejects every "
+                "general proposal, both accept every partial deal "
+                "whenever it is offered, every truce breaks, and no general ceasefire comes")
+"""A forecast with no model in it, which the backtest must be compared with: on the 2025 record it
+matches every accept/reject decision, so a Brier score near 0 alone shows no skill."""
 
 
 class RecordReplay:
@@ -73,8 +82,18 @@ class RecordReplay:
         for event in self._events(t, "outcome"):
             reached = model.first_ceasefire_month > 0
             matched = reached == bool(event.general_ceasefire)
-            label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
-            self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float)))
+            if event.general_ceasefire is not None:
+                label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
+                self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float),
+                                               rule=float(not event.general_ceasefire)))
+            for deal, most in event.agreed_at_most.items():
+                agreed = model.history[f"partial_{deal}"][:, :t]
+                starts = agreed[:, 0].astype(int) + (agreed[:, 1:] & ~agreed[:, :-1]).sum(axis=1)
+                matched = starts <= most
+                label = f"the {deal.replace('_', ' ')} agreed at most {most} time{'s' * (most > 1)} by then"
+                # The trivial rule accepts every partial deal whenever offered, so it renews a broken truce.
+                self.decisions.append(Decision(event.id, str(event.date), label, label, matched,
+                                               matched.astype(float), rule=0.0))
 
     def _score_proposal(self, model: NegotiationModel, event: Event, record: RoundRecord) -> None:
         names = {a.actor_id: a.name for a in model.agents}
@@ -85,9 +104,13 @@ class RecordReplay:
             sd = np.maximum(np.broadcast_to(model.actors[actor_id].noise_sd, accept.shape), 1e-12)
             p_accept = np.where(assessment.hard_violation, 0.0, norm.cdf(assessment.surplus / sd))
             wanted = documented == "accept"
+            # The rule: the defender takes a bare ceasefire at the front and nothing more; the attacker nothing.
+            bare_ceasefire = record.settled.sum() == 1 and record.settled[model.issue_role.get("territory", -1)]
+            rule_accepts = model.actors[actor_id].side == "defender" and bool(bare_ceasefire)
             self.decisions.append(Decision(
                 event.id, str(event.date), f"{names[actor_id]} {documented}s '{event.package}'", documented,
-                accept == wanted, p_accept if wanted else 1.0 - p_accept))
+                accept == wanted, p_accept if wanted else 1.0 - p_accept, rule=float(rule_accepts == wanted),
+                acceptance=True))
         # Impose the record: every documented general proposal of the period was refused.
         if not all(d == "accept" for d in event.decisions.values()):
             self._undo_agreement(model, record)
@@ -119,7 +142,8 @@ class RecordReplay:
             wanted = documented == "accept"
             self.decisions.append(Decision(
                 event.id, str(event.date), f"{names[actor_id]} {documented}s the {event.deal.replace('_', ' ')}",
-                documented, decision[actor_id] == wanted, p_accept if wanted else 1.0 - p_accept))
+                documented, decision[actor_id] == wanted, p_accept if wanted else 1.0 - p_accept,
+                rule=float(wanted), acceptance=True))
         if event.contested:
             return
         agreed = all(d == "accept" for d in event.decisions.values())
@@ -132,7 +156,7 @@ class RecordReplay:
             self.decisions.append(Decision(
                 event.id, str(event.date), f"the {event.deal.replace('_', ' ')} breaks down within a month",
                 "broken" if event.broken else "held", broke == event.broken,
-                hazard if event.broken else 1.0 - hazard))
+                hazard if event.broken else 1.0 - hazard, rule=float(event.broken)))
             deal.in_force = np.zeros(model.n_worlds, dtype=bool) if event.broken else deal.in_force
 
 
@@ -178,6 +202,20 @@ class Backtest:
     @property
     def log_score(self) -> float:
         return float(np.mean([-np.log(max(d.p, 1e-6)) for d in self.scored]))
+
+    @property
+    def rule_brier(self) -> float:
+        """Brier score of the trivial rule (:data:`TRIVIAL_RULE`) on the same decisions."""
+        return float(np.mean([(1.0 - d.rule) ** 2 for d in self.scored]))
+
+    @property
+    def base_rate_brier(self) -> float:
+        """Brier score of a base-rate forecaster: every accept/reject decision at the record's share of
+        acceptances, every other outcome at one half."""
+        answers = [d.documented == "accept" for d in self.scored if d.acceptance]
+        rate = float(np.mean(answers)) if answers else 0.5
+        return float(np.mean([(1.0 - ((rate if d.documented == "accept" else 1.0 - rate) if d.acceptance else 0.5)) ** 2
+                              for d in self.scored]))
 
     @property
     def all_majority(self) -> bool:

@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
           f"{len(calibrated_parameters(loaded.scenario))} calibrated parameters of {loaded.path}; "
           f"{sum(1 for e in items if e.seed)} rest on a seed passage, {sum(1 for e in items if e.facts)} on "
           f"public reporting, {sum(1 for e in items if e.judgement)} are judgement. Every value agrees with "
-          f"the scenario and every one of the {len(positions.seeds)} cited seed files exists.")
+          f"the scenario, every one of the {len(positions.seeds)} cited seed files exists, and each of the "
+          f"{sum(1 for e in items if e.quote)} quoted fragments was found word for word in the text it cites.")
     print(f"{args.events}: {len(record.events)} events, every citation names a known seed.")
     return 0

@@ -6,6 +6,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 
+def _against_naive(backtest) -> str:
+    """The model's Brier score beside those of forecasts with no model in them."""
+    from sim.calibration.replay import TRIVIAL_RULE
+    return (f"Against forecasts with no model in them: the trivial rule ({TRIVIAL_RULE}) scores Brier "
+            f"{backtest.rule_brier:.3f}; a base rate (each acceptance at the record's share of acceptances, "
+            f"other outcomes at one half) scores {backtest.base_rate_brier:.3f}. "
+            + ("The model scores better than both." if backtest.brier < min(backtest.rule_brier, backtest.base_rate_brier)
+               else "The model does not beat them: on this record it is consistent with what happened, no more."))
+
+
 def backtest_table(backtest, markdown: bool = False) -> str:
     """One row per documented decision: what happened, the model's probability of it, majority?"""
     rows = []
@@ -18,6 +28,7 @@ def backtest_table(backtest, markdown: bool = False) -> str:
         lines.append(f"\nBrier score {backtest.brier:.3f}, log score {backtest.log_score:.3f} "
                      f"({len(backtest.scored)} scored decisions, {backtest.worlds:,} worlds; contested "
                      "accounts are shown, not scored).")
+        lines.append(f"\n{_against_naive(backtest)}")
         return "\n".join(lines)
     width = max(len(r[1]) for r in rows)
     lines = [f"{'date':<11} {'documented decision':<{width}}  P(model)  majority", "-" * (width + 33)]
@@ -25,7 +36,7 @@ def backtest_table(backtest, markdown: bool = False) -> str:
     lines += ["", f"Brier score {backtest.brier:.3f}  log score {backtest.log_score:.3f}  "
                   f"({len(backtest.scored)} scored decisions, {backtest.worlds:,} worlds)",
               "documented choice is the model's majority choice for every scored decision: "
-              + ("yes" if backtest.all_majority else "NO")]
+              + ("yes" if backtest.all_majority else "NO"), _against_naive(backtest)]
     return "\n".join(lines)
 
 
