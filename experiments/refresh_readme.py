@@ -21,9 +21,10 @@ BLOCKS = {
     "variants-table": FIGURES / "variants" / "table.txt",
     "backtest-table": FIGURES / "calibration" / "backtest.md",
     "calibration-summary": FIGURES / "calibration" / "summary.txt",
+    "sobol-table": FIGURES / "sensitivity" / "sobol.md",
 }
 SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variants.py", "sweep_example.py", "teaching_figures.py",
-           "calibration_report.py"]
+           "calibration_report.py", "sensitivity.py"]
 
 
 def block_text(name: str) -> str:

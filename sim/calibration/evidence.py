@@ -2,7 +2,8 @@
 
 ``load_positions`` checks that every calibrated parameter of a scenario has evidence, that the
 evidence agrees with the value in the scenario, that every citation names a seed file that exists,
-and that every quoted fragment is in the text it cites (the seed, or the public-reporting facts). ``load_events`` reads the record of decisions the backtest replays.
+and that every quoted fragment is in the text it cites (the seed, or the public-reporting facts).
+``load_events`` reads the record of decisions the backtest replays.
 """
 
 from __future__ import annotations

@@ -255,7 +255,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       leverage: np.ndarray, *, search: str = "box", objective: str = "nash", grid: int = 9,
                       levels: int = 5, sweeps: int = 3, settled: np.ndarray | None = None,
                       pinned: np.ndarray | None = None,
-                      outside: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      outside: dict[str, np.ndarray] | None = None, bias: float = 0.0,
+                      mediator_ideal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -268,6 +269,11 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     issues it leaves open, and those in ``pinned`` (K,), stay at the status quo (a ceasefire
     freezes the line of contact: territory settled but pinned at the front). ``outside`` holds each
     party's surplus of the agreement already in force, when the package would replace one.
+
+    A **biased** mediator (``bias`` in [0, 1]) then moves the package that share of the way toward
+    its own ideal (``mediator_ideal`` (N, K), clipped to the box) on every issue it settles: the
+    third objective of a mediator, beside a fair (Nash) or an acceptable deal (Kydd 2003: a biased
+    mediator can still be credible).
 
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
@@ -285,14 +291,18 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
 
     on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
     if search == "curve":
-        return on_curve[0], path.zone_empty()
-    # Starting from the curve's best point as well, the box search never does worse than the curve.
-    lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
-    starts = np.concatenate([on_curve, path(lam), status_quo[None]])
-    ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
-    box = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
-                     toward=ideals)
-    return box, path.zone_empty()
+        proposal = on_curve[0]
+    else:
+        # Starting from the curve's best point as well, the box search never does worse than the curve.
+        lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
+        starts = np.concatenate([on_curve, path(lam), status_quo[None]])
+        ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
+        proposal = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels,
+                              sweeps=sweeps, toward=ideals)
+    if bias and mediator_ideal is not None:
+        target = np.clip(mediator_ideal, path.low, np.maximum(path.low, path.high))
+        proposal = np.where(held, proposal, proposal + bias * (target - proposal))
+    return proposal, path.zone_empty()
 
 
 def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,

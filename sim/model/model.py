@@ -173,6 +173,7 @@ class NegotiationModel(mesa.Model):
         self.threat_pending: dict[str, np.ndarray] = {}
         self.threat_pending_next: dict[str, np.ndarray] = {}
         self.ceasefire_terms = np.full((self.n_worlds, self.n_issues), np.nan)
+        self.mediator_ideal = np.full((self.n_worlds, self.n_issues), np.nan)   # the leading mediator's, this month
         self.ceasefire_settled = np.zeros((self.n_worlds, self.n_issues), dtype=bool)  # issues the agreement settles
         # Issues a supporter or mediator controls: no victory on the battlefield can settle them.
         self.third_party_issues = np.zeros(self.n_issues, dtype=bool)
@@ -287,7 +288,8 @@ class NegotiationModel(mesa.Model):
                                           leverage, search=rules.search, objective=rules.objective,
                                           grid=rules.proposal_grid, levels=rules.search_levels,
                                           sweeps=rules.search_sweeps, settled=settled, pinned=pinned,
-                                          outside=outside)
+                                          outside=outside, bias=rules.mediator_bias,
+                                          mediator_ideal=np.nan_to_num(self.mediator_ideal))
 
     def agreement_surplus(self, parties: list[protocol.Party]) -> dict[str, np.ndarray]:
         """Each party's surplus over fighting of the agreement in force (0 where none is)."""
@@ -375,11 +377,16 @@ class NegotiationModel(mesa.Model):
         """Which worlds have an engaged mediator this month, and its leverage on the parties."""
         active = np.zeros(self.n_worlds, dtype=bool)
         leverage = np.zeros(self.n_worlds)
+        # The leading mediator (the most leverage) is the one whose ideal a biased proposal leans to.
+        self.mediator_ideal = np.full((self.n_worlds, self.n_issues), np.nan)
         for mediator in self.mediators:
             engagement = mediator.levers["engagement"]
             engaged = self.streams.monthly_uniform(f"mediator:{mediator.actor_id}")[:, t - 1] < engagement
             active |= engaged
-            leverage = np.maximum(leverage, np.where(engaged, engagement * mediator.mediation_leverage, 0.0))
+            own = np.where(engaged, engagement * mediator.mediation_leverage, 0.0)
+            leads = engaged & ((own > leverage) | np.isnan(self.mediator_ideal[:, 0]))
+            self.mediator_ideal[leads] = np.broadcast_to(mediator.ideal, self.mediator_ideal.shape)[leads]
+            leverage = np.maximum(leverage, own)
         return active, leverage
 
     def negotiation_round(self, t: int) -> None:

@@ -264,6 +264,9 @@ class Negotiation(Strict):
     objective: Literal["nash", "acceptance"] = Field(
         "nash", description="What the mediator maximises: the asymmetric Nash product of the veto players' "
                             "surpluses, or the chance every veto player accepts.")
+    mediator_bias: number(Interval(0.0, 1.0, "a share")) = Field(
+        0.0, description="Share of the way the mediator moves its proposal from the package its objective "
+                         "picks toward its own ideal (the leading engaged mediator's), within the box; 0 = unbiased.")
     search_levels: whole(2, 21, "a number of grid points per issue") = 5
     search_sweeps: whole(1, 8, "a number of passes over the issues") = 3
     supporter_veto: Literal["terms", "package"] = Field(

@@ -52,3 +52,23 @@ def test_the_box_search_proposes_packages_the_parties_value_at_least_as_the_curv
     asked = box.proposed
     assert np.mean(score(box)[asked] > -1e8) > np.mean(score(curve)[asked] > -1e8)
     assert box.refused["europe"][asked].mean() < curve.refused["europe"][asked].mean()
+
+
+def test_a_biased_mediator_moves_its_proposal_the_stated_share_toward_its_own_ideal():
+    """Month 1, same state: with bias b every settled term moves b of the way from the unbiased
+    package toward the leading mediator's ideal (clipped to the box); the line of contact never
+    moves past a red line that binds it."""
+    plain = first_rounds({})[0]
+    biased = first_rounds({"negotiation.mediator_bias": 0.5})[0]
+    model = build_model(load_scenario(SCENARIOS / "baseline.yaml", {"negotiation.scheduled": []}).scenario,
+                        worlds=WORLDS)
+    model.step()
+    asked = plain.proposed
+    moved = biased.put_forward[asked] - plain.put_forward[asked]
+    toward = np.nan_to_num(model.mediator_ideal)[asked] - plain.put_forward[asked]
+    # Each term moves toward the ideal (same sign), never past it, and at most half the way.
+    assert np.all(moved * toward >= -1e-12)
+    assert np.all(np.abs(moved) <= 0.5 * np.abs(toward) + 1e-9)
+    # Where the box does not bind, exactly half the way (most terms of most worlds).
+    exact = np.isclose(moved, 0.5 * toward, atol=1e-9)
+    assert exact.mean() > 0.5
