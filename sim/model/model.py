@@ -150,8 +150,10 @@ class NegotiationModel(mesa.Model):
         # Terms that shift future power toward the attacker (the commitment problem of Powell 2006).
         self.power_issues = tuple(self.issue_role[r] for r in ("army_limits", "arms_after_deal") if r in self.issue_role)
         self.n_issues = len(self.issue_names)
-        self._status_quo = np.array([0.0 if issue.status_quo == "front" else issue.status_quo
-                                     for issue in scenario.issues.values()])
+        # The no-agreement position per issue: (K,) when every one is a point, (N, K) when one is a prior.
+        status_quo = [0.0 if issue.status_quo == "front" else self.draw(f"issues.{name}.status_quo", issue.status_quo)
+                      for name, issue in scenario.issues.items()]
+        self._status_quo = np.stack(np.broadcast_arrays(*status_quo), axis=-1).astype(float)
         self.territory_scale = scenario.battlefield.territory_scale_km2
         self.planning_horizon = self.draw("negotiation.planning_horizon_months",
                                           scenario.negotiation.planning_horizon_months)

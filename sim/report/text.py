@@ -65,6 +65,17 @@ def format_report(summary: dict) -> str:
         name = s["actors"].get(actor, actor)
         lines.append(f"  {name} casualties (killed and wounded) over the run: {_num(spread['median'])} "
                      f"[{_num(spread['p05'])}, {_num(spread['p95'])}]")
+    beliefs = s.get("victory_belief_by_month", {})
+    if beliefs:
+        lines += ["", "Belief that fighting on brings decisive victory (mean over worlds): month 1 -> last month"]
+        for actor, series in beliefs.items():
+            lines.append(f"  {s['actors'].get(actor, actor):<15} {series[0]:.3f} -> {series[-1]:.3f}")
+    payoffs = s.get("payoff_by_actor", {})
+    if payoffs:
+        lines += ["", "Each actor's payoff: mean discounted monthly utility of the terms in force less its "
+                      "costs (docs/model.md [9]), mean [95% interval of the mean]"]
+        for actor, p in payoffs.items():
+            lines.append(f"  {s['actors'].get(actor, actor):<15} {p['mean']:.3f} [{p['ci95'][0]:.3f}, {p['ci95'][1]:.3f}]")
     lines.append("")
     lines.append("Intervals on probabilities are 95% Monte Carlo (Wilson) intervals; the spread of "
                  "parameters across worlds is already inside each probability.")

@@ -44,8 +44,9 @@ class Issue(Strict):
     """One negotiated issue on [0, 1]: 0 is Ukraine's stated position, 1 is Russia's."""
 
     description: str
-    status_quo: Unit | Literal["front"] = Field(
-        description="The position if nothing is agreed; 'front' means the current line of contact.")
+    status_quo: Position | Literal["front"] = Field(
+        description="The position if nothing is agreed (a point, or a prior range when it is a judgement); "
+                    "'front' means the current line of contact.")
     anchors: dict[number(POSITION), str] = Field(default_factory=dict,
                                       description="Documented meaning of points on the scale.")
     role: Literal["territory", "guarantees", "sanctions_relief", "army_limits", "arms_after_deal"] | None = Field(

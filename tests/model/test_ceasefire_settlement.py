@@ -39,8 +39,7 @@ def test_a_mediators_ceasefire_freezes_the_front_and_settles_nothing_else(ceasef
     # The line of contact is frozen where the fighting stood that month (the round follows the war).
     np.testing.assert_allclose(model.first_terms[reached, territory], fronts[reached, month - 1])
     others = [k for k in range(model.n_issues) if k != territory]
-    np.testing.assert_allclose(model.first_terms[reached][:, others],
-                               np.broadcast_to(model._status_quo[others], (reached.sum(), len(others))))
+    np.testing.assert_allclose(model.first_terms[reached][:, others], model.status_quo()[reached][:, others])
 
 
 def test_talks_during_a_ceasefire_lead_to_settlements_never_before_the_ceasefire(ceasefire_first):

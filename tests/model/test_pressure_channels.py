@@ -162,3 +162,32 @@ def test_no_lever_is_inert(actor, baseline):
             assert max(abs(z) for z in moved.values()) > 3, (lever, moved)
         else:
             assert all(z == 0 for z in moved.values()), (lever, reason, moved)
+
+
+def test_results_json_and_compare_carry_beliefs_and_payoffs(tmp_path):
+    import json
+
+    from sim.analysis.compare import compare, comparison_rows
+    from sim.cli import main
+
+    small = ["--worlds", "1000", "--set", "horizon_months=6", "--set", "report_months=[3, 6]",
+             "--set", "durable_months=3"]
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), *small, "--out", str(tmp_path)]) == 0
+    summary = json.loads((tmp_path / "results.json").read_text())
+    beliefs = summary["victory_belief_by_month"]
+    assert set(beliefs) == {"russia", "ukraine"} and all(len(b) == 6 for b in beliefs.values())
+    assert all(0.0 <= v <= 1.0 for b in beliefs.values() for v in b)
+    payoffs = summary["payoff_by_actor"]
+    assert set(payoffs) == {"russia", "ukraine", "us", "europe"}
+    for p in payoffs.values():
+        assert p["ci95"][0] < p["mean"] < p["ci95"][1] and p["p05"] <= p["mean"] <= p["p95"] <= 1.0
+    assert summary["outcomes"]["payoff_russia_mean"] == pytest.approx(payoffs["russia"]["mean"])
+
+    loaded = [load_scenario(SCENARIOS / name, {"horizon_months": 6, "report_months": [3, 6], "durable_months": 3})
+              for name in ("baseline.yaml", "us_walks_away.yaml")]
+    rows = comparison_rows(compare(loaded, worlds=1000, months=[6]))
+    for actor in payoffs:
+        # The paired difference's mean is the difference of the means; its interval is the paired one.
+        diff = rows[1][f"payoff_{actor}_mean_diff"]
+        assert diff == pytest.approx(rows[1][f"payoff_{actor}_mean"] - rows[0][f"payoff_{actor}_mean"], abs=1e-12)
+        assert rows[1][f"payoff_{actor}_mean_diff_low"] < diff < rows[1][f"payoff_{actor}_mean_diff_high"]
