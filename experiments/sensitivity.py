@@ -71,6 +71,7 @@ GROUPS = [
     (r"negotiation\.planning_horizon_months", "negotiation: planning horizon"),
     (r"negotiation\.resume_hazard", "negotiation: resume hazard"),
     (r"partial_deals\..*", "partial deals"),
+    (r"issues\.\w+\.status_quo", "issues: status-quo positions"),
 ]
 
 

@@ -11,9 +11,9 @@ def _against_naive(backtest) -> str:
     from sim.calibration.replay import TRIVIAL_RULE
     return (f"Against forecasts with no model in them: the trivial rule ({TRIVIAL_RULE}) scores Brier "
             f"{backtest.rule_brier:.3f}; a base rate (each acceptance at the record's share of acceptances, "
-            f"other outcomes at one half) scores {backtest.base_rate_brier:.3f}. "
-            + ("The model scores better than both." if backtest.brier < min(backtest.rule_brier, backtest.base_rate_brier)
-               else "The model does not beat them: on this record it is consistent with what happened, no more."))
+            f"other outcomes at one half) scores {backtest.base_rate_brier:.3f}. The model scores "
+            f"{'better' if backtest.brier < backtest.base_rate_brier else 'no better'} than the base rate and "
+            f"{'better' if backtest.brier < backtest.rule_brier else 'no better'} than the rule.")
 
 
 def backtest_table(backtest, markdown: bool = False) -> str:
