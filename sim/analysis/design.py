@@ -14,6 +14,7 @@ Designs:
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from sim.engine.limits import check_sweep_size
 from sim.scenario import ScenarioError
+from sim.scenario.errors import SweepError
 from sim.scenario.loader import SourceMap, read_yaml
 from sim.scenario.paths import scalar_paths
 from sim.scenario.schema import Prior, Scenario, Strict
@@ -73,6 +76,9 @@ def parse_param(text: str) -> ParamRange:
         raise ScenarioError(f"--param expects path=low:high:steps, path=low:high or path=v1,v2,...; "
                             f"found {text!r}")
     try:
+        numbers = [float(x) for x in spec.replace(":", ",").split(",")]
+        if not all(math.isfinite(x) for x in numbers):
+            raise SweepError(f"--param {path}: every value must be a finite number, found {spec!r}")
         if ":" in spec:
             parts = [float(x) for x in spec.split(":")]
             if len(parts) == 3:
@@ -81,6 +87,7 @@ def parse_param(text: str) -> ParamRange:
                     raise ScenarioError(f"--param {path}: steps must be a whole number >= 1, found {spec!r}")
                 if steps == 1:
                     return ParamRange(path, values=[low])
+                check_sweep_size(int(steps), 1, 0)
                 return ParamRange(path, values=list(np.linspace(low, high, int(steps))), low=low, high=high)
             if len(parts) == 2:
                 if parts[0] > parts[1]:
@@ -97,6 +104,8 @@ def param_from_yaml(path: str, spec: Any) -> ParamRange:
     """A parameter as written in a sweep file: a list, ``{low, high}`` or ``{low, high, steps}``."""
     if isinstance(spec, list) and spec and all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                                for v in spec):
+        if not all(math.isfinite(v) for v in spec):
+            raise SweepError(f"sweep parameter '{path}': every value must be a finite number, found {spec!r}")
         return ParamRange(path, values=[float(v) for v in spec])
     if isinstance(spec, dict) and set(spec) <= {"low", "high", "steps"} and {"low", "high"} <= set(spec):
         text = f"{path}={spec['low']}:{spec['high']}" + (f":{spec['steps']}" if "steps" in spec else "")
@@ -166,11 +175,14 @@ def build_design(method: str, params: list[ParamRange], samples: int = 0, seed: 
         if missing:
             raise ScenarioError(f"a grid needs values for every parameter (low:high:steps or a list); "
                                 f"{', '.join(missing)} only has a range")
+        check_sweep_size(math.prod(len(p.values) for p in params), len(params), 0)
         mesh = np.meshgrid(*[np.asarray(p.values) for p in params], indexing="ij")
         design.points = np.stack([m.ravel() for m in mesh], axis=-1)
         return design
     if samples < 1:
         raise ScenarioError(f"the {method} design needs --samples >= 1")
+    per_sample = {"sobol": 2 * len(params) + 2, "morris": len(params) + 1}.get(method, 1)
+    check_sweep_size(samples * per_sample, len(params), 0)
     lows = np.array([p.bounds[0] for p in params])
     highs = np.array([p.bounds[1] for p in params])
     rng = np.random.default_rng(seed)

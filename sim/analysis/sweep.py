@@ -25,7 +25,9 @@ from sim.engine.build import build_model
 from sim.engine.checkpoint import Checkpoint
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
+from sim.engine.limits import check_sweep_size
 from sim.engine.loading import Scenario as ScenarioSchema
+from sim.engine.loading import check_values
 from sim.engine.outputs import UNITS, outcome_columns, output_definitions
 from sim.engine.posterior import Posterior
 from sim.engine.run import result_from_model
@@ -91,10 +93,15 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLD
     """Check the design against the scenario and decide how to cut it into chunks."""
     scenario = loaded.scenario
     vectorisable = check_paths(scenario, design.params)
+    # Every swept value must be one the scenario accepts at that path (points that share a model
+    # run bypass the schema, so their values are checked here, before anything runs).
+    check_values(loaded, {name: list(design.points[:, d]) for d, name in enumerate(design.names)})
     months = sorted({m for m in (months or scenario.report_months) if 1 <= m <= scenario.horizon_months}) \
         or [scenario.horizon_months]
     if chunk_points is None:
         chunk_points = max(1, SWEEP_WORLDS_PER_CHUNK // worlds) if vectorisable else 1
+    check_sweep_size(len(design.points), len(design.params),
+                     worlds * (min(chunk_points, len(design.points)) if vectorisable else 1))
     return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
                      vectorisable, chunk_points, common_random_numbers, posterior)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import non_negative, positive, posterior_from, record_and_scenario
+from .common import folder, non_negative, positive, posterior_from, record_and_scenario
 
 
 def add_parser(commands) -> None:
@@ -15,7 +15,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--worlds", type=positive, default=10_000)
     parser.add_argument("--seed", type=non_negative)
     parser.add_argument("--posterior", metavar="FILE")
-    parser.add_argument("--out", metavar="DIR", help="write backtest.md and backtest.png to DIR")
+    parser.add_argument("--out", type=folder, metavar="DIR", help="write backtest.md and backtest.png to DIR")
     parser.set_defaults(func=run)
 
 

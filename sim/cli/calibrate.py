@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.scenario import ScenarioError
 
-from .common import non_negative, positive, record_and_scenario
+from .common import folder, non_negative, positive, record_and_scenario
 
 
 def add_parser(commands) -> None:
@@ -16,7 +16,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--scenario", help="scenario to calibrate (default: the one the record names)")
     parser.add_argument("--worlds", type=positive, default=20_000, help="prior draws (default 20,000)")
     parser.add_argument("--seed", type=non_negative)
-    parser.add_argument("--out", default="calibration", metavar="DIR", help="output folder (default calibration/)")
+    parser.add_argument("--out", type=folder, default="calibration", metavar="DIR", help="output folder (default calibration/)")
     parser.add_argument("--show", type=positive, default=15, help="rows of the prior/posterior table to print")
     parser.add_argument("--check-recovery", type=positive, metavar="TRIALS",
                         help="also run the recovery check on this many synthetic records")

@@ -41,6 +41,17 @@ positive = whole_at_least(1)
 non_negative = whole_at_least(0)
 
 
+def folder(text: str) -> str:
+    """An argparse type: an output folder, existing or not, but never an existing file."""
+    from pathlib import Path
+
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; --out names a folder to write into (it is created "
+                                         "if missing)")
+    return text
+
+
 def posterior_from(args: argparse.Namespace):
     """The ``--posterior`` file, loaded and checked, or None."""
     if not getattr(args, "posterior", None):

@@ -7,7 +7,7 @@ import sys
 
 from sim.engine import load_scenario
 
-from .common import made_by, non_negative, positive, posterior_from
+from .common import folder, made_by, non_negative, positive, posterior_from
 
 
 def add_parser(commands) -> None:
@@ -20,7 +20,7 @@ def add_parser(commands) -> None:
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON instead of the table")
     form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
-    parser.add_argument("--out", metavar="DIR", help="write comparison.json, .csv and .png to DIR")
+    parser.add_argument("--out", type=folder, metavar="DIR", help="write comparison.json, .csv and .png to DIR")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.set_defaults(func=run)
 

@@ -10,13 +10,13 @@ from sim.engine import load_scenario, load_variants
 from sim.engine.defaults import DEFAULT_CHUNK
 from sim.scenario import ScenarioError
 
-from .common import made_by, non_negative, parse_overrides, positive, posterior_from
+from .common import folder, made_by, non_negative, parse_overrides, positive, posterior_from
 
 
 def add_parser(commands) -> None:
     parser = commands.add_parser("run", help="run a scenario and report the ceasefire forecast")
     parser.add_argument("scenario", help="scenario YAML file")
-    parser.add_argument("--out", metavar="DIR", help="write results.json and PNG plots to DIR")
+    parser.add_argument("--out", type=folder, metavar="DIR", help="write results.json and PNG plots to DIR")
     parser.add_argument("--worlds", type=positive, help="number of worlds (default: the scenario's)")
     parser.add_argument("--seed", type=non_negative, help="random seed (default: the scenario's)")
     parser.add_argument("--chunk-size", type=positive, default=DEFAULT_CHUNK,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sim.engine import load_scenario
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
+from sim.scenario.errors import SweepError
 
-from .common import non_negative, positive, posterior_from
+from .common import folder, non_negative, positive, posterior_from
 
 
 def add_parser(commands) -> None:
@@ -22,7 +23,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--worlds", type=positive, help=f"worlds per point (default {SWEEP_WORLDS:,})")
     parser.add_argument("--months", type=positive, nargs="+", help="months to report")
     parser.add_argument("--seed", type=non_negative)
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", type=folder, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--workers", type=positive, help="local processes (default: all cores)")
     parser.add_argument("--chunk-points", type=positive,
                         help=f"points per chunk (default: about {SWEEP_WORLDS_PER_CHUNK:,} worlds' worth "
@@ -90,4 +91,6 @@ def run(args: argparse.Namespace) -> int:
           f"{Path(args.out) / 'results.csv'} and {Path(args.out) / 'results.parquet'}")
     for row in failed[:5]:
         print(f"  point {row['point']}: {row['error']}")
+    if failed and len(failed) == len(rows):
+        raise SweepError(f"every point of the sweep failed ({len(rows):,}); the first: {failed[0]['error']}")
     return 0

@@ -33,6 +33,19 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     return _load(path, overrides, schema=Scenario)
 
 
+def check_values(loaded: LoadedScenario, values: dict[str, list[float]]) -> None:
+    """Each value (sweep points, by dotted path) is one the scenario's schema accepts there: every
+    listed value is validated with the rest of the scenario as written (ranges are intervals, so the
+    lowest and highest of each list suffice).
+
+    Raises:
+        ScenarioError: naming the path, the allowed range and the value found.
+    """
+    for path, listed in values.items():
+        for value in sorted({min(listed), max(listed)}):
+            with_overrides(loaded, {path: float(value)}, schema=Scenario)
+
+
 def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
     """The scenario's structural variants (its ``variants:`` block), each loaded and validated as
     the same file with the variant's values set, after any overrides the scenario was loaded with

@@ -23,6 +23,7 @@ from sim.scenario import LoadedScenario
 from .build import build_model
 from .checkpoint import Checkpoint
 from .defaults import DEFAULT_CHUNK
+from .limits import check_run_size
 from .posterior import Posterior
 
 
@@ -174,6 +175,7 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
+    check_run_size(scenario, worlds)
     seed = scenario.seed if seed is None else seed
     began = time.perf_counter()
     bounds = chunk_bounds(worlds, chunk_size)

@@ -265,10 +265,29 @@ def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any], *, schema:
     return _overridden(loaded.raw, loaded.source, loaded.path, loaded.overrides, overrides, schema)
 
 
+def _check_text(node: Any, source: SourceMap, key: str = "") -> None:
+    """Every text can be written out as UTF-8: a lone surrogate (YAML's ``"\\udc80"``) is refused
+    here, not when a report or a figure is written after the run."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            _check_text(k, source, key)
+            _check_text(v, source, f"{key}.{k}" if key else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _check_text(v, source, f"{key}.{i}" if key else str(i))
+    elif isinstance(node, str):
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _error_at(key, f"the text {node!r} holds a character that cannot be written as UTF-8 (a lone "
+                                 "surrogate); write plain text", source) from None
+
+
 def _overridden(raw: dict[str, Any], source: SourceMap, path: Path, before: dict[str, Any],
                 overrides: dict[str, Any], schema: type[Scenario]) -> LoadedScenario:
     for dotted, value in overrides.items():
         raw = set_path(raw, dotted, value)
+    _check_text(raw, source)
     scenario = validate(raw, source, schema)
     return LoadedScenario(scenario=scenario, path=path, sha256=canonical_sha256(raw), raw=raw,
                           source=source, overrides={**before, **overrides})

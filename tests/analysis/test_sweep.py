@@ -15,7 +15,7 @@ from sim.analysis.design import build_design, parse_param
 from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.cli import main
 from sim.engine import load_scenario
-from sim.scenario import UserError
+from sim.scenario import ScenarioError, UserError
 
 from ..conftest import SCENARIOS
 
@@ -73,9 +73,27 @@ def test_non_prior_parameter_runs_point_by_point(tmp_path):
     assert [r["battlefield.baseline_aid"] for r in rows] == [0.7, 0.9] and not any(r["error"] for r in rows)
 
 
-def test_failing_point_is_recorded_and_the_others_go_on(tmp_path):
-    rows = run_sweep(plan(params=["horizon_months=24,0"]), tmp_path / "f", workers=1)
-    assert rows[0]["error"] is None and rows[1]["error"] and "horizon_months" in rows[1]["error"]
+def test_failing_point_is_recorded_and_the_others_go_on(tmp_path, monkeypatch):
+    """A point that fails while it runs (here: a model that cannot be built when durable_months is 6)
+    is recorded with its error; the others still get their rows."""
+    import sim.analysis.sweep as sweep
+
+    real = sweep.build_model
+
+    def build(scenario, **kwargs):
+        if scenario.durable_months == 6:
+            raise RuntimeError("cannot build this point")
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(sweep, "build_model", build)
+    rows = run_sweep(plan(params=["durable_months=12,6"]), tmp_path / "f", workers=1)
+    assert rows[0]["error"] is None and rows[1]["error"] and "cannot build this point" in rows[1]["error"]
+
+
+def test_a_value_the_schema_refuses_stops_the_sweep_before_it_runs(tmp_path):
+    with pytest.raises(ScenarioError, match=r"horizon_months.*\[1, 240\], found 0"):
+        run_sweep(plan(params=["horizon_months=24,0"]), tmp_path / "f", workers=1)
+    assert not (tmp_path / "f").exists()
 
 
 @pytest.mark.slow

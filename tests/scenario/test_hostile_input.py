@@ -1,0 +1,86 @@
+"""Hostile or careless input (issue 16): refused at once with a clear error and exit 2, before any
+model runs or any large allocation; never a traceback, never a silently wrong number."""
+
+import time
+
+import pytest
+
+from sim.cli import main
+
+from ..conftest import SCENARIOS
+
+BASELINE = str(SCENARIOS / "baseline.yaml")
+
+
+def refused(argv: list[str], capsys, *fragments: str) -> str:
+    """Run the command; it must exit 2 with every fragment in its error, within a few seconds."""
+    began = time.perf_counter()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    for fragment in fragments:
+        assert fragment in err, err
+    assert "Traceback" not in err
+    assert time.perf_counter() - began < 10
+    return err
+
+
+@pytest.mark.parametrize("values", ["nan,1", "0.5,inf", "-inf:1:3"])
+def test_non_finite_sweep_values_are_refused(values, tmp_path, capsys):
+    refused(["sweep", BASELINE, "--param", f"battlefield.arms_effect={values}", "--out", str(tmp_path / "s")],
+            capsys, "every value must be a finite number")
+    assert not (tmp_path / "s" / "results.csv").exists()
+
+
+def test_sweep_values_outside_the_parameters_range_are_refused_before_running(tmp_path, capsys):
+    """Points that share a model run bypass the schema, so the values are checked up front."""
+    refused(["sweep", BASELINE, "--param", "actors.russia.patience=0.9,5", "--out", str(tmp_path / "s")],
+            capsys, "actors.russia.patience", "(0, 1)", "found 5.0")
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_sweep_file_with_a_nan_value_is_refused(tmp_path, capsys):
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(f"scenario: {BASELINE}\nparams:\n  battlefield.arms_effect: [0.5, .nan]\n")
+    refused(["sweep", str(sweep), "--out", str(tmp_path / "s")], capsys, "finite number")
+
+
+@pytest.mark.parametrize("argv, what", [
+    (["run", BASELINE, "--worlds", "1000000000000"], "a run of 1,000,000,000,000 worlds needs about"),
+    (["sweep", BASELINE, "--param", "battlefield.arms_effect=0:1:1000000000", "--out", "{tmp}"],
+     "a sweep design of 1,000,000,000 points"),
+    (["sweep", BASELINE, "--param", "battlefield.arms_effect=0:1", "--method", "lhs", "--samples", "1000000000",
+      "--out", "{tmp}"], "a sweep design of 1,000,000,000 points"),
+    (["sweep", BASELINE, "--param", "battlefield.arms_effect=0.5,1", "--worlds", "1000000000", "--out", "{tmp}"],
+     "a model run of 1,000,000,000 worlds"),
+])
+def test_requests_too_large_for_memory_are_refused_before_allocating(argv, what, tmp_path, capsys):
+    argv = [a.replace("{tmp}", str(tmp_path / "s")) for a in argv]
+    refused(argv, capsys, what, "of memory, more than this machine can give")
+
+
+def test_out_naming_an_existing_file_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    for command in (["run", BASELINE, "--worlds", "100"], ["sweep", BASELINE, "--param", "battlefield.arms_effect=1"]):
+        with pytest.raises(SystemExit) as exit_:
+            main([*command, "--out", str(target)])
+        assert exit_.value.code == 2
+        assert "is a file; --out names a folder" in capsys.readouterr().err
+    assert target.read_text() == "keep me"
+
+
+def test_a_lone_surrogate_in_a_name_is_refused_before_the_run(tmp_path, capsys):
+    refused(["run", BASELINE, "--worlds", "100", "--set", 'name="a\\udc80b"', "--out", str(tmp_path / "o")],
+            capsys, "at 'name'", "lone surrogate")
+    assert not (tmp_path / "o" / "results.json").exists()
+
+
+def test_a_sweep_whose_every_point_fails_exits_non_zero(tmp_path, capsys, monkeypatch):
+    import sim.analysis.sweep as sweep
+
+    def broken(plan, indices):
+        return [sweep._error_row(plan, i, RuntimeError("boom")) for i in indices]
+
+    monkeypatch.setattr(sweep, "run_chunk", broken)
+    refused(["sweep", BASELINE, "--param", "battlefield.arms_effect=0.5,1", "--worlds", "100", "--workers", "1",
+             "--out", str(tmp_path / "s")], capsys, "every point of the sweep failed (2)", "boom")
