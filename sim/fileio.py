@@ -6,6 +6,7 @@ A module of the package's bottom layer: it imports nothing from ``sim``, so ever
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,19 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def strict(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None, so the JSON is strict (no ``NaN``
+    or ``Infinity`` tokens, which strict parsers refuse): null means "undefined here"."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict(v) for v in value]
+    return value
+
+
 def write_json(path: str | Path, payload: dict[str, Any]) -> None:
-    """Atomically write ``payload`` as indented JSON."""
-    atomic_write_bytes(path, (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+    """Atomically write ``payload`` as indented, strict JSON (undefined numbers as null)."""
+    text = json.dumps(strict(payload), indent=2, allow_nan=False)
+    atomic_write_bytes(path, (text + "\n").encode("utf-8"))

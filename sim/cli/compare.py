@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sim.engine import load_scenario
+from sim.fileio import strict
 
 from .common import folder, made_by, non_negative, positive, posterior_from
 
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.json or args.csv) and (warning := different_starts(rows)):
         print(f"negsim: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(payload, indent=2))
+        print(json.dumps(strict(payload), indent=2, allow_nan=False))
     elif args.csv:
         print(to_csv(rows), end="")
     else:

@@ -273,7 +273,7 @@ def summarise(result: RunResult) -> dict:
         "p_holds_given_observable_ceasefire": (float(is_durable[observable].mean())
                                                if observable.any() else None),
         "terms_of_first_ceasefire": terms,
-        "ideal_points": {a: [float(v) for v in ideal] for a, ideal in result.ideals.items()},
+        "ideal_points": {a: [float(v) for v in sums.sum(axis=0) / n] for a, sums in result.ideal_sums.items()},
         "issues": list(result.issue_names),
         "actors": dict(result.actor_names),
         "partial_deals": partial,

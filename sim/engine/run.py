@@ -53,7 +53,7 @@ class RunResult:
     victory_beliefs: dict[str, np.ndarray]   # belligerent -> (N, T) belief that fighting on brings its victory
     payoffs: dict[str, np.ndarray]        # actor -> (N,) mean discounted monthly payoff, utility units
     decisions: dict[str, np.ndarray]      # actor -> (T, 2): asked, accepted (summed over worlds)
-    ideals: dict[str, np.ndarray]         # actor -> (K,) mean ideal point
+    ideal_sums: dict[str, np.ndarray]     # actor -> (blocks, K) ideal points summed over each block of worlds
     seconds: float = 0.0
     provenance: dict = field(default_factory=dict)   # what made it: overrides, posterior, chunks
 
@@ -98,7 +98,18 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
                          if a.role == "belligerent"},
         payoffs=dict(model.payoff),
         decisions=model.decision_counts,
-        ideals={a.actor_id: a.ideal.mean(axis=0) for a in model.agents})
+        ideal_sums={a.actor_id: block_sums(np.broadcast_to(a.ideal, (model.n_worlds, model.n_issues)))
+                    for a in model.agents})
+
+
+def block_sums(per_world: np.ndarray) -> np.ndarray:
+    """Sums over each block of :data:`~sim.model.streams.BLOCK_SIZE` worlds, shape (blocks, ...).
+
+    Chunks are whole blocks, so the blocks of a run are the same whatever its chunk size, and a
+    statistic summed block by block (then over the blocks, in order) is bit-identical across
+    chunk sizes and process counts (``sums.sum(axis=0) / worlds``); a mean of chunk means is not."""
+    return np.add.reduceat(per_world, np.arange(0, per_world.shape[0], BLOCK_SIZE), axis=0)
+
 
 
 def _merge(parts: list[RunResult]) -> RunResult:
@@ -115,8 +126,8 @@ def _merge(parts: list[RunResult]) -> RunResult:
 
     arrays = {name: cat(name) for name in ARRAYS + PER_WORLD_MAPPINGS}
     decisions = {a: sum(p.decisions[a] for p in parts) for a in first.decisions}
-    ideals = {a: sum(p.ideals[a] * p.worlds for p in parts) / total for a in first.ideals}
-    return replace(first, worlds=total, decisions=decisions, ideals=ideals, **arrays)
+    ideal_sums = {a: np.concatenate([p.ideal_sums[a] for p in parts]) for a in first.ideal_sums}
+    return replace(first, worlds=total, decisions=decisions, ideal_sums=ideal_sums, **arrays)
 
 
 ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "first_settlement_month", "in_ceasefire",
@@ -124,7 +135,7 @@ ARRAYS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "first_
 """The per-world arrays of a :class:`RunResult` (world is the first axis)."""
 PER_WORLD_MAPPINGS = ("casualties", "partial_first_month", "partial_in_force", "victory_beliefs", "payoffs")
 """Its mappings of per-world arrays (actor or deal -> array)."""
-MAPPINGS = PER_WORLD_MAPPINGS + ("decisions", "ideals")
+MAPPINGS = PER_WORLD_MAPPINGS + ("decisions", "ideal_sums")
 
 
 def _save_part(path: Path, part: RunResult) -> None:

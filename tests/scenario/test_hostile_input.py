@@ -84,3 +84,34 @@ def test_a_sweep_whose_every_point_fails_exits_non_zero(tmp_path, capsys, monkey
     monkeypatch.setattr(sweep, "run_chunk", broken)
     refused(["sweep", BASELINE, "--param", "battlefield.arms_effect=0.5,1", "--worlds", "100", "--workers", "1",
              "--out", str(tmp_path / "s")], capsys, "every point of the sweep failed (2)", "boom")
+
+
+def test_results_json_is_strict_json_with_nulls_where_a_value_is_undefined(tmp_path, capsys):
+    """One world: the Monte Carlo interval of a mean is undefined; it is written as null, never as
+    the NaN token strict parsers refuse."""
+    import json
+
+    assert main(["run", BASELINE, "--worlds", "1", "--out", str(tmp_path), "--quiet"]) == 0
+
+    def refuse(token):
+        raise ValueError(f"non-standard JSON token {token}")
+
+    summary = json.loads((tmp_path / "results.json").read_text(), parse_constant=refuse)
+    assert summary["payoff_by_actor"]["russia"]["ci95"] == [None, None]
+
+
+def test_results_json_is_byte_identical_across_chunk_sizes(tmp_path):
+    """Statistics of drawn parameters (the mean ideal points) are summed block by block, so the file
+    does not depend on how the worlds were chunked (only the timing and the command line differ)."""
+    import json
+
+    texts = []
+    for chunk in (1000, 3000):
+        out = tmp_path / str(chunk)
+        assert main(["run", BASELINE, "--worlds", "3000", "--chunk-size", str(chunk), "--out", str(out),
+                     "--quiet"]) == 0
+        summary = json.loads((out / "results.json").read_text())
+        summary.pop("seconds")
+        summary["provenance"].pop("command")
+        texts.append(json.dumps(summary, indent=2))
+    assert texts[0] == texts[1]
