@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.engine.defaults import DEFAULT_CHUNK
 from sim.engine.loading import load_scenario, load_variants
-from sim.engine.outputs import Z95, ceasefire_by_month, outcome_columns, wilson_interval
+from sim.engine.outputs import ceasefire_by_month, mean_ci, outcome_columns, wilson_interval
 from sim.engine.outputs import reached_by as reached_by  # re-exported: the per-world indicator compared
 from sim.engine.run import RunResult, run_scenario
 from sim.scenario import LoadedScenario, ScenarioError
@@ -42,10 +42,7 @@ class Comparison:
 
 def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """Mean of ``b - a`` over worlds, with a 95% normal interval from the per-world differences."""
-    diff = b.astype(float) - a.astype(float)
-    mean = float(diff.mean())
-    half = Z95 * float(diff.std(ddof=1)) / np.sqrt(diff.size) if diff.size > 1 else float("nan")
-    return mean, mean - half, mean + half
+    return mean_ci(b.astype(float) - a.astype(float))
 
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,

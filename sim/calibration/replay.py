@@ -80,9 +80,8 @@ class RecordReplay:
         for event in self._events(t, "partial"):
             self._score_partial(model, event, record)
         for event in self._events(t, "outcome"):
-            reached = model.first_ceasefire_month > 0
-            matched = reached == bool(event.general_ceasefire)
             if event.general_ceasefire is not None:
+                matched = (model.first_ceasefire_month > 0) == event.general_ceasefire
                 label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
                 self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float),
                                                rule=float(not event.general_ceasefire)))

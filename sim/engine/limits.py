@@ -42,7 +42,7 @@ def check_memory(needed: float, what: str, hint: str) -> None:
     allowed = SHARE_OF_MEMORY * physical_memory()
     if needed > allowed:
         raise UserError(f"{what} needs about {gigabytes(needed)} of memory, more than this machine can give "
-                            f"({gigabytes(allowed)}, {SHARE_OF_MEMORY:.0%} of {gigabytes(physical_memory())}); {hint}")
+                        f"({gigabytes(allowed)}, {SHARE_OF_MEMORY:.0%} of {gigabytes(physical_memory())}); {hint}")
 
 
 def result_bytes_per_world(horizon: int, issues: int, actors: int, belligerents: int, partial_deals: int) -> int:

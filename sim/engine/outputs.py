@@ -210,14 +210,21 @@ UNITS = ("probabilities and shares are fractions in [0, 1]; casualties in people
 """How every machine-readable output states its units (text reports print percentages)."""
 
 
-def mean_interval(values: np.ndarray) -> dict[str, float]:
-    """Mean over worlds with its 95% normal interval (Monte Carlo error of the mean), and the 5th and
-    95th percentiles (the spread of outcomes across worlds)."""
+def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean over worlds and its 95% normal interval (the Monte Carlo error of the mean; NaN for one
+    world). Of per-world paired differences, it is the paired difference and its interval."""
     values = np.asarray(values, dtype=float)
     mean = float(values.mean())
     half = Z95 * float(values.std(ddof=1)) / np.sqrt(values.size) if values.size > 1 else float("nan")
+    return mean, mean - half, mean + half
+
+
+def mean_interval(values: np.ndarray) -> dict[str, float]:
+    """:func:`mean_ci` as a dictionary, with the 5th and 95th percentiles (the spread of outcomes
+    across worlds)."""
+    mean, low, high = mean_ci(values)
     p05, p95 = np.percentile(values, [5, 95])
-    return {"mean": mean, "ci95": [mean - half, mean + half], "p05": float(p05), "p95": float(p95)}
+    return {"mean": mean, "ci95": [low, high], "p05": float(p05), "p95": float(p95)}
 
 
 def summarise(result: RunResult) -> dict:

@@ -258,6 +258,10 @@ class NegotiationModel(mesa.Model):
             x[:, territory] = self.war.front if front is None else front
         return x
 
+    def terms_in_force(self) -> np.ndarray:
+        """The position in force (N, K): a ceasefire's terms where one holds, else the status quo."""
+        return np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+
     def package_terms(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A named package as terms (N, K) and a settled mask (K,); unsettled issues stay as they are."""
         package = self.spec.packages[name]
@@ -296,7 +300,7 @@ class NegotiationModel(mesa.Model):
     def agreement_surplus(self, parties: list[protocol.Party]) -> dict[str, np.ndarray]:
         """Each party's surplus over fighting of the agreement in force (0 where none is)."""
         surplus = {p.actor_id: np.zeros(self.n_worlds) for p in parties}
-        terms = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        terms = self.terms_in_force()
         for mask in np.unique(self.ceasefire_settled[self.in_ceasefire], axis=0):
             here = self.in_ceasefire & (self.ceasefire_settled == mask).all(axis=1)
             for party in parties:
@@ -362,7 +366,7 @@ class NegotiationModel(mesa.Model):
             open_issues=~self.ceasefire_settled.all(axis=1), resume_hazard=self.resume_hazard,
             agreed_power_shift=shift, power_shift_effect=self.defender.power_shift_effect)
         broken = self.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
-        terms = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        terms = self.terms_in_force()
         for actor in (self.attacker, self.defender):
             shock = self.streams.monthly_normal(f"renege:{actor.actor_id}")[:, t - 1]
             self.reneged[actor.actor_id] = self.in_ceasefire & protocol.reneges(
@@ -505,7 +509,7 @@ class NegotiationModel(mesa.Model):
         h["strain"][:, t - 1] = self.war.strain
         for actor, total in self.war.cumulative_casualties.items():
             h[f"casualties_{actor}"][:, t - 1] = total
-        position = np.where(self.in_ceasefire[:, None], self.ceasefire_terms, self.status_quo())
+        position = self.terms_in_force()
         for actor in self.agents:
             if actor.role == "belligerent":
                 h[f"victory_belief_{actor.actor_id}"][:, t - 1] = actor.victory_belief
