@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negsim", description="Simulate negotiations to end Russia's war on Ukraine.")
     parser.add_argument("--version", action="version", version=f"negsim {__version__}")
+    parser.add_argument("--allow-extends", action="append", default=[], metavar="FOLDER",
+                        help="let scenarios 'extends:' files in FOLDER too (besides their own folder and the shipped "
+                             "scenarios); repeatable")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").add_parser(commands)
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["negsim", *argv])
+    _allow_extends(args.allow_extends)
     try:
         return args.func(args)
     except UserError as exc:
@@ -61,6 +65,17 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _allow_extends(folders: list[str]) -> None:
+    """Add ``--allow-extends`` folders to ``NEGSIM_EXTENDS_PATH`` (worker processes inherit it)."""
+    if folders:
+        import os
+
+        from sim.scenario.loader import EXTENDS_PATH_VARIABLE
+
+        listed = [p for p in os.environ.get(EXTENDS_PATH_VARIABLE, "").split(os.pathsep) if p]
+        os.environ[EXTENDS_PATH_VARIABLE] = os.pathsep.join([*listed, *folders])
 
 
 def _resume_hint(args: argparse.Namespace) -> str:

@@ -19,18 +19,21 @@ Scenario = build_schema(RULE_SPECS, module=__name__)
 Actor = Scenario.model_fields["actors"].annotation.__args__[1]
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
+                  extends_roots: tuple[Path, ...] | None = None) -> LoadedScenario:
     """Load, merge (``extends:``), override and validate a scenario file.
 
     Args:
         path: the YAML file.
         overrides: optional ``{"dotted.key.path": value}`` replacements (``--set``) applied before
             validation, so they are range-checked like the file's own values.
+        extends_roots: the folders ``extends:`` may read from (default: the file's folder, the
+            shipped ``scenarios/`` and ``NEGSIM_EXTENDS_PATH``).
 
     Raises:
         ScenarioError: naming the file, line and key path of the first problem.
     """
-    return _load(path, overrides, schema=Scenario)
+    return _load(path, overrides, schema=Scenario, extends_roots=extends_roots)
 
 
 def check_values(loaded: LoadedScenario, values: dict[str, list[float]]) -> None:

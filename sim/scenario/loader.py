@@ -2,6 +2,11 @@
 
 A scenario file may start with ``extends: other.yaml`` (a path relative to the file). The parent is
 loaded first and the child's mappings are merged into it key by key; lists and scalars replace.
+
+``extends`` reads only inside the folders a scenario may extend from (:func:`extends_roots`): the
+folder of the file that was asked for, the shipped ``scenarios/`` folder, and folders the user
+allows (``NEGSIM_EXTENDS_PATH`` or ``negsim --allow-extends DIR``). A file that arrives from a class
+or a web page therefore cannot make the program read, or echo in an error, a file elsewhere.
 Every key path remembers the file and line it came from, so that a validation error can point a
 user at the exact place to fix.
 """
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,10 @@ MAX_DEPTH = 40
 """Deepest nesting of mappings and lists accepted (the schema needs 6)."""
 MAX_NODES = 200_000
 """Most YAML nodes one file may hold."""
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+"""The scenarios shipped with the project (a source checkout or an editable install)."""
+EXTENDS_PATH_VARIABLE = "NEGSIM_EXTENDS_PATH"
+"""Environment variable listing more folders ``extends`` may read from (separated by ``os.pathsep``)."""
 ALLOWED_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                                   "timestamp"))
 
@@ -170,9 +180,23 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], SourceMap]:
-    """Load a scenario file and its ``extends:`` ancestors, merged, with a map of where keys came from."""
+def extends_roots(path: str | Path) -> tuple[Path, ...]:
+    """The folders (with their subfolders) whose files a scenario at ``path`` may extend: its own
+    folder, the shipped ``scenarios/`` and each folder listed in ``NEGSIM_EXTENDS_PATH``."""
+    listed = [Path(p).expanduser() for p in os.environ.get(EXTENDS_PATH_VARIABLE, "").split(os.pathsep) if p]
+    return tuple(dict.fromkeys(p.resolve() for p in (Path(path).resolve().parent, SHIPPED_SCENARIOS, *listed)))
+
+
+def load_raw(path: str | Path, roots: tuple[Path, ...] | None = None,
+             _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], SourceMap]:
+    """Load a scenario file and its ``extends:`` ancestors, merged, with a map of where keys came from.
+
+    Args:
+        path: the scenario file.
+        roots: folders ``extends`` may read from (default: :func:`extends_roots` of ``path``).
+    """
     path = Path(path).resolve()
+    roots = extends_roots(path) if roots is None else tuple(Path(r).resolve() for r in roots)
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise ScenarioError(f"'extends' makes a cycle: {cycle}", path=path)
@@ -184,8 +208,14 @@ def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str,
         file, line = places.get("extends", (str(path), None))
         raise ScenarioError(f"'extends' expects a file name such as baseline.yaml, found {parent!r}",
                             path=file, line=line, key="extends")
-    parent_path = (path.parent / parent)
+    parent_path = (path.parent / parent).resolve()
     file, line = places["extends"]
+    if not any(parent_path.is_relative_to(root) for root in roots):
+        # Checked before anything about the file is looked at, so nothing outside leaks out.
+        raise ScenarioError(f"'extends' names {parent!r}, which lies outside the folders a scenario may extend "
+                            f"from ({', '.join(str(r) for r in roots)}); copy the file there, or allow its "
+                            f"folder with 'negsim --allow-extends FOLDER' or {EXTENDS_PATH_VARIABLE}",
+                            path=file, line=line, key="extends")
     if parent_path.suffix.lower() not in (".yaml", ".yml"):
         raise ScenarioError(f"'extends' names {parent!r}; it must name a scenario file ending in .yaml",
                             path=file, line=line, key="extends")
@@ -194,7 +224,7 @@ def load_raw(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str,
                             path=file, line=line, key="extends")
     if len(_chain) >= 20:
         raise ScenarioError("'extends' goes more than 20 files deep", path=file, line=line, key="extends")
-    base, base_map = load_raw(parent_path, (*_chain, path))
+    base, base_map = load_raw(parent_path, roots, (*_chain, path))
     merged_places = dict(base_map.places)
     merged_places.update({k: v for k, v in places.items() if k != "extends"})
     return deep_merge(base, data), SourceMap(merged_places)

@@ -244,7 +244,7 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
-                  schema: type[Scenario]) -> LoadedScenario:
+                  schema: type[Scenario], extends_roots: tuple[Path, ...] | None = None) -> LoadedScenario:
     """Load, merge, override and validate a scenario file.
 
     Most callers want :func:`sim.engine.load_scenario`, which passes the registered rule kinds.
@@ -254,8 +254,10 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
         overrides: optional ``{"dotted.key.path": value}`` replacements applied before validation.
         schema: the scenario schema with the strategy rule kinds a scenario may use
             (:func:`~sim.scenario.schema.build_schema`).
+        extends_roots: the folders ``extends:`` may read from (default:
+            :func:`~sim.scenario.loader.extends_roots`; a web page passes only the shipped scenarios).
     """
-    raw, source = load_raw(path)
+    raw, source = load_raw(path, extends_roots)
     return _overridden(raw, source, Path(path), {}, overrides or {}, schema)
 
 

@@ -115,3 +115,39 @@ def test_results_json_is_byte_identical_across_chunk_sizes(tmp_path):
         summary["provenance"].pop("command")
         texts.append(json.dumps(summary, indent=2))
     assert texts[0] == texts[1]
+
+
+def test_extends_outside_the_allowed_folders_is_refused_without_reading_the_file(tmp_path, capsys, monkeypatch):
+    """A scenario cannot make the program read, or echo, a file elsewhere on the machine."""
+    monkeypatch.delenv("NEGSIM_EXTENDS_PATH", raising=False)
+    (tmp_path / "elsewhere").mkdir()
+    secret = tmp_path / "elsewhere" / "secret.yaml"
+    secret.write_text("root-password-line: hunter2\n")
+    (tmp_path / "class").mkdir()
+    student = tmp_path / "class" / "mine.yaml"
+    student.write_text("extends: ../elsewhere/secret.yaml\n")
+    err = refused(["validate", str(student)], capsys, "lies outside the folders", "--allow-extends")
+    assert "hunter2" not in err and "root-password-line" not in err
+    # Allowing the folder lets it be read (it then fails as a scenario, not as a path).
+    err = refused(["--allow-extends", str(tmp_path / "elsewhere"), "validate", str(student)], capsys, "'name'")
+    assert "lies outside" not in err
+
+
+def test_extends_may_name_the_shipped_scenarios_and_files_beside_the_scenario(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("NEGSIM_EXTENDS_PATH", raising=False)
+    (tmp_path / "parent.yaml").write_text(f"extends: {BASELINE}\nname: parent\n")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\nname: child\n")
+    assert main(["validate", str(tmp_path / "child.yaml")]) == 0
+    assert "child.yaml: valid" in capsys.readouterr().out
+
+
+def test_a_library_caller_can_confine_extends_to_the_shipped_scenarios(tmp_path):
+    """What a web page does: files beside an uploaded scenario are not readable either."""
+    from sim.engine import load_scenario
+    from sim.scenario import ScenarioError
+
+    (tmp_path / "parent.yaml").write_text(f"extends: {BASELINE}\nname: parent\n")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\nname: child\n")
+    with pytest.raises(ScenarioError, match="lies outside"):
+        load_scenario(tmp_path / "child.yaml", extends_roots=(SCENARIOS,))
+    assert load_scenario(SCENARIOS / "teaching" / "costly_war.yaml", extends_roots=(SCENARIOS,)).scenario.name
