@@ -30,7 +30,7 @@ from sim.engine.loading import Scenario as ScenarioSchema
 from sim.engine.loading import check_values
 from sim.engine.outputs import UNITS, outcome_columns, output_definitions
 from sim.engine.posterior import Posterior
-from sim.engine.run import result_from_model
+from sim.engine.run import collect_finished_model, result_from_model
 from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
 from sim.scenario import LoadedScenario, UserError
@@ -160,8 +160,9 @@ def run_chunk(plan: SweepPlan, indices: range) -> list[dict]:
         return _run_points_separately(plan, indices)
 
 
-def chunk_path(out: Path, number: int) -> Path:
-    return out / "chunks" / f"chunk-{number:06d}.json"
+def chunk_name(number: int) -> str:
+    """A finished chunk's file, relative to the sweep's folder."""
+    return f"chunks/chunk-{number:06d}.json"
 
 
 RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
@@ -170,7 +171,9 @@ RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed"
 
 
 def _chunk_task(plan: SweepPlan, indices: range) -> list[dict]:
-    return run_chunk(plan, indices)
+    rows = run_chunk(plan, indices)
+    collect_finished_model()
+    return rows
 
 
 def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resume: bool = False,
@@ -190,24 +193,23 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
     out = Path(out)
     manifest = plan.manifest()
     identity = {key: manifest[key] for key in RESUME_KEYS}
-    store = Checkpoint(out, MANIFEST, identity, resume, what="sweep")
-    write_json(out / MANIFEST, manifest)
     chunks = plan.chunks()
-    todo = [(n, (c,)) for n, c in enumerate(chunks) if not chunk_path(out, n).exists()]
-    done_points = plan.n_points - sum(len(c) for _, (c,) in todo)
-    if progress:
-        progress(done_points, plan.n_points)
-
-    def finished(number: int, rows: list[dict]) -> None:
-        nonlocal done_points
-        atomic_write_bytes(chunk_path(out, number), json.dumps(rows).encode())
-        done_points += len(rows)
+    with Checkpoint(out, MANIFEST, identity, resume, what="sweep") as store:
+        write_json(out / MANIFEST, manifest)
+        todo = [(n, (c,)) for n, c in enumerate(chunks) if not store.has(chunk_name(n))]
+        done_points = plan.n_points - sum(len(c) for _, (c,) in todo)
         if progress:
             progress(done_points, plan.n_points)
 
-    run_tasks(_chunk_task, todo, finished, workers=workers, scheduler=scheduler, dask_local=dask_local,
-              shared=plan)
-    del store
+        def finished(number: int, rows: list[dict]) -> None:
+            nonlocal done_points
+            store.save(chunk_name(number), json.dumps(rows).encode())
+            done_points += len(rows)
+            if progress:
+                progress(done_points, plan.n_points)
+
+        run_tasks(_chunk_task, todo, finished, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                  shared=plan)
     rows = collect_rows(out, len(chunks))
     write_tables(rows, out)
     return rows
@@ -216,7 +218,7 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
 def collect_rows(out: Path, n_chunks: int) -> list[dict]:
     rows = []
     for number in range(n_chunks):
-        rows.extend(json.loads(chunk_path(out, number).read_text()))
+        rows.extend(json.loads((out / chunk_name(number)).read_text()))
     return sorted(rows, key=lambda row: row["point"])
 
 

@@ -7,8 +7,10 @@
     negsim explain | bargain | variables | validate SCENARIO
     negsim evidence, negsim backtest, negsim calibrate
 
-Mistakes in the input (a bad scenario file, a bad option) print one clear paragraph and exit with
-status 2; they never print a traceback. A command module has ``add_parser(commands)`` and
+Mistakes in the input (a bad scenario file, a bad option, an output folder that cannot be written)
+print one clear paragraph and exit with status 2; they never print a traceback. Faults outside the
+input (a full disk, a worker process killed, a Dask cluster lost) print one paragraph and exit
+with status 1, keeping every finished chunk for ``--resume``. A command module has ``add_parser(commands)`` and
 ``run(args)``; adding a command is adding a module and its name to :data:`COMMANDS`.
 """
 
@@ -20,8 +22,9 @@ import shlex
 import sys
 
 from sim import __version__
-from sim.scenario import UserError
+from sim.scenario import ExecutionFault, UserError
 
+EXIT_FAULT = 1
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
@@ -59,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("negsim: interrupted" + _resume_hint(args), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except ExecutionFault as exc:
+        print(f"negsim: failed: {exc}{_resume_hint(args)}", file=sys.stderr)
+        return EXIT_FAULT
+    except OSError as exc:
+        return _file_problem(exc, args)
     except BrokenPipeError:  # e.g. negsim run ... | head: the reader left; not an error of ours
         import os
 
@@ -78,9 +86,27 @@ def _allow_extends(folders: list[str]) -> None:
         os.environ[EXTENDS_PATH_VARIABLE] = os.pathsep.join([*listed, *folders])
 
 
+def _file_problem(exc: OSError, args: argparse.Namespace) -> int:
+    """A file that could not be read or written: the user's folder (read-only, not permitted: exit
+    2) or the machine (a full disk, an I/O error: exit 1); either way one paragraph."""
+    import errno
+
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+        print(f"negsim: failed: cannot write{where}: {reason}; free some space{_resume_hint(args)}", file=sys.stderr)
+        return EXIT_FAULT
+    print(f"negsim: error: cannot use{where}: {reason}; choose a folder you can write to (--out)", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
 def _resume_hint(args: argparse.Namespace) -> str:
-    """How to finish an interrupted run or sweep, if it was saving its chunks."""
-    if getattr(args, "out", None) and args.command in ("run", "sweep"):
+    """How to finish an interrupted run or sweep, if it saved any of its chunks."""
+    from pathlib import Path
+
+    out = getattr(args, "out", None)
+    if out and args.command in ("run", "sweep") and any(
+            (Path(out) / marker).exists() for marker in (".checkpoint/run.json", "sweep.json")):
         return "; finished chunks are saved: add --resume to the same command to finish it"
     return ""
 

@@ -1,17 +1,26 @@
 """One checkpoint/resume implementation for every long computation (runs and sweeps).
 
 A checkpoint folder holds a manifest naming the computation (scenario hash, seed, worlds, chunking,
-overrides, posterior) and one file per finished chunk, each written atomically. Its one behaviour:
+overrides, posterior) and one file per finished chunk, each written atomically. Its behaviour:
 
+* one process at a time: the folder is locked while a computation writes into it, and a second
+  writer is told which process holds it (the lock is the operating system's, so a killed process
+  leaves none behind);
 * a folder that already holds a computation is never overwritten: without ``resume`` it is an
   error that says to add ``--resume`` or choose another folder;
 * with ``resume`` the manifest must match, or the error names what differs;
-* finished chunks are reused, the rest computed.
+* finished chunks are reused, the rest computed;
+* a computation that fails before saving any chunk leaves nothing behind, so the retry (after a
+  wrong Dask address, say) needs no ``--resume``.
+
+Used as a context manager: ``with Checkpoint(...) as store: ...``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,10 +30,12 @@ from sim.scenario import ResumeError
 
 IGNORED_ON_RESUME = ("version", "command")
 """Manifest keys that may differ between the interrupted computation and its resumption."""
+LOCK = ".lock"
+"""The lock file inside a checkpoint folder (holds the writer's process id, for the error message)."""
 
 
 class Checkpoint:
-    """A folder of finished chunks of one computation.
+    """A folder of finished chunks of one computation, locked while it is written.
 
     Args:
         folder: where the manifest and the chunks live.
@@ -39,9 +50,21 @@ class Checkpoint:
         self.folder = Path(folder)
         self.manifest = self.folder / manifest
         self.identity = json.loads(json.dumps(identity))  # tuples -> lists, as stored
+        self.saved = 0
         if self.folder.exists() and not self.folder.is_dir():
             raise ResumeError(f"{self.folder} is a file, not a folder; choose another --out")
-        if self.manifest.exists():
+        self.made_folder = not self.folder.exists()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock(self.folder / LOCK, what)
+        self.fresh = not self.manifest.exists()
+        try:
+            self._check(resume, what)
+        except BaseException:
+            self.close(failed=True)
+            raise
+
+    def _check(self, resume: bool, what: str) -> None:
+        if not self.fresh:
             if not resume:
                 raise ResumeError(f"{self.folder} already holds an interrupted {what}; add --resume to finish "
                                   "it, or choose another --out")
@@ -56,8 +79,13 @@ class Checkpoint:
             return
         if resume:
             raise ResumeError(f"nothing to resume: {self.folder} holds no interrupted {what}")
-        self.folder.mkdir(parents=True, exist_ok=True)
         write_json(self.manifest, self.identity)
+
+    def __enter__(self) -> Checkpoint:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.close(failed=kind is not None)
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -67,6 +95,7 @@ class Checkpoint:
 
     def save(self, name: str, data: bytes) -> None:
         atomic_write_bytes(self.path(name), data)
+        self.saved += 1
 
     def load(self, name: str) -> bytes:
         return self.path(name).read_bytes()
@@ -74,3 +103,40 @@ class Checkpoint:
     def remove(self) -> None:
         """Delete the folder (the computation finished and its outputs are written)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self, failed: bool = False) -> None:
+        """Release the lock; after a failure that saved nothing of a computation this process began,
+        take away what it wrote, so a retry starts afresh."""
+        if self._lock is None:
+            return
+        if failed and self.fresh and self.saved == 0:
+            if self.made_folder:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            else:
+                self.manifest.unlink(missing_ok=True)
+        (self.folder / LOCK).unlink(missing_ok=True)
+        os.close(self._lock)
+        self._lock = None
+
+
+def _lock(path: Path, what: str) -> int:
+    """An exclusive lock on ``path`` held until the descriptor is closed (or the process dies)."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise ResumeError(f"{path.parent} is being written by another negsim {what} (process {holder}); "
+                              "wait for it to finish, or choose another --out") from None
+        # The holder before us may have removed the file after we opened it: lock the file that is there.
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd

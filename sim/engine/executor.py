@@ -8,10 +8,21 @@ where a task ran: every random number belongs to a world, not to a process.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
+
+from sim.scenario import ClusterError, ExecutionFault
+
+CONNECT_SECONDS = 10
+"""How long to try reaching a Dask scheduler before saying the address is wrong."""
+NO_WORKERS_SECONDS = 30
+"""How long a Dask computation waits with no worker at all before giving up (a cluster adding
+workers, or a nanny restarting one, takes a few seconds)."""
 
 
 def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
@@ -36,10 +47,37 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
             finished(key, function(shared, *args))
     else:
         # forkserver: workers start clean, without the parent's threads (fork can deadlock).
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"),
+                                 initializer=_exit_with, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(function, shared, *args): key for key, args in tasks}
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
+            try:
+                for future in as_completed(futures):
+                    finished(futures[future], future.result())
+            except BrokenProcessPool:
+                raise ExecutionFault("a worker process died (killed, or out of memory)") from None
+
+
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker process checks that the process that started it is still alive."""
+
+
+def _exit_with(parent: int) -> None:
+    """Make this worker process exit within a moment of ``parent`` dying, even by SIGKILL.
+
+    A killed parent cannot tell its workers to stop, and they would otherwise finish their tasks
+    (minutes of CPU) and linger; the worker's own parent is the forkserver, so the operating
+    system's parent-death signal does not reach the process that matters."""
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def _relax_malloc_trimming() -> None:
@@ -63,13 +101,25 @@ def _on_dask_worker(function: Callable[..., Any], shared: Any, *args) -> Any:
     return function(shared, *args)
 
 
+def _connect(scheduler: str):
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise ClusterError(f"cannot reach a Dask scheduler at {scheduler!r} within {CONNECT_SECONDS} s "
+                           f"({type(exc).__name__}: {exc}); check the address (tcp://HOST:PORT) and that the "
+                           "scheduler is running") from None
+
+
 def _run_on_dask(function, tasks, finished, scheduler, workers, shared) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
+    from distributed.scheduler import KilledWorker
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _connect(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
@@ -78,9 +128,62 @@ def _run_on_dask(function, tasks, finished, scheduler, workers, shared) -> None:
         shared_future = client.scatter(shared, broadcast=True)
         futures = {client.submit(_on_dask_worker, function, shared_future, *args, pure=False, retries=2): key
                    for key, args in tasks}
-        for future in dask_completed(futures):
-            finished(futures[future], future.result())
+        pending = dask_completed(futures)
+        without_workers, disconnected = _Stopwatch(), _Stopwatch()
+        while not pending.is_empty():
+            batch = pending.next_batch(block=False)
+            for future in batch:
+                finished(futures[future], future.result())
+            if batch:
+                continue
+            time.sleep(0.2)
+            # A cluster with no worker would wait for ever, and a lost scheduler for a while: give up.
+            connected = client.status == "running"
+            if disconnected.running_for(not connected) > 2 * CONNECT_SECONDS:
+                raise ExecutionFault(f"lost the Dask scheduler (no answer for {2 * CONNECT_SECONDS} s)")
+            idle = connected and not client.scheduler_info(n_workers=1).get("workers")
+            if without_workers.running_for(idle) > NO_WORKERS_SECONDS:
+                raise ExecutionFault(f"every Dask worker was lost, and none joined for {NO_WORKERS_SECONDS} s")
+    except KilledWorker as exc:
+        raise ExecutionFault(f"Dask workers kept dying while computing ({exc})") from None
+    except (OSError, CancelledError) as exc:  # CommClosedError is an OSError; lost futures are cancelled
+        if _reachable(client):
+            raise ExecutionFault("every Dask worker was lost, and with them the data the tasks needed "
+                                 f"({type(exc).__name__})") from None
+        raise ExecutionFault(f"lost the Dask scheduler ({type(exc).__name__}: {exc})") from None
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        _close_quietly(client, cluster)
+
+
+def _reachable(client) -> bool:
+    """Whether the scheduler still answers (so a lost computation lost its workers, not the scheduler)."""
+    try:
+        client.sync(client.scheduler.identity, n_workers=0, callback_timeout=CONNECT_SECONDS)
+        return True
+    except Exception:  # no answer in time, or no connection: the scheduler is gone
+        return False
+
+
+class _Stopwatch:
+    """Seconds for which a condition has held without a break (0 while it does not hold)."""
+
+    def __init__(self):
+        self.since: float | None = None
+
+    def running_for(self, holds: bool) -> float:
+        if not holds:
+            self.since = None
+            return 0.0
+        self.since = self.since or time.monotonic()
+        return time.monotonic() - self.since
+
+
+def _close_quietly(client, cluster) -> None:
+    """Close the client and a local cluster; a scheduler already gone is not a second error."""
+    for closable in (client, cluster):
+        if closable is None:
+            continue
+        try:
+            closable.close(timeout=CONNECT_SECONDS) if closable is client else closable.close()
+        except (OSError, TimeoutError, RuntimeError):
+            pass

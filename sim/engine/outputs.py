@@ -154,11 +154,11 @@ def _months(result: RunResult, months: Iterable[int]) -> list[int]:
 
 
 def _actors(result: RunResult, months: Iterable[int]) -> list[str]:
-    return list(result.casualties)
+    return result.table.keys("casualties_at_horizon")
 
 
 def _all_actors(result: RunResult, months: Iterable[int]) -> list[str]:
-    return list(result.payoffs)
+    return result.table.keys("payoff")
 
 
 def _issues(result: RunResult, months: Iterable[int]) -> list[str]:
@@ -179,15 +179,15 @@ OUTPUTS: tuple[Output, ...] = (
            "fraction", ("share",), lambda r, _: durable(r)),
     Output("terms", "terms of the first ceasefire on the issue, in worlds that reached one", 
            "position (0 = Ukraine's, 1 = Russia's)", ("mean",),
-           lambda r, issue: r.first_terms[:, r.issue_names.index(issue)], keys=_issues),
+           lambda r, issue: r.terms(issue), keys=_issues),
     Output("casualties", "the actor's cumulative killed and wounded at the horizon", "people",
-           ("median", "mean"), lambda r, actor: r.casualties[actor][:, -1], keys=_actors),
+           ("median", "mean"), lambda r, actor: r.table[f"casualties_at_horizon/{actor}"], keys=_actors),
     Output("occupied_km2_at_horizon", "area of Ukraine occupied by Russia at the horizon", "km²",
-           ("median", "mean"), lambda r, _: r.occupied_km2[:, -1]),
+           ("median", "mean"), lambda r, _: r.table["occupied_km2_at_horizon"]),
     Output("payoff", "the actor's payoff: mean discounted monthly utility of the terms in force (the front while "
            "fighting) less its costs of war, the horizon's state held thereafter (docs/model.md [9])",
            "utility per month (1 = the actor's ideal on every issue at no cost)", ("mean",),
-           lambda r, actor: r.payoffs[actor], keys=_all_actors),
+           lambda r, actor: r.payoff(actor), keys=_all_actors),
 )
 """Every outcome reported in a table, in column order. Adding an output is adding one entry here."""
 
@@ -233,18 +233,19 @@ def summarise(result: RunResult) -> dict:
     by_month = ceasefire_by_month(result)
     ci = wilson_interval(np.round(by_month * n), n)
     outcomes = outcome_columns(result, result.report_months)
-    in_force = result.in_ceasefire.mean(axis=0)
+    in_force = result.in_ceasefire_count / n
     is_durable = durable(result)
     observable = (result.first_ceasefire_month > 0) & (
         result.first_ceasefire_month <= horizon - result.durable_months + 1)
     has_deal = result.first_ceasefire_month > 0
-    terms = {issue: _spread(result.first_terms[has_deal, k]) for k, issue in enumerate(result.issue_names)}
+    terms = {issue: _spread(result.terms(issue)[has_deal]) for issue in result.issue_names}
     partial = {}
-    for deal, first in result.partial_first_month.items():
+    for deal in result.table.keys("partial_first_month"):
+        first = result.table[f"partial_first_month/{deal}"]
         agreed = np.array([np.mean((first > 0) & (first <= m)) for m in result.report_months])
         partial[deal] = {
             "p_agreed_by": {str(m): float(p) for m, p in zip(result.report_months, agreed, strict=True)},
-            "p_in_force_at_horizon": float(result.partial_in_force[deal][:, -1].mean()),
+            "p_in_force_at_horizon": float(result.table[f"partial_in_force_at_horizon/{deal}"].mean()),
         }
     decisions = {}
     for actor, counts in result.decisions.items():
@@ -285,10 +286,11 @@ def summarise(result: RunResult) -> dict:
         "actors": dict(result.actor_names),
         "partial_deals": partial,
         "acceptance_rate_by_month": decisions,
-        "casualties_at_horizon": {a: _spread(c[:, -1]) for a, c in result.casualties.items()},
-        "occupied_km2_at_horizon": _spread(result.occupied_km2[:, -1]),
-        "victory_belief_by_month": {a: [float(v) for v in b.mean(axis=0)] for a, b in result.victory_beliefs.items()},
-        "payoff_by_actor": {a: mean_interval(p) for a, p in result.payoffs.items()},
+        "casualties_at_horizon": {a: _spread(result.table[f"casualties_at_horizon/{a}"]) for a in _actors(result, ())},
+        "occupied_km2_at_horizon": _spread(result.table["occupied_km2_at_horizon"]),
+        "victory_belief_by_month": {a: [float(v) for v in sums.sum(axis=0) / n]
+                                    for a, sums in result.victory_belief_sums.items()},
+        "payoff_by_actor": {a: mean_interval(result.payoff(a)) for a in _all_actors(result, ())},
         "outcomes": outcomes,
         "outcome_definitions": output_definitions(),
         "units": UNITS,

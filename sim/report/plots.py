@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.ticker
 import numpy as np
+from matplotlib import cbook
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -54,8 +55,10 @@ def plot_terms(result: RunResult, summary: dict) -> Figure:
     ax = fig.subplots()
     y = np.arange(len(issues))[::-1]
     if has_deal.any():
-        data = [result.first_terms[has_deal, k] for k in range(len(issues))]
-        parts = ax.violinplot(data, positions=y, orientation="horizontal", widths=0.8, showmedians=True)
+        # One issue's terms at a time (a run of millions of worlds reads them column by column),
+        # with violinplot's own default density estimate.
+        stats = [cbook.violin_stats([result.terms(issue)[has_deal]], ("GaussianKDE", None))[0] for issue in issues]
+        parts = ax.violin(stats, positions=y, orientation="horizontal", widths=0.8, showmedians=True)
         for body in parts["bodies"]:
             body.set_facecolor("#999999")
             body.set_alpha(0.5)
@@ -75,8 +78,10 @@ def plot_terms(result: RunResult, summary: dict) -> Figure:
 
 
 def plot_war(result: RunResult, summary: dict) -> Figure:
-    """Occupied area and cumulative casualties: medians with 5%-95% bands across worlds."""
+    """Occupied area and cumulative casualties: medians with 5%-95% bands across worlds (the first
+    :data:`~sim.engine.run.PATH_WORLDS` of a larger run: the worlds whose paths a run keeps)."""
     months = summary["months"]
+    shown = len(result.occupied_km2)
     t = np.arange(1, len(months) + 1)
     panels = [("occupied_km2", "area occupied by Russia (km²)", result.occupied_km2, "#444444")]
     for actor, values in result.casualties.items():
@@ -86,7 +91,8 @@ def plot_war(result: RunResult, summary: dict) -> Figure:
     axes = fig.subplots(1, len(panels))
     for ax, (_, title, values, colour) in zip(np.atleast_1d(axes), panels, strict=True):
         low, mid, high = np.percentile(values, [5, 50, 95], axis=0)
-        ax.fill_between(t, low, high, color=colour, alpha=0.25, label="5%-95% of worlds")
+        ax.fill_between(t, low, high, color=colour, alpha=0.25,
+                        label="5%-95% of worlds" + (f" (first {shown:,})" if shown < result.worlds else ""))
         ax.plot(t, mid, color=colour, lw=2, label="median")
         ax.set_title(title, fontsize=10)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))

@@ -4,11 +4,11 @@ The bottom layer: it imports nothing else from ``sim``. The strategy rule kinds 
 the model layer and handed to :func:`load_scenario`; :func:`sim.engine.load_scenario` does that.
 """
 
-from .errors import PosteriorError, ResumeError, ScenarioError, SweepError, UserError
+from .errors import ClusterError, ExecutionFault, PosteriorError, ResumeError, ScenarioError, SweepError, UserError
 from .levers import LEVERS
 from .params import Prior
 from .schema import Scenario, build_schema
 from .validate import LoadedScenario, load_scenario, with_overrides
 
-__all__ = ["LEVERS", "LoadedScenario", "PosteriorError", "Prior", "ResumeError", "Scenario",
-           "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario", "with_overrides"]
+__all__ = ["ClusterError", "ExecutionFault", "LEVERS", "LoadedScenario", "PosteriorError", "Prior", "ResumeError",
+           "Scenario", "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario", "with_overrides"]

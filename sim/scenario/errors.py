@@ -2,6 +2,8 @@
 
 ``UserError`` is the base; the command line catches it (and nothing broader) to print the message.
 Each error names, as far as it is known, the file, the line and the key path of the problem.
+:class:`ExecutionFault` is the one error that is nobody's mistake: a cluster or a process lost
+while computing (exit status 1, one paragraph, the saved chunks kept for ``--resume``).
 """
 
 from __future__ import annotations
@@ -54,3 +56,12 @@ class PosteriorError(UserError):
 
 class ResumeError(UserError):
     """An output folder that cannot be written, resumed or shared as asked."""
+
+
+class ClusterError(UserError):
+    """A Dask scheduler address that cannot be reached (the user's option, so exit status 2)."""
+
+
+class ExecutionFault(Exception):
+    """The computation stopped for a reason outside the input: a worker process killed, every Dask
+    worker or the scheduler lost. Finished chunks stay saved, so adding ``--resume`` finishes it."""

@@ -1,0 +1,283 @@
+"""Fault injection (issue 16): real SIGKILLs, concurrent writers, a read-only folder, a full disk and
+a Dask cluster losing workers or its scheduler. Each fault ends in one clear paragraph (exit 2 for
+the user's folder, 1 for the machine or the cluster), leaves no process behind and nothing that
+blocks a retry; a resumed computation writes the same bytes as one never interrupted."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.engine.checkpoint import Checkpoint
+from sim.scenario import ResumeError
+
+from ..analysis.test_sweep import assert_same_tables
+from ..conftest import SCENARIOS
+
+BASELINE = str(SCENARIOS / "baseline.yaml")
+NEGSIM = [sys.executable, "-m", "sim.cli"]
+RUN = [*NEGSIM, "run", BASELINE, "--worlds", "6000", "--chunk-size", "1000", "--quiet"]
+SWEEP = [*NEGSIM, "sweep", BASELINE, "--param", "actors.us.levers.sanctions=0:1:8", "--param",
+         "actors.russia.beliefs.victory=0.3,0.5", "--worlds", "1000", "--chunk-points", "1", "--quiet"]
+
+
+def results_without_timing(folder: Path) -> str:
+    """results.json with the two entries that may differ between an interrupted run and a fresh
+    one (seconds taken, the command line with its --resume) removed; everything else byte for byte."""
+    summary = json.loads((folder / "results.json").read_text())
+    summary.pop("seconds")
+    summary["provenance"].pop("command")
+    return json.dumps(summary, indent=2)
+
+
+def session_processes(session: int) -> list[int]:
+    """Processes still alive (not zombies) in a session: what a killed command left behind."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(int(stat.parent.name))
+    return alive
+
+
+def kill_when(argv: list[str], ready, timeout: float = 180) -> None:
+    """Start a command in its own session, SIGKILL it once ``ready()`` holds, and check that every
+    process it started is gone within a few seconds (workers exit with their parent)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + timeout
+    while time.time() < deadline and not ready():
+        assert proc.poll() is None, "the command ended before it could be interrupted"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    while session_processes(proc.pid) and time.time() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == [], "processes outlived the killed command"
+
+
+def saved(folder: Path, pattern: str) -> int:
+    return len(list(folder.glob(pattern)))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "full"
+    subprocess.run([*RUN, "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chunks_before_kill", [1, 4])
+def test_a_killed_run_resumes_to_the_same_bytes(chunks_before_kill, uninterrupted_run, tmp_path):
+    cut = tmp_path / "cut"
+    kill_when([*RUN, "--out", str(cut)], lambda: saved(cut / ".checkpoint", "chunk-*.npz") >= chunks_before_kill)
+    assert not (cut / "results.json").exists()
+    resumed = subprocess.run([*RUN, "--out", str(cut), "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert results_without_timing(cut) == results_without_timing(uninterrupted_run)
+    assert not (cut / ".checkpoint").exists()
+
+
+@pytest.mark.slow
+def test_a_killed_parallel_sweep_leaves_no_process_and_resumes_to_the_same_bytes(tmp_path):
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    subprocess.run([*SWEEP, "--workers", "1", "--out", str(full)], check=True, capture_output=True)
+    kill_when([*SWEEP, "--workers", "2", "--out", str(cut)], lambda: saved(cut / "chunks", "chunk-*.json") >= 3)
+    assert 3 <= saved(cut / "chunks", "chunk-*.json") < 16 and not (cut / "results.csv").exists()
+    resumed = subprocess.run([*SWEEP, "--workers", "2", "--out", str(cut), "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_tables(full, cut)
+
+
+def test_a_second_writer_to_a_folder_in_use_is_told_who_holds_it(tmp_path):
+    identity = {"scenario_sha256": "x", "seed": 1}
+    with Checkpoint(tmp_path / "o", "run.json", identity, resume=False):
+        for resume in (False, True):  # even a --resume may not write beside a running computation
+            with pytest.raises(ResumeError, match=rf"being written by another negsim run \(process {os.getpid()}\)"):
+                Checkpoint(tmp_path / "o", "run.json", identity, resume=resume)
+    # Released when the first ends: the folder then holds an interrupted run to resume.
+    with Checkpoint(tmp_path / "o", "run.json", identity, resume=True):
+        pass
+
+
+@pytest.mark.slow
+def test_two_runs_into_one_folder_never_mix(tmp_path, capsys):
+    """The reproducer of the issue: a second run into a folder a first run is writing is refused, and
+    the first run's results are its own."""
+    out = tmp_path / "shared"
+    first = subprocess.Popen([*RUN, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not (out / ".checkpoint" / "run.json").exists():
+        assert first.poll() is None
+        time.sleep(0.05)
+    walks_away = str(SCENARIOS / "us_walks_away.yaml")
+    for extra in ([], ["--resume"]):
+        assert main(["run", walks_away, "--worlds", "6000", "--chunk-size", "1000", "--quiet", "--out", str(out),
+                     *extra]) == 2
+        err = capsys.readouterr().err
+        assert "is being written by another negsim run" in err and "Traceback" not in err
+    assert first.wait() == 0, first.stderr.read()
+    alone = tmp_path / "alone"
+    subprocess.run([*RUN, "--out", str(alone)], check=True, capture_output=True)
+    assert results_without_timing(out) == results_without_timing(alone)
+
+
+def test_a_computation_that_fails_before_saving_a_chunk_leaves_nothing_to_resume(tmp_path):
+    """A wrong Dask address, say: the retry must not be told to add --resume."""
+    identity = {"scenario_sha256": "x"}
+    with pytest.raises(RuntimeError), Checkpoint(tmp_path / "o", "sweep.json", identity, resume=False):
+        raise RuntimeError("the cluster was not there")
+    assert not (tmp_path / "o").exists()
+    with Checkpoint(tmp_path / "o", "sweep.json", identity, resume=False):
+        pass
+
+
+@contextlib.contextmanager
+def mounted_tmpfs(where: Path, options: str):
+    """A small real filesystem (root only; the test is skipped where mounting is not allowed)."""
+    where.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip()})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a filesystem needs root")
+def test_a_read_only_folder_is_a_clear_error(tmp_path, capsys):
+    with mounted_tmpfs(tmp_path / "ro", "ro,size=1m") as folder:
+        for command in (["run", BASELINE, "--worlds", "1000"], ["sweep", BASELINE, "--param", "battlefield.arms_effect=1"]):
+            assert main([*command, "--quiet", "--out", str(folder / "o")]) == 2
+            err = capsys.readouterr().err
+            assert "Read-only file system" in err and "choose a folder you can write to" in err
+            assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a filesystem needs root")
+def test_a_full_disk_stops_the_run_with_its_chunks_saved_for_resume(tmp_path, capsys):
+    """A real full disk: a run whose chunks fill a small filesystem stops with exit 1 and a resume
+    hint; moved to a disk with room, it resumes to the result of an uninterrupted run."""
+    argv = ["run", BASELINE, "--worlds", "6000", "--chunk-size", "1000", "--quiet"]
+    with mounted_tmpfs(tmp_path / "small", "size=2m") as folder:
+        assert main([*argv, "--out", str(folder / "o")]) == 1
+        err = capsys.readouterr().err
+        assert "No space left on device" in err and "add --resume" in err and "Traceback" not in err
+        chunks = saved(folder / "o" / ".checkpoint", "chunk-*.npz")
+        assert 1 <= chunks < 6
+        subprocess.run(["cp", "-r", str(folder / "o"), str(tmp_path / "moved")], check=True)
+    assert main([*argv, "--out", str(tmp_path / "moved"), "--resume"]) == 0
+    assert main([*argv, "--out", str(tmp_path / "alone")]) == 0
+    assert results_without_timing(tmp_path / "moved") == results_without_timing(tmp_path / "alone")
+
+
+def test_a_simulated_full_disk_while_writing_the_results_is_exit_1(tmp_path, capsys, monkeypatch):
+    import sim.fileio
+
+    real = sim.fileio.os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sim.fileio.os, "fsync", full)
+    assert main(["run", BASELINE, "--worlds", "100", "--quiet", "--out", str(tmp_path / "o")]) == 1
+    monkeypatch.setattr(sim.fileio.os, "fsync", real)
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert not list((tmp_path / "o").glob(".*.tmp")), "a temporary file was left behind"
+
+
+# --- Dask ------------------------------------------------------------------------------------------
+
+def sweep_argv(out: Path, *extra: str) -> list[str]:
+    """The sweep of :data:`SWEEP`, in this process (``main``), into ``out``."""
+    return [*SWEEP[len(NEGSIM):], "--out", str(out), *extra]
+
+
+def test_a_wrong_dask_address_is_a_clear_error_and_the_retry_needs_no_resume(tmp_path, capsys, monkeypatch):
+    import sim.engine.executor as executor
+
+    monkeypatch.setattr(executor, "CONNECT_SECONDS", 1)
+    assert main(sweep_argv(tmp_path / "s", "--scheduler", "tcp://127.0.0.1:9")) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'" in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists()  # nothing half-written: the corrected command needs no --resume
+    assert main(sweep_argv(tmp_path / "s", "--scheduler", "not an address")) == 2
+
+
+@pytest.fixture
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as local:
+        yield local
+
+
+def run_in_background(argv: list[str]):
+    """``main(argv)`` in a thread (the test meanwhile injects the fault); returns the thread and its exit code box."""
+    import threading
+
+    box: dict[str, int] = {}
+    thread = threading.Thread(target=lambda: box.setdefault("code", main(argv)), daemon=True)
+    thread.start()
+    return thread, box
+
+
+def wait_for(condition, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_a_dask_sweep_survives_losing_a_worker(cluster, tmp_path):
+    """The nanny restarts a killed worker and its task is retried: the sweep finishes with the numbers
+    of a local one."""
+    from distributed import Client
+
+    out = tmp_path / "dask"
+    thread, box = run_in_background(sweep_argv(out, "--scheduler", cluster.scheduler_address))
+    wait_for(lambda: saved(out / "chunks", "chunk-*.json") >= 2)
+    with Client(cluster.scheduler_address) as client:
+        victim = next(iter(client.run(os.getpid).values()))
+    os.kill(victim, signal.SIGKILL)
+    thread.join(300)
+    assert box.get("code") == 0
+    assert main(sweep_argv(tmp_path / "local", "--workers", "1")) == 0
+    assert_same_tables(tmp_path / "local", out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lost", ["every worker", "the scheduler"])
+def test_a_dask_sweep_that_loses_its_cluster_stops_cleanly_and_resumes(lost, cluster, tmp_path, capsys, monkeypatch):
+    import sim.engine.executor as executor
+
+    monkeypatch.setattr(executor, "NO_WORKERS_SECONDS", 3)
+    out = tmp_path / "dask"
+    thread, box = run_in_background(sweep_argv(out, "--scheduler", cluster.scheduler_address))
+    wait_for(lambda: saved(out / "chunks", "chunk-*.json") >= 2)
+    if lost == "every worker":
+        cluster.scale(0)
+    else:  # the scheduler alone stops; the workers are left running
+        cluster.sync(cluster.scheduler.close)
+    thread.join(120)
+    assert box.get("code") == 1, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert ("every Dask worker was lost" if lost == "every worker" else "lost the Dask scheduler") in err
+    assert "add --resume" in err and "Traceback" not in err
+    assert main(sweep_argv(out, "--workers", "2", "--resume")) == 0
+    assert main(sweep_argv(tmp_path / "local", "--workers", "1")) == 0
+    assert_same_tables(tmp_path / "local", out)
