@@ -116,8 +116,8 @@ def generate(count: int, seed: int) -> list[Case]:
         data = shipped[name]
         scalars = [(p, v) for p, v in leaves(data)]
         numbers = [(p, v) for p, v in scalars if is_number(v) and "seed" not in p]
-        kind = rng.choice(["hostile number", "odd number", "wrong type", "remove key", "unknown key", "condition",
-                           "yaml trick", "extends", "swap prior"])
+        kind = rng.choice(["hostile number", "odd number", "nudged number", "wrong type", "remove key", "unknown key",
+                           "condition", "sound condition", "yaml trick", "extends", "swap prior"])
         if kind == "hostile number" and numbers:
             path, _ = rng.choice(numbers)
             value = rng.choice(HOSTILE_NUMBERS)
@@ -128,6 +128,18 @@ def generate(count: int, seed: int) -> list[Case]:
             value = rng.choice(ODD_NUMBERS)
             text, nonsense = dump(put(data, path, value)), False
             mutation = f"{name}: {'.'.join(map(str, path))} = {value!r}"
+        elif kind == "nudged number" and numbers:  # a plausible edit: mostly accepted, sometimes out of range
+            path, old = rng.choice(numbers)
+            value = old + rng.choice([-1, 1]) if isinstance(old, int) else round(old * rng.uniform(0.5, 1.5), 4)
+            text, nonsense = dump(put(data, path, value)), False
+            mutation = f"{name}: {'.'.join(map(str, path))} = {value!r}"
+        elif kind == "sound condition":
+            clauses = [f"month {rng.choice(['<', '>=', '=='])} {rng.randint(0, 30)}",
+                       rng.choice(["rejected_russia", "not in_ceasefire", "accepted_ukraine"])]
+            expression = f" {rng.choice(['and', 'or'])} ".join(rng.sample(clauses, rng.randint(1, 2)))
+            rule = {"kind": "conditional", "when": expression, "set": {"arms": round(rng.uniform(0, 1), 2)}}
+            text, nonsense = "extends: baseline.yaml\n" + dump({"actors": {"us": {"strategy": [rule]}}}), False
+            mutation = f"condition {expression!r}"
         elif kind == "wrong type" and numbers:
             path, _ = rng.choice(numbers)
             value = rng.choice(WRONG_TYPES)
@@ -178,7 +190,7 @@ def generate(count: int, seed: int) -> list[Case]:
             text = dump(put(data, path, value))
             nonsense = value["low"] > value["high"] or value.get("mode", low) > high
             mutation = f"{name}: prior {'.'.join(map(str, path))} = {value}"
-        if kind in ("hostile number", "odd number", "wrong type") and not numbers:
+        if kind in ("hostile number", "odd number", "nudged number", "wrong type") and not numbers:
             continue
         cases.append(Case(number, mutation, text, nonsense))
     return cases

@@ -208,8 +208,12 @@ def load_raw(path: str | Path, roots: tuple[Path, ...] | None = None,
         file, line = places.get("extends", (str(path), None))
         raise ScenarioError(f"'extends' expects a file name such as baseline.yaml, found {parent!r}",
                             path=file, line=line, key="extends")
-    parent_path = (path.parent / parent).resolve()
     file, line = places["extends"]
+    try:
+        parent_path = (path.parent / parent).resolve()
+    except (ValueError, OSError) as exc:  # a NUL character, a loop of symbolic links
+        raise ScenarioError(f"'extends' names {parent!r}, which is not a usable path ({exc})",
+                            path=file, line=line, key="extends") from None
     if not any(parent_path.is_relative_to(root) for root in roots):
         # Checked before anything about the file is looked at, so nothing outside leaks out.
         raise ScenarioError(f"'extends' names {parent!r}, which lies outside the folders a scenario may extend "

@@ -138,6 +138,7 @@ CORPUS = {
     "extends a number": "extends: 3\n",
     "extends a device": "extends: /dev/zero\n",
     "extends outside yaml": "extends: /etc/passwd\n",
+    "extends with a NUL": "extends: \"baseline.yaml\\0.yaml\"\n",
     "malformed": "name: [unclosed\n",
     "empty": "",
     "a list": "- 1\n- 2\n",
