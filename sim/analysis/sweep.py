@@ -210,16 +210,10 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
 
         run_tasks(_chunk_task, todo, finished, workers=workers, scheduler=scheduler, dask_local=dask_local,
                   shared=plan)
-    rows = collect_rows(out, len(chunks))
+        rows = sorted((row for number in range(len(chunks)) for row in json.loads(store.load(chunk_name(number)))),
+                      key=lambda row: row["point"])
     write_tables(rows, out)
     return rows
-
-
-def collect_rows(out: Path, n_chunks: int) -> list[dict]:
-    rows = []
-    for number in range(n_chunks):
-        rows.extend(json.loads((out / chunk_name(number)).read_text()))
-    return sorted(rows, key=lambda row: row["point"])
 
 
 def write_tables(rows: list[dict], out: Path) -> None:

@@ -9,7 +9,9 @@ overrides, posterior) and one file per finished chunk, each written atomically. 
 * a folder that already holds a computation is never overwritten: without ``resume`` it is an
   error that says to add ``--resume`` or choose another folder;
 * with ``resume`` the manifest must match, or the error names what differs;
-* finished chunks are reused, the rest computed;
+* finished chunks are reused, the rest computed; each chunk file starts with a tag of the identity
+  of the computation that wrote it, and a chunk with another tag (copied in from elsewhere, left by
+  a different run) is refused, never mixed in;
 * a computation that fails before saving any chunk leaves nothing behind, so the retry (after a
   wrong Dask address, say) needs no ``--resume``.
 
@@ -19,6 +21,7 @@ Used as a context manager: ``with Checkpoint(...) as store: ...``.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +33,8 @@ from sim.scenario import ResumeError
 
 IGNORED_ON_RESUME = ("version", "command")
 """Manifest keys that may differ between the interrupted computation and its resumption."""
+CHUNK_HEADER = b"negsim-chunk "
+"""Start of every chunk file, followed by the computation's tag and a newline, then the data."""
 LOCK = ".lock"
 """The lock file inside a checkpoint folder (holds the writer's process id, for the error message)."""
 
@@ -50,6 +55,7 @@ class Checkpoint:
         self.folder = Path(folder)
         self.manifest = self.folder / manifest
         self.identity = json.loads(json.dumps(identity))  # tuples -> lists, as stored
+        self.tag = _tag(self.identity)
         self.saved = 0
         if self.folder.exists() and not self.folder.is_dir():
             raise ResumeError(f"{self.folder} is a file, not a folder; choose another --out")
@@ -94,11 +100,17 @@ class Checkpoint:
         return self.path(name).exists()
 
     def save(self, name: str, data: bytes) -> None:
-        atomic_write_bytes(self.path(name), data)
+        """Write a finished chunk atomically, tagged with this computation's identity."""
+        atomic_write_bytes(self.path(name), CHUNK_HEADER + self.tag + b"\n" + data)
         self.saved += 1
 
     def load(self, name: str) -> bytes:
-        return self.path(name).read_bytes()
+        """A finished chunk's data; refused if another computation wrote it."""
+        header, _, data = self.path(name).read_bytes().partition(b"\n")
+        if header != CHUNK_HEADER + self.tag:
+            raise ResumeError(f"{self.path(name)} was not written by this computation (its identity differs); "
+                              "remove it to have it computed again, or choose another --out")
+        return data
 
     def remove(self) -> None:
         """Delete the folder (the computation finished and its outputs are written)."""
@@ -117,6 +129,12 @@ class Checkpoint:
         (self.folder / LOCK).unlink(missing_ok=True)
         os.close(self._lock)
         self._lock = None
+
+
+def _tag(identity: dict[str, Any]) -> bytes:
+    """A short fingerprint of a computation's identity (the keys that must match on resume)."""
+    kept = {k: v for k, v in identity.items() if k not in IGNORED_ON_RESUME}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()[:16].encode()
 
 
 def _lock(path: Path, what: str) -> int:

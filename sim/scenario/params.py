@@ -134,9 +134,6 @@ def _to_prior(value: Any) -> Any:
         raise ValueError(f"expected a number or a prior range such as {{low: 0.1, high: 0.3}}, found {value!r}")
     if isinstance(value, (int, float)):
         return {"low": float(value), "high": float(value)}
-    if isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return {"low": float(value[0]), "high": float(value[1])}
     if isinstance(value, (dict, Prior)):
         return value
     raise ValueError(f"expected a number or a prior range such as {{low: 0.1, high: 0.3}}, "

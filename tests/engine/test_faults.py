@@ -133,6 +133,23 @@ def test_two_runs_into_one_folder_never_mix(tmp_path, capsys):
     assert results_without_timing(out) == results_without_timing(alone)
 
 
+def test_resume_refuses_a_chunk_another_computation_wrote(tmp_path):
+    """Every chunk carries its computation's identity: one copied in from another run is refused,
+    never mixed into the result."""
+    import shutil
+
+    ours, theirs = {"scenario_sha256": "a", "seed": 9}, {"scenario_sha256": "b", "seed": 9}
+    with Checkpoint(tmp_path / "theirs", "run.json", theirs, resume=False) as other:
+        other.save("chunk-000001.npz", b"their numbers")
+    with Checkpoint(tmp_path / "ours", "run.json", ours, resume=False) as store:
+        store.save("chunk-000000.npz", b"our numbers")
+    shutil.copy(tmp_path / "theirs" / "chunk-000001.npz", tmp_path / "ours" / "chunk-000001.npz")
+    with Checkpoint(tmp_path / "ours", "run.json", {**ours, "version": "later"}, resume=True) as store:
+        assert store.load("chunk-000000.npz") == b"our numbers"   # the version may differ on resume
+        with pytest.raises(ResumeError, match="was not written by this computation"):
+            store.load("chunk-000001.npz")
+
+
 def test_a_computation_that_fails_before_saving_a_chunk_leaves_nothing_to_resume(tmp_path):
     """A wrong Dask address, say: the retry must not be told to add --resume."""
     identity = {"scenario_sha256": "x"}

@@ -153,6 +153,7 @@ CORPUS = {
     "mode outside prior": "extends: baseline.yaml\nactors:\n  russia:\n    patience: {low: 0.9, high: 0.95, mode: 0.99}\n",
     "nan prior": "extends: baseline.yaml\nactors:\n  russia:\n    patience: {low: .nan, high: .nan}\n",
     "true for a number": "extends: baseline.yaml\nhorizon_months: true\n",
+    "a list for a number": "extends: baseline.yaml\nactors:\n  us:\n    levers:\n      sanctions: [1, 2]\n",
     "negative casualties": "extends: baseline.yaml\nbattlefield:\n  casualties_per_month:\n    russia: -30000\n",
     "zero breakthrough": "extends: baseline.yaml\nbattlefield:\n  breakthrough_factor: 0\n",
     "offered month 0": "extends: baseline.yaml\npartial_deals:\n  energy_truce:\n    offered_months: [0]\n",
