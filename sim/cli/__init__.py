@@ -65,14 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     except ExecutionFault as exc:
         print(f"negsim: failed: {exc}{_resume_hint(args)}", file=sys.stderr)
         return EXIT_FAULT
-    except OSError as exc:
-        return _file_problem(exc, args)
     except BrokenPipeError:  # e.g. negsim run ... | head: the reader left; not an error of ours
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # after BrokenPipeError, which is one
+        return _file_problem(exc, args)
 
 
 def _allow_extends(folders: list[str]) -> None:
@@ -92,11 +92,12 @@ def _file_problem(exc: OSError, args: argparse.Namespace) -> int:
     import errno
 
     where = f" {exc.filename}" if exc.filename else ""
-    reason = exc.strerror or type(exc).__name__
+    reason = exc.strerror or str(exc) or type(exc).__name__
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
         print(f"negsim: failed: cannot write{where}: {reason}; free some space{_resume_hint(args)}", file=sys.stderr)
         return EXIT_FAULT
-    print(f"negsim: error: cannot use{where}: {reason}; choose a folder you can write to (--out)", file=sys.stderr)
+    hint = "; choose a folder you can write to (--out)" if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else ""
+    print(f"negsim: error: cannot read or write{where}: {reason}{hint}", file=sys.stderr)
     return EXIT_USER_ERROR
 
 

@@ -72,9 +72,7 @@ def _exit_with(parent: int) -> None:
             time.sleep(PARENT_POLL_SECONDS)
             try:
                 os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process: ours is gone
+            except (ProcessLookupError, PermissionError):  # gone (or its pid reused by another user)
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
@@ -115,7 +113,6 @@ def _connect(scheduler: str):
 def _run_on_dask(function, tasks, finished, scheduler, workers, shared) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
-    from distributed.scheduler import KilledWorker
 
     cluster = None
     if scheduler:
@@ -129,21 +126,25 @@ def _run_on_dask(function, tasks, finished, scheduler, workers, shared) -> None:
         futures = {client.submit(_on_dask_worker, function, shared_future, *args, pure=False, retries=2): key
                    for key, args in tasks}
         pending = dask_completed(futures)
-        without_workers, disconnected = _Stopwatch(), _Stopwatch()
+        health = _ClusterHealth(client)
         while not pending.is_empty():
             batch = pending.next_batch(block=False)
             for future in batch:
-                finished(futures[future], future.result())
-            if batch:
-                continue
-            time.sleep(0.2)
-            # A cluster with no worker would wait for ever, and a lost scheduler for a while: give up.
-            connected = client.status == "running"
-            if disconnected.running_for(not connected) > 2 * CONNECT_SECONDS:
-                raise ExecutionFault(f"lost the Dask scheduler (no answer for {2 * CONNECT_SECONDS} s)")
-            idle = connected and not client.scheduler_info(n_workers=1).get("workers")
-            if without_workers.running_for(idle) > NO_WORKERS_SECONDS:
-                raise ExecutionFault(f"every Dask worker was lost, and none joined for {NO_WORKERS_SECONDS} s")
+                finished(futures[future], _result(future, client))
+            if not batch:
+                time.sleep(0.2)
+                health.check()
+    finally:
+        _close_quietly(client, cluster)
+
+
+def _result(future, client) -> Any:
+    """A finished Dask task's result; a cluster that failed under it is an :class:`ExecutionFault`
+    (a task's own error, a bug, is raised as it is)."""
+    from distributed.scheduler import KilledWorker
+
+    try:
+        return future.result()
     except KilledWorker as exc:
         raise ExecutionFault(f"Dask workers kept dying while computing ({exc})") from None
     except (OSError, CancelledError) as exc:  # CommClosedError is an OSError; lost futures are cancelled
@@ -151,8 +152,26 @@ def _run_on_dask(function, tasks, finished, scheduler, workers, shared) -> None:
             raise ExecutionFault("every Dask worker was lost, and with them the data the tasks needed "
                                  f"({type(exc).__name__})") from None
         raise ExecutionFault(f"lost the Dask scheduler ({type(exc).__name__}: {exc})") from None
-    finally:
-        _close_quietly(client, cluster)
+
+
+class _ClusterHealth:
+    """Gives up on a cluster that can no longer finish: one with no worker would wait for ever,
+    and a client cut off from its scheduler for a while."""
+
+    def __init__(self, client):
+        self.client = client
+        self.without_workers, self.disconnected = _Stopwatch(), _Stopwatch()
+
+    def check(self) -> None:
+        connected = self.client.status == "running"
+        if self.disconnected.running_for(not connected) > 2 * CONNECT_SECONDS:
+            raise ExecutionFault(f"lost the Dask scheduler (no answer for {2 * CONNECT_SECONDS} s)")
+        try:
+            idle = connected and not self.client.scheduler_info(n_workers=1).get("workers")
+        except OSError:
+            idle = False  # the disconnection is timed above
+        if self.without_workers.running_for(idle) > NO_WORKERS_SECONDS:
+            raise ExecutionFault(f"every Dask worker was lost, and none joined for {NO_WORKERS_SECONDS} s")
 
 
 def _reachable(client) -> bool:

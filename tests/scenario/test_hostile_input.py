@@ -151,3 +151,17 @@ def test_a_library_caller_can_confine_extends_to_the_shipped_scenarios(tmp_path)
     with pytest.raises(ScenarioError, match="lies outside"):
         load_scenario(tmp_path / "child.yaml", extends_roots=(SCENARIOS,))
     assert load_scenario(SCENARIOS / "teaching" / "costly_war.yaml", extends_roots=(SCENARIOS,)).scenario.name
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):
+    """``negsim run ... | head -1``: the closed pipe ends the command quietly, not as a file problem."""
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", BASELINE, "--worlds", "100", "--quiet"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run.stdout.readline()
+    run.stdout.close()   # the reader leaves after one line
+    assert run.wait(timeout=120) == 0
+    err = run.stderr.read().decode()
+    assert "Traceback" not in err and "error" not in err, err
