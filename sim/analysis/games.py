@@ -1,0 +1,246 @@
+"""The pressure game: every strategy profile simulated on common random numbers, then its equilibria.
+
+Each profile (one strategy per player) is the base scenario with the players' strategy overlays
+set, run with the same seed, so every profile meets the same worlds (the same drawn parameters and
+shocks): payoff differences between profiles are paired, and their noise small. A player's payoff
+in a profile is its mean discounted monthly payoff over the worlds (``payoff_by_actor``,
+``docs/model.md`` [9]). On the table of mean payoffs:
+
+* pure Nash equilibria by enumeration (:mod:`sim.core.normal_form`); for two players, every mixed
+  equilibrium by support enumeration (nashpy);
+* each equilibrium's regret, and a bootstrap over worlds of it: the worlds are resampled with
+  replacement (the same resample for every profile, which keeps the pairing), the game is rebuilt
+  and the equilibrium's regret recomputed; the 95th percentile bounds what Monte Carlo noise could
+  hide, and the share of resamples in which the profile is still an equilibrium says how robust it is;
+* every player's best responses, and the documented profile's regrets: what each actor could have
+  gained by deviating alone.
+
+References
+----------
+Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2), 286-295.
+Wellman, M. P. (2006). Methods for empirical game-theoretic analysis. *AAAI* 2006, 1552-1555
+(estimating a game's payoffs by simulation, and the regret of a candidate equilibrium).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.core.normal_form import best_response_mask, deviation_payoffs, pure, pure_equilibria, regrets
+from sim.engine.executor import run_tasks
+from sim.engine.loading import Scenario, load_scenario
+from sim.engine.outputs import reached_by, wilson_interval
+from sim.engine.run import run_scenario
+from sim.scenario import LoadedScenario, ScenarioError, with_overrides
+from sim.scenario.game import LoadedGame, check_game_against, load_game
+
+
+@dataclass
+class GamePlan:
+    """A game ready to run: the base scenario, the players and their strategies, the profiles."""
+
+    game: LoadedGame
+    base: LoadedScenario
+    worlds: int
+    seed: int
+
+    @property
+    def players(self) -> list[str]:
+        return list(self.game.spec.players)
+
+    @property
+    def strategies(self) -> list[list[str]]:
+        return [list(s) for s in self.game.spec.players.values()]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(s) for s in self.strategies)
+
+    def profiles(self) -> list[tuple[int, ...]]:
+        return list(itertools.product(*(range(n) for n in self.shape)))
+
+    def overrides(self, profile: tuple[int, ...]) -> dict:
+        values: dict = {}
+        for player, names, k in zip(self.players, self.strategies, profile, strict=True):
+            values.update(self.game.spec.players[player][names[k]].set)
+        return values
+
+    def scenario(self, profile: tuple[int, ...]) -> LoadedScenario:
+        return with_overrides(self.base, self.overrides(profile), schema=Scenario)
+
+    def label(self, profile: tuple[int, ...]) -> dict[str, str]:
+        return {p: names[k] for p, names, k in zip(self.players, self.strategies, profile, strict=True)}
+
+
+def plan_game(path: str | Path, worlds: int | None = None, seed: int | None = None) -> GamePlan:
+    """Load a game file and its base scenario, and check every strategy against the scenario.
+
+    Raises:
+        ScenarioError: naming the game file's line and key path (or the scenario's) of the first problem.
+    """
+    game = load_game(path)
+    base = load_scenario(game.scenario_path)
+    check_game_against(game, set(base.scenario.actors), base.scenario.horizon_months)
+    plan = GamePlan(game, base, worlds or game.spec.worlds,
+                    seed if seed is not None else (game.spec.seed if game.spec.seed is not None else base.scenario.seed))
+    for player, strategies in game.spec.players.items():
+        for name, strategy in strategies.items():
+            try:
+                with_overrides(base, strategy.set, schema=Scenario)
+            except ScenarioError as error:
+                key = f"players.{player}.{name}.set" + (f".{error.key}" if error.key else "")
+                file, line = game.where(f"players.{player}.{name}.set")
+                raise ScenarioError(f"strategy '{name}' of {player}: {error.message}", path=file or game.path,
+                                    line=line, key=key) from None
+    return plan
+
+
+@dataclass
+class ProfileOutcome:
+    """What one profile's run gives: each player's per-world payoff and the ceasefire odds."""
+
+    payoffs: np.ndarray          # (players, worlds)
+    p_ceasefire: list[float]     # by each of the game's months
+    terms: dict[str, float | None]   # mean terms of the first ceasefire, by issue
+
+
+def _run_profile(plan: GamePlan, profile: tuple[int, ...]) -> ProfileOutcome:
+    result = run_scenario(plan.scenario(profile), worlds=plan.worlds, seed=plan.seed)
+    has_deal = result.first_ceasefire_month > 0
+    terms = {issue: (float(np.nanmean(result.terms(issue)[has_deal])) if has_deal.any() else None)
+             for issue in result.issue_names}
+    return ProfileOutcome(payoffs=np.stack([result.payoff(p) for p in plan.players]),
+                          p_ceasefire=[float(reached_by(result, m).mean()) for m in plan.game.spec.months],
+                          terms=terms)
+
+
+@dataclass
+class Equilibrium:
+    """A (possibly mixed) equilibrium of the estimated game, with its robustness to payoff noise."""
+
+    mixed: list[np.ndarray]
+    regret: np.ndarray               # (players,) on the mean payoffs (0 up to rounding)
+    regret_upper: np.ndarray         # (players,) 95th percentile over bootstrap resamples of worlds
+    robustness: float                # share of resamples in which every regret is within tolerance
+    p_ceasefire: list[float]         # by month, the profile's (a mixture's: weighted over profiles)
+
+    @property
+    def is_pure(self) -> bool:
+        return all(np.isclose(m.max(), 1.0) for m in self.mixed)
+
+
+@dataclass
+class GameResult:
+    """The estimated game: per-profile outcomes, the payoff tensor and its analysis."""
+
+    plan: GamePlan
+    outcomes: dict[tuple[int, ...], ProfileOutcome]
+    payoffs: np.ndarray              # (players, s_1, ..., s_n) mean payoffs
+    standard_errors: np.ndarray      # same shape: Monte Carlo standard error of each mean
+    equilibria: list[Equilibrium]
+    documented: Equilibrium | None   # the documented profile, analysed like an equilibrium
+    tolerance: float
+    simulated: int
+    notes: list[str] = field(default_factory=list)
+
+    def best_responses(self, player: int) -> np.ndarray:
+        return best_response_mask(self.payoffs, player)
+
+
+def _tensor(plan: GamePlan, values: dict[tuple[int, ...], np.ndarray]) -> np.ndarray:
+    """Per-profile vectors (players,) arranged as the game's payoff tensor (players, s_1, ..., s_n)."""
+    out = np.empty((len(plan.players), *plan.shape))
+    for profile, vector in values.items():
+        out[(slice(None), *profile)] = vector
+    return out
+
+
+def _mixed_equilibria(payoffs: np.ndarray) -> list[list[np.ndarray]]:
+    """Every equilibrium of a two-player game by support enumeration (nashpy); pure ones included."""
+    import warnings
+
+    import nashpy
+
+    game = nashpy.Game(payoffs[0], payoffs[1])
+    found: list[list[np.ndarray]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nashpy warns on degenerate games; the regrets below check each
+        for a, b in game.support_enumeration(non_degenerate=False):
+            candidate = [np.clip(np.asarray(a, float), 0, 1), np.clip(np.asarray(b, float), 0, 1)]
+            if not any(all(np.allclose(x, y, atol=1e-9) for x, y in zip(candidate, other, strict=True))
+                       for other in found):
+                found.append(candidate)
+    return found
+
+
+def run_game(plan: GamePlan, workers: int | None = 1, scheduler: str | None = None, dask_local: bool = False,
+             progress: Callable[[int, int], None] | None = None, bootstrap: int | None = None) -> GameResult:
+    """Simulate every profile on common random numbers and analyse the estimated game."""
+    profiles = plan.profiles()
+    outcomes: dict[tuple[int, ...], ProfileOutcome] = {}
+
+    def finished(profile, outcome: ProfileOutcome) -> None:
+        outcomes[profile] = outcome
+        if progress:
+            progress(len(outcomes), len(profiles))
+
+    run_tasks(_run_profile, [(p, (p,)) for p in profiles], finished, workers=workers, scheduler=scheduler,
+              dask_local=dask_local, shared=plan)
+    per_world = {p: o.payoffs for p, o in outcomes.items()}          # (players, worlds) each
+    payoffs = _tensor(plan, {p: u.mean(axis=1) for p, u in per_world.items()})
+    errors = _tensor(plan, {p: u.std(axis=1, ddof=1) / np.sqrt(u.shape[1]) for p, u in per_world.items()})
+    tolerance = 1e-12
+    candidates = ([pure(p, plan.shape) for p in pure_equilibria(payoffs, tolerance)] if len(plan.players) > 2
+                  else _mixed_equilibria(payoffs))
+    resampled = _bootstrap_games(plan, per_world, bootstrap if bootstrap is not None else plan.game.spec.bootstrap)
+    equilibria = [_assess(plan, outcomes, payoffs, resampled, mixed, tolerance) for mixed in candidates]
+    documented = None
+    if plan.game.spec.documented:
+        profile = tuple(plan.strategies[i].index(plan.game.spec.documented[p]) for i, p in enumerate(plan.players))
+        documented = _assess(plan, outcomes, payoffs, resampled, pure(profile, plan.shape), tolerance)
+    notes = [] if len(plan.players) == 2 else [
+        "more than two players: the pure equilibria are listed (mixed ones need a solver for n-player games)"]
+    return GameResult(plan, outcomes, payoffs, errors, equilibria, documented, tolerance, len(outcomes), notes)
+
+
+def _bootstrap_games(plan: GamePlan, per_world: dict, resamples: int) -> list[np.ndarray]:
+    """The game rebuilt on ``resamples`` resamples of the worlds (the same resample for every
+    profile, keeping the pairing of common random numbers)."""
+    rng = np.random.default_rng([plan.seed, 16])
+    worlds = next(iter(per_world.values())).shape[1]
+    games = []
+    for _ in range(resamples):
+        pick = rng.integers(0, worlds, size=worlds)
+        games.append(_tensor(plan, {p: u[:, pick].mean(axis=1) for p, u in per_world.items()}))
+    return games
+
+
+def _assess(plan, outcomes, payoffs, resampled, mixed, tolerance) -> Equilibrium:
+    regret = regrets(payoffs, mixed)
+    sampled = np.array([regrets(g, mixed) for g in resampled]) if resampled else np.full((1, len(mixed)), np.nan)
+    weights = {p: float(np.prod([m[k] for m, k in zip(mixed, p, strict=True)])) for p in outcomes}
+    p_ceasefire = [sum(w * outcomes[p].p_ceasefire[i] for p, w in weights.items())
+                   for i in range(len(plan.game.spec.months))]
+    return Equilibrium(mixed=mixed, regret=regret,
+                       regret_upper=np.percentile(sampled, 95, axis=0) if resampled else np.full(len(mixed), np.nan),
+                       robustness=float(np.mean(np.all(sampled <= tolerance, axis=1))) if resampled else float("nan"),
+                       p_ceasefire=p_ceasefire)
+
+
+def deviation_table(result: GameResult, mixed: list[np.ndarray]) -> list[dict]:
+    """For each player: its payoff from each of its strategies against the others' ``mixed``."""
+    rows = []
+    for i, player in enumerate(result.plan.players):
+        values = deviation_payoffs(result.payoffs, mixed, i)
+        rows.append({"player": player, "payoffs": dict(zip(result.plan.strategies[i], map(float, values), strict=True)),
+                     "best": result.plan.strategies[i][int(np.argmax(values))]})
+    return rows
+
+
+def ceasefire_interval(p: float, worlds: int) -> list[float]:
+    return [float(x) for x in wilson_interval(round(p * worlds), worlds)]

@@ -1,0 +1,62 @@
+"""``negsim game``: the pressure game's equilibria, best responses and regrets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import folder, made_by, non_negative, positive
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("game", help="find the pressure game's equilibria by simulating every profile")
+    parser.add_argument("game", help="game file (see scenarios/games/)")
+    parser.add_argument("--worlds", type=positive, help="worlds per profile (default: the game file's)")
+    parser.add_argument("--seed", type=non_negative, help="seed shared by every profile (default: the game's)")
+    parser.add_argument("--workers", type=positive, help="local processes (default: all cores)")
+    parser.add_argument("--dask-local", action="store_true", help="run the profiles on a local Dask cluster")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the profiles on this Dask scheduler")
+    parser.add_argument("--bootstrap", type=non_negative, help="resamples of the worlds for regret bounds")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--out", type=folder, metavar="DIR", help="write game.json and game.png to DIR")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from sim.analysis.games import plan_game, run_game
+    from sim.fileio import strict
+    from sim.report.game_report import format_game, game_payload, plot_regrets
+    from sim.report.io import save_figure, write_json
+
+    plan = plan_game(args.game, worlds=args.worlds, seed=args.seed)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(plan.profiles()), unit="profile", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    try:
+        result = run_game(plan, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
+                          progress=progress, bootstrap=args.bootstrap)
+    finally:
+        if bar is not None:
+            bar.close()
+    payload = game_payload(result, made_by(args, {"game_file": str(plan.game.path),
+                                                  "scenario_file": str(plan.game.scenario_path)}))
+    print(json.dumps(strict(payload), indent=2, allow_nan=False) if args.json else format_game(result))
+    if args.out:
+        out = Path(args.out)
+        write_json(out / "game.json", payload)
+        written = [out / "game.json", save_figure(plot_regrets(result), out / "game.png")]
+        if not args.json:
+            print("\nWrote " + ", ".join(str(p) for p in written))
+    return 0

@@ -1,0 +1,122 @@
+"""The pressure game: known answers by construction, invariance to labels and process counts,
+clear errors for bad game files, and the shipped game as a user runs it."""
+
+import json
+
+import numpy as np
+import pytest
+
+from sim.analysis.games import _mixed_equilibria, plan_game, run_game
+from sim.cli import main
+from sim.scenario import ScenarioError
+
+from ..conftest import SCENARIOS
+
+# An onlooker (role mediator, not among the mediators, controlling nothing) cannot change what anyone
+# does; its 'costly' strategy only adds a cost of war to its own payoff, so it is strictly dominated.
+ONLOOKER = """
+extends: {baseline}
+name: with an onlooker
+actors:
+  onlooker:
+    name: Onlooker
+    role: mediator
+    ideal: {{territory: 0.5, recognition: 0.5, nato: 0.5, guarantees: 0.5, army_limits: 0.5,
+            sanctions_relief: 0.5, accountability: 0.5, arms_after_deal: 0.5}}
+    salience: {{territory: 1, recognition: 1, nato: 1, guarantees: 1, army_limits: 1,
+               sanctions_relief: 1, accountability: 1, arms_after_deal: 1}}
+"""
+
+
+def onlooker_game(tmp_path, order=("cheap", "costly"), us_order=("steady", "walk_away"), worlds=200) -> str:
+    (tmp_path / "onlooker.yaml").write_text(ONLOOKER.format(baseline=SCENARIOS / "baseline.yaml"))
+    strategies = {"cheap": "{why: no cost, set: {actors.onlooker.cost_of_war.base: 0.0}}",
+                  "costly": "{why: a cost and nothing else, set: {actors.onlooker.cost_of_war.base: 0.05}}"}
+    us = {"steady": "{why: the baseline levers, set: {}}",
+          "walk_away": "{why: seed 000, set: {actors.us.levers.engagement: 0.0, actors.us.levers.arms: 0.0}}"}
+    text = (f"name: dominance by construction\nscenario: onlooker.yaml\nworlds: {worlds}\nbootstrap: 100\n"
+            "documented: {onlooker: cheap, us: steady}\nplayers:\n  onlooker:\n"
+            + "".join(f"    {name}: {strategies[name]}\n" for name in order)
+            + "  us:\n" + "".join(f"    {name}: {us[name]}\n" for name in us_order))
+    (tmp_path / "game.yaml").write_text(text)
+    return str(tmp_path / "game.yaml")
+
+
+def chosen(result, equilibrium) -> dict[str, dict[str, float]]:
+    """An equilibrium as {player: {strategy: probability}}, independent of the strategies' order."""
+    return {p: {n: round(float(w), 9) for n, w in zip(names, m, strict=True)}
+            for p, names, m in zip(result.plan.players, result.plan.strategies, equilibrium.mixed, strict=True)}
+
+
+def test_a_strictly_dominated_strategy_is_never_played_in_equilibrium(tmp_path):
+    result = run_game(plan_game(onlooker_game(tmp_path)), workers=1)
+    assert result.equilibria
+    for equilibrium in result.equilibria:
+        assert chosen(result, equilibrium)["onlooker"] == {"cheap": 1.0, "costly": 0.0}
+    # On common random numbers the onlooker's costly strategy is worse in every world, not only on average.
+    cheap, costly = (result.outcomes[(k, 0)].payoffs[0] for k in (0, 1))
+    assert np.all(costly < cheap)
+    # And its deviation to 'costly' at the documented profile is a loss, so its regret there is 0.
+    assert result.documented.regret[0] == 0
+
+
+@pytest.mark.slow
+def test_equilibria_do_not_depend_on_strategy_order_or_process_count(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = run_game(plan_game(onlooker_game(tmp_path / "a")), workers=1)
+    swapped = run_game(plan_game(onlooker_game(tmp_path / "b", order=("costly", "cheap"),
+                                               us_order=("walk_away", "steady"))), workers=2)
+    def named(result):
+        return sorted(json.dumps(chosen(result, e), sort_keys=True) for e in result.equilibria)
+
+    assert named(first) == named(swapped)
+    # The payoff of each named profile is the same number, whichever position it has.
+    np.testing.assert_array_equal(first.payoffs[:, 0, 1], swapped.payoffs[:, 1, 0])
+
+
+def test_the_known_mixed_equilibrium_of_a_noisy_two_by_two_game_is_found_within_the_noise():
+    """Matching pennies estimated from simulated worlds (payoff +-1 plus noise): the equilibrium
+    found from the estimated means is half-half within a few standard errors."""
+    rng = np.random.default_rng(3)
+    worlds = 4000
+    truth = np.array([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]], dtype=float)
+    estimated = truth + rng.normal(0, 1, size=(2, 2, 2, worlds)).mean(axis=-1)
+    (row, column), = _mixed_equilibria(estimated)
+    standard_error = 1 / np.sqrt(worlds)
+    assert abs(row[0] - 0.5) < 5 * standard_error and abs(column[0] - 0.5) < 5 * standard_error
+
+
+@pytest.mark.parametrize("change, message", [
+    ("documented: {onlooker: cheap, us: nowhere}", "'nowhere' is not one of us's strategies"),
+    ("worlds: 5", "worlds in [10, 1000000], found 5"),
+    ("months: [300]", "a month in [1, 240], found 300"),
+])
+def test_bad_game_files_get_a_clear_error(tmp_path, capsys, change, message):
+    path = onlooker_game(tmp_path)
+    text = open(path).read()
+    key = change.split(":")[0]
+    lines = [line for line in text.splitlines() if not line.startswith(f"{key}:")]
+    open(path, "w").write("\n".join([change, *lines]) + "\n")
+    assert main(["game", path, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "game.yaml, line" in err and "Traceback" not in err
+
+
+def test_a_strategy_may_set_only_its_own_players_choices(tmp_path, capsys):
+    path = onlooker_game(tmp_path)
+    text = open(path).read().replace("actors.us.levers.arms: 0.0", "actors.russia.levers.escalation: 2.0")
+    open(path, "w").write(text)
+    with pytest.raises(ScenarioError, match="sets only its own player's choices"):
+        plan_game(path)
+
+
+@pytest.mark.slow
+def test_the_shipped_game_runs_as_the_readme_says(tmp_path, capsys):
+    assert main(["game", str(SCENARIOS / "games" / "pressure_2025.yaml"), "--worlds", "100", "--bootstrap", "20",
+                 "--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Documented 2025 profile" in out and "regrets:" in out
+    payload = json.loads((tmp_path / "game.json").read_text())
+    assert payload["profiles_simulated"] == payload["profiles_total"] == 108
+    assert (tmp_path / "game.png").stat().st_size > 10_000
