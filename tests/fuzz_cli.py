@@ -106,12 +106,14 @@ def dump(data) -> str:
 
 
 def generate(count: int, seed: int) -> list[Case]:
-    """``count`` cases, the same for the same seed."""
+    """``count`` cases, the same for the same seed (a mutation that does not apply to the scenario
+    drawn is drawn again)."""
     rng = random.Random(seed)
     shipped = {p.name: yaml.safe_load(p.read_text()) for p in sorted(SCENARIOS.glob("*.yaml"))}
     names = sorted(shipped)
     cases = []
-    for number in range(count):
+    while len(cases) < count:
+        number = len(cases)
         name = rng.choice(names)
         data = shipped[name]
         scalars = [(p, v) for p, v in leaves(data)]
