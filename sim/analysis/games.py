@@ -106,7 +106,8 @@ class ProfileOutcome:
 
     payoffs: np.ndarray          # (players, worlds)
     p_ceasefire: list[float]     # by each of the game's months
-    terms: dict[str, float | None]   # mean terms of the first ceasefire, by issue
+    p_deal: float                # share of worlds with a first ceasefire by the horizon
+    terms: dict[str, float | None]   # mean terms of the first ceasefire (where there is one), by issue
 
 
 def _run_profile(plan: GamePlan, profile: tuple[int, ...]) -> ProfileOutcome:
@@ -116,7 +117,7 @@ def _run_profile(plan: GamePlan, profile: tuple[int, ...]) -> ProfileOutcome:
              for issue in result.issue_names}
     return ProfileOutcome(payoffs=np.stack([result.payoff(p) for p in plan.players]),
                           p_ceasefire=[float(reached_by(result, m).mean()) for m in plan.game.spec.months],
-                          terms=terms)
+                          p_deal=float(has_deal.mean()), terms=terms)
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Equilibrium:
     regret_upper: np.ndarray         # (players,) 95th percentile over bootstrap resamples of worlds
     robustness: float                # share of resamples in which every regret is within tolerance
     p_ceasefire: list[float]         # by month, the profile's (a mixture's: weighted over profiles)
+    terms: dict[str, float | None]   # mean terms of the first ceasefire where one is reached
 
     @property
     def is_pure(self) -> bool:
@@ -226,10 +228,17 @@ def _assess(plan, outcomes, payoffs, resampled, mixed, tolerance) -> Equilibrium
     weights = {p: float(np.prod([m[k] for m, k in zip(mixed, p, strict=True)])) for p in outcomes}
     p_ceasefire = [sum(w * outcomes[p].p_ceasefire[i] for p, w in weights.items())
                    for i in range(len(plan.game.spec.months))]
+    # Terms over the worlds that reach a ceasefire: each profile weighted by its probability of being
+    # played times its share of such worlds.
+    deal_weight = {p: w * outcomes[p].p_deal for p, w in weights.items() if w > 0}
+    total = sum(deal_weight.values())
+    terms = {issue: (sum(wt * outcomes[p].terms[issue] for p, wt in deal_weight.items() if wt > 0) / total
+                     if total > 0 else None)
+             for issue in plan.base.scenario.issues}
     return Equilibrium(mixed=mixed, regret=regret,
                        regret_upper=np.percentile(sampled, 95, axis=0) if resampled else np.full(len(mixed), np.nan),
                        robustness=float(np.mean(np.all(sampled <= tolerance, axis=1))) if resampled else float("nan"),
-                       p_ceasefire=p_ceasefire)
+                       p_ceasefire=p_ceasefire, terms=terms)
 
 
 def deviation_table(result: GameResult, mixed: list[np.ndarray]) -> list[dict]:

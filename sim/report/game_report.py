@@ -27,6 +27,12 @@ def _regret_text(equilibrium: Equilibrium, players: list[str]) -> str:
                      for p, r, u in zip(players, equilibrium.regret, equilibrium.regret_upper, strict=True))
 
 
+def _terms_text(equilibrium: Equilibrium) -> str:
+    """Mean terms (0 = Ukraine's position, 1 = Russia's) where a first ceasefire is reached."""
+    known = {issue: t for issue, t in equilibrium.terms.items() if t is not None}
+    return ", ".join(f"{issue} {t:.2f}" for issue, t in known.items()) if known else "no ceasefire in any world"
+
+
 def format_game(result: GameResult) -> str:
     """The equilibria, their regrets and ceasefire odds, and the documented profile's regrets."""
     plan, spec = result.plan, result.plan.game.spec
@@ -43,11 +49,13 @@ def format_game(result: GameResult) -> str:
         odds = ", ".join(f"P(ceasefire by {m}) {p:.1%}" for m, p in zip(months, eq.p_ceasefire, strict=True))
         robust = f"; an equilibrium in {eq.robustness:.0%} of resamples" if eq.is_pure else ""
         lines += [f"Equilibrium {k} ({kind}): {_profile_text(result, eq.mixed)}",
-                  f"  {odds}", f"  regrets: {_regret_text(eq, plan.players)}{robust}"]
+                  f"  {odds}", f"  terms of the first ceasefire: {_terms_text(eq)}",
+                  f"  regrets: {_regret_text(eq, plan.players)}{robust}"]
     if result.documented is not None:
         doc = result.documented
         odds = ", ".join(f"P(ceasefire by {m}) {p:.1%}" for m, p in zip(months, doc.p_ceasefire, strict=True))
         lines += ["", f"Documented 2025 profile: {_profile_text(result, doc.mixed)}", f"  {odds}",
+                  f"  terms of the first ceasefire: {_terms_text(doc)}",
                   f"  regrets: {_regret_text(doc, plan.players)}"]
         from sim.analysis.games import deviation_table
 
@@ -73,7 +81,8 @@ def _equilibrium_payload(result: GameResult, eq: Equilibrium) -> dict:
             "regret": dict(zip(result.plan.players, map(float, eq.regret), strict=True)),
             "regret_upper_95": dict(zip(result.plan.players, map(float, eq.regret_upper), strict=True)),
             "robustness": eq.robustness if eq.is_pure else None,
-            "p_ceasefire": {str(m): p for m, p in zip(result.plan.game.spec.months, eq.p_ceasefire, strict=True)}}
+            "p_ceasefire": {str(m): p for m, p in zip(result.plan.game.spec.months, eq.p_ceasefire, strict=True)},
+            "terms_of_first_ceasefire": eq.terms}
 
 
 def game_payload(result: GameResult, provenance: dict) -> dict:

@@ -53,6 +53,10 @@ def test_a_strictly_dominated_strategy_is_never_played_in_equilibrium(tmp_path):
     assert result.equilibria
     for equilibrium in result.equilibria:
         assert chosen(result, equilibrium)["onlooker"] == {"cheap": 1.0, "costly": 0.0}
+        if equilibrium.is_pure:   # its ceasefire odds and terms are those of the profile played
+            profile = tuple(int(np.argmax(m)) for m in equilibrium.mixed)
+            assert equilibrium.terms == pytest.approx(result.outcomes[profile].terms)
+            assert equilibrium.p_ceasefire == result.outcomes[profile].p_ceasefire
     # On common random numbers the onlooker's costly strategy is worse in every world, not only on average.
     cheap, costly = (result.outcomes[(k, 0)].payoffs[0] for k in (0, 1))
     assert np.all(costly < cheap)
