@@ -19,41 +19,17 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.scenario.loader import read_yaml
 
+from .. import fuzz_cli
 from ..conftest import SCENARIOS
+from ..fuzz_cli import leaves, put
 
 SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml"))
 BASE = {p.name: read_yaml(p)[0] for p in SHIPPED}
 
 
-def leaves(data, prefix=()):
-    """Every (path, value) of a scalar in nested data."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, (*prefix, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from leaves(value, (*prefix, i))
-    else:
-        yield prefix, data
-
-
-def mappings(data, prefix=()):
-    if isinstance(data, dict):
-        yield prefix
-        for key, value in data.items():
-            yield from mappings(value, (*prefix, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from mappings(value, (*prefix, i))
-
-
-def put(data, path, value):
-    out = copy.deepcopy(data)
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return out
+def mappings(data):
+    """The key path of every mapping or list in nested data."""
+    return [path for path, _ in fuzz_cli.mappings(data)]
 
 
 def check_refused(tmp_path: Path, text: str, capsys, name: str = "case.yaml") -> str:
