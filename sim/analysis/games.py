@@ -6,20 +6,28 @@ shocks): payoff differences between profiles are paired, and their noise small. 
 in a profile is its mean discounted monthly payoff over the worlds (``payoff_by_actor``,
 ``docs/model.md`` [9]). On the table of mean payoffs:
 
-* pure Nash equilibria by enumeration (:mod:`sim.core.normal_form`); for two players, every mixed
-  equilibrium by support enumeration (nashpy);
+* its equilibria: for two players every equilibrium, pure or mixed, by support enumeration
+  (nashpy); for more, every isolated equilibrium by enumerating supports and solving each one's
+  polynomial system, and the limit of the logit QRE branch (pygambit);
 * each equilibrium's regret, and a bootstrap over worlds of it: the worlds are resampled with
   replacement (the same resample for every profile, which keeps the pairing), the game is rebuilt
   and the equilibrium's regret recomputed; the 95th percentile bounds what Monte Carlo noise could
   hide, and the share of resamples in which the profile is still an equilibrium says how robust it is;
 * every player's best responses, and the documented profile's regrets: what each actor could have
-  gained by deviating alone.
+  gained by deviating alone;
+* the logit quantal response equilibrium from random play to full rationality (pygambit).
+
+A game too large to simulate whole is searched instead (``search: deviations``): best-response
+dynamics from the documented profile and random starts, simulating each visited profile's
+unilateral deviations, so every pure equilibrium reported is confirmed against all its deviations.
 
 References
 ----------
 Nash, J. (1951). Non-cooperative games. *Annals of Mathematics* 54(2), 286-295.
 Wellman, M. P. (2006). Methods for empirical game-theoretic analysis. *AAAI* 2006, 1552-1555
 (estimating a game's payoffs by simulation, and the regret of a candidate equilibrium).
+McKelvey, R. D. and Palfrey, T. R. (1995). Quantal response equilibria for normal form games.
+*Games and Economic Behavior* 10(1), 6-38.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.core.normal_form import best_response_mask, deviation_payoffs, pure, pure_equilibria, regrets
+from sim.core.normal_form import best_response_mask, best_response_search, deviation_payoffs, pure, regrets
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario, load_scenario
 from sim.engine.outputs import reached_by, wilson_interval
@@ -72,6 +80,11 @@ class GamePlan:
 
     def scenario(self, profile: tuple[int, ...]) -> LoadedScenario:
         return with_overrides(self.base, self.overrides(profile), schema=Scenario)
+
+    def documented_profile(self) -> tuple[int, ...] | None:
+        documented = self.game.spec.documented
+        return tuple(names.index(documented[p]) for p, names in zip(self.players, self.strategies, strict=True)) \
+            if documented else None
 
     def label(self, profile: tuple[int, ...]) -> dict[str, str]:
         return {p: names[k] for p, names, k in zip(self.players, self.strategies, profile, strict=True)}
@@ -148,7 +161,13 @@ class GameResult:
     documented: Equilibrium | None   # the documented profile, analysed like an equilibrium
     tolerance: float
     simulated: int
+    quantal_response: list[QuantalResponse]   # the logit QRE branch (empty unless every profile is simulated)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every profile was simulated (otherwise only confirmed pure equilibria are known)."""
+        return self.simulated == int(np.prod(self.plan.shape))
 
     def best_responses(self, player: int) -> np.ndarray:
         return best_response_mask(self.payoffs, player)
@@ -156,7 +175,7 @@ class GameResult:
 
 def _tensor(plan: GamePlan, values: dict[tuple[int, ...], np.ndarray]) -> np.ndarray:
     """Per-profile vectors (players,) arranged as the game's payoff tensor (players, s_1, ..., s_n)."""
-    out = np.empty((len(plan.players), *plan.shape))
+    out = np.full((len(plan.players), *plan.shape), np.nan)   # NaN: a profile not simulated
     for profile, vector in values.items():
         out[(slice(None), *profile)] = vector
     return out
@@ -169,45 +188,127 @@ def _mixed_equilibria(payoffs: np.ndarray) -> list[list[np.ndarray]]:
     import nashpy
 
     game = nashpy.Game(payoffs[0], payoffs[1])
-    found: list[list[np.ndarray]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nashpy warns on degenerate games; the regrets below check each
-        for a, b in game.support_enumeration(non_degenerate=False):
-            candidate = [np.clip(np.asarray(a, float), 0, 1), np.clip(np.asarray(b, float), 0, 1)]
-            if not any(all(np.allclose(x, y, atol=1e-9) for x, y in zip(candidate, other, strict=True))
-                       for other in found):
-                found.append(candidate)
+        return _distinct([np.asarray(a, float), np.asarray(b, float)]
+                         for a, b in game.support_enumeration(non_degenerate=False))
+
+
+def _gambit(payoffs: np.ndarray):
+    import pygambit
+
+    return pygambit.StrategicGame.from_arrays(*payoffs)
+
+
+def _as_arrays(profile, game) -> list[np.ndarray]:
+    """A pygambit mixed profile as one probability vector per player."""
+    return [np.array([float(p) for _, p in profile[player]]) for player in game.players]
+
+
+def _n_player_equilibria(payoffs: np.ndarray) -> list[list[np.ndarray]]:
+    """Equilibria of a game of any size (pygambit): every isolated one by enumerating supports and
+    solving each support's polynomial system, and the limit of the logit QRE's principal branch."""
+    import pygambit
+
+    game = _gambit(payoffs)
+    found = [_as_arrays(e, game) for e in pygambit.nash.enumpoly_solve(game, use_strategic=True).equilibria]
+    found.append(_as_arrays(pygambit.nash.logit_solve(game).equilibrium, game))
+    return _distinct(found)
+
+
+def _distinct(candidates) -> list[list[np.ndarray]]:
+    """Candidates with probabilities below 1e-6 set to 0 (solvers stop a hair from the boundary),
+    without repeats."""
+    found: list[list[np.ndarray]] = []
+    for candidate in candidates:
+        cleaned = []
+        for m in candidate:
+            m = np.where(np.asarray(m, float) < 1e-6, 0.0, np.asarray(m, float))
+            cleaned.append(m / m.sum())
+        if not any(all(np.allclose(x, y, atol=1e-6) for x, y in zip(cleaned, other, strict=True)) for other in found):
+            found.append(cleaned)
     return found
 
 
+@dataclass
+class QuantalResponse:
+    """One point of the logit quantal response equilibrium's principal branch."""
+
+    rationality: float               # lambda, per unit of utility per month (0: uniform choice)
+    mixed: list[np.ndarray]
+
+
+def logit_branch(payoffs: np.ndarray) -> list[QuantalResponse]:
+    """The principal branch of the logit QRE, from uniform play (lambda = 0) to a Nash equilibrium.
+
+    In a logit QRE each player chooses strategy ``k`` with probability proportional to
+    ``exp(lambda * u_k)``, ``u_k`` its expected payoff against the others' choice probabilities: at
+    lambda = 0 every strategy is equally likely, and as lambda grows play approaches the equilibrium
+    the branch selects (McKelvey and Palfrey 1995; traced by pygambit).
+    """
+    import pygambit
+
+    game = _gambit(payoffs)
+    return [QuantalResponse(float(point.lam), _as_arrays(point.profile, game))
+            for point in pygambit.qre.logit_solve_branch(game)]
+
+
 def run_game(plan: GamePlan, workers: int | None = 1, scheduler: str | None = None, dask_local: bool = False,
-             progress: Callable[[int, int], None] | None = None, bootstrap: int | None = None) -> GameResult:
-    """Simulate every profile on common random numbers and analyse the estimated game."""
-    profiles = plan.profiles()
+             progress: Callable[[int, int], None] | None = None, bootstrap: int | None = None,
+             search: str | None = None) -> GameResult:
+    """Simulate the profiles on common random numbers and analyse the estimated game.
+
+    ``search`` ('all' or 'deviations', default the game file's) says whether every profile is
+    simulated, or only those best-response dynamics visit from the documented profile and
+    ``restarts`` random profiles, with each one's unilateral deviations.
+    """
+    spec = plan.game.spec
+    search = search or spec.search
     outcomes: dict[tuple[int, ...], ProfileOutcome] = {}
+    planned = [0]
 
-    def finished(profile, outcome: ProfileOutcome) -> None:
-        outcomes[profile] = outcome
-        if progress:
-            progress(len(outcomes), len(profiles))
+    def simulate(profiles: list[tuple[int, ...]]) -> dict[tuple[int, ...], np.ndarray]:
+        planned[0] += len(profiles)
 
-    run_tasks(_run_profile, [(p, (p,)) for p in profiles], finished, workers=workers, scheduler=scheduler,
-              dask_local=dask_local, shared=plan)
+        def finished(profile, outcome: ProfileOutcome) -> None:
+            outcomes[profile] = outcome
+            if progress:
+                progress(len(outcomes), planned[0])
+
+        run_tasks(_run_profile, [(p, (p,)) for p in profiles], finished, workers=workers, scheduler=scheduler,
+                  dask_local=dask_local, shared=plan)
+        return {p: outcomes[p].payoffs.mean(axis=1) for p in profiles}
+
+    tolerance = 1e-12
+    documented = plan.documented_profile()
+    notes: list[str] = []
+    if search == "all":
+        simulate(plan.profiles())
+    else:
+        rng = np.random.default_rng([plan.seed, 12])
+        starts = ([documented] if documented else []) + [tuple(int(rng.integers(n)) for n in plan.shape)
+                                                         for _ in range(spec.restarts)]
+        found = best_response_search(plan.shape, starts, simulate, tolerance)
+        notes.append(f"only the profiles best-response dynamics visit from {len(starts)} starts, and their unilateral "
+                     f"deviations, were simulated: the pure equilibria listed are confirmed, but there may be others, "
+                     f"and mixed equilibria, best responses and the quantal response branch need every profile")
+    complete = len(outcomes) == int(np.prod(plan.shape))
     per_world = {p: o.payoffs for p, o in outcomes.items()}          # (players, worlds) each
     payoffs = _tensor(plan, {p: u.mean(axis=1) for p, u in per_world.items()})
     errors = _tensor(plan, {p: u.std(axis=1, ddof=1) / np.sqrt(u.shape[1]) for p, u in per_world.items()})
-    tolerance = 1e-12
-    candidates = ([pure(p, plan.shape) for p in pure_equilibria(payoffs, tolerance)] if len(plan.players) > 2
-                  else _mixed_equilibria(payoffs))
-    resampled = _bootstrap_games(plan, per_world, bootstrap if bootstrap is not None else plan.game.spec.bootstrap)
+    if not complete:
+        candidates = [pure(p, plan.shape) for p in found]
+    elif len(plan.players) == 2:
+        candidates = _mixed_equilibria(payoffs)
+    else:
+        candidates = _n_player_equilibria(payoffs)
+    resampled = _bootstrap_games(plan, per_world, bootstrap if bootstrap is not None else spec.bootstrap)
     equilibria = [_assess(plan, outcomes, payoffs, resampled, mixed, tolerance) for mixed in candidates]
-    documented = None
-    if plan.game.spec.documented:
-        profile = tuple(plan.strategies[i].index(plan.game.spec.documented[p]) for i, p in enumerate(plan.players))
-        documented = _assess(plan, outcomes, payoffs, resampled, pure(profile, plan.shape), tolerance)
-    notes = [] if len(plan.players) == 2 else [
-        "more than two players: the pure equilibria are listed (mixed ones need a solver for n-player games)"]
-    return GameResult(plan, outcomes, payoffs, errors, equilibria, documented, tolerance, len(outcomes), notes)
+    equilibria.sort(key=lambda eq: (not eq.is_pure, [-m for m in np.concatenate(eq.mixed)]))
+    assessed = None if documented is None else _assess(plan, outcomes, payoffs, resampled,
+                                                       pure(documented, plan.shape), tolerance)
+    return GameResult(plan, outcomes, payoffs, errors, equilibria, assessed, tolerance, len(outcomes),
+                      logit_branch(payoffs) if complete else [], notes)
 
 
 def _bootstrap_games(plan: GamePlan, per_world: dict, resamples: int) -> list[np.ndarray]:

@@ -38,7 +38,7 @@ def format_game(result: GameResult) -> str:
     plan, spec = result.plan, result.plan.game.spec
     months = spec.months
     total = int(np.prod(plan.shape))
-    lines = [f"{spec.name}: {len(plan.players)} players, {total} strategy profiles, {result.simulated} simulated "
+    lines = [f"{spec.name}: {len(plan.players)} players, {result.simulated} of {total} strategy profiles simulated "
              f"on common random numbers ({plan.worlds:,} worlds each, seed {plan.seed})",
              "Payoffs are each actor's mean discounted monthly utility (docs/model.md [9]); a regret is what a "
              "player gains by its best deviation alone, and its 95% bound comes from resampling the worlds.", ""]
@@ -63,20 +63,51 @@ def format_game(result: GameResult) -> str:
             options = ", ".join(f"{name} {value:+.4f}" for name, value in row["payoffs"].items())
             lines.append(f"  {row['player']}'s payoff by its strategy, the others as documented: {options} "
                          f"(best: {row['best']})")
-    lines += ["", "Best responses: how often each strategy is a best response to the others' profiles"]
+    lines += _quantal_text(result)
+    if result.complete:
+        lines += _best_response_text(result)
+    lines += [f"Note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def _quantal_text(result: GameResult) -> list[str]:
+    """The logit QRE at a few rationalities: each player's most likely strategy and its probability."""
+    branch = result.quantal_response
+    if not branch:
+        return []
+    lines = ["", "Logit quantal response (each strategy chosen with probability proportional to exp(lambda x its "
+                 "expected payoff); lambda per unit of monthly utility, 0 = choice at random):"]
+    lambdas = np.array([q.rationality for q in branch])
+    for target in (10.0, 100.0, 1_000.0, lambdas[-1]):
+        if target > lambdas[-1]:
+            continue
+        point = branch[int(np.argmin(np.abs(lambdas - target)))]
+        choices = ", ".join(f"{player} {names[int(np.argmax(m))]} {m.max():.2f}"
+                            for player, names, m in zip(result.plan.players, result.plan.strategies, point.mixed,
+                                                        strict=True))
+        lines.append(f"  lambda {point.rationality:,.0f}: {choices}")
+    return lines
+
+
+def _best_response_text(result: GameResult) -> list[str]:
+    plan = result.plan
+    lines = ["", "Best responses: how often each strategy is a best response to the others' profiles"]
     for i, player in enumerate(plan.players):
         mask = result.best_responses(i)
         counts = np.moveaxis(mask, i, 0).reshape(plan.shape[i], -1).sum(axis=1)
         opponents = mask.size // plan.shape[i]
         lines.append(f"  {player}: " + ", ".join(f"{name} {int(c)}/{opponents}"
                                                  for name, c in zip(plan.strategies[i], counts, strict=True)))
-    lines += [f"Note: {note}" for note in result.notes]
-    return "\n".join(lines)
+    return lines
+
+
+def _strategies(result: GameResult, mixed: list[np.ndarray]) -> dict[str, dict[str, float]]:
+    return {p: dict(zip(names, map(float, m), strict=True))
+            for p, names, m in zip(result.plan.players, result.plan.strategies, mixed, strict=True)}
 
 
 def _equilibrium_payload(result: GameResult, eq: Equilibrium) -> dict:
-    return {"strategies": {p: dict(zip(names, map(float, m), strict=True))
-                           for p, names, m in zip(result.plan.players, result.plan.strategies, eq.mixed, strict=True)},
+    return {"strategies": _strategies(result, eq.mixed),
             "pure": eq.is_pure,
             "regret": dict(zip(result.plan.players, map(float, eq.regret), strict=True)),
             "regret_upper_95": dict(zip(result.plan.players, map(float, eq.regret_upper), strict=True)),
@@ -102,30 +133,124 @@ def game_payload(result: GameResult, provenance: dict) -> dict:
             "worlds": plan.worlds, "seed": plan.seed, "scenario_sha256": plan.base.sha256,
             "profiles_simulated": result.simulated, "profiles_total": int(np.prod(plan.shape)),
             "equilibria": [_equilibrium_payload(result, eq) for eq in result.equilibria],
+            "quantal_response": [{"lambda": q.rationality, "strategies": _strategies(result, q.mixed)}
+                                 for q in result.quantal_response],
             "documented": None if result.documented is None else _equilibrium_payload(result, result.documented),
+            "best_responses": _best_response_payload(result) if result.complete else None,
             "profiles": profiles, "notes": result.notes, "version": __version__, "provenance": provenance}
+
+
+def _best_response_payload(result: GameResult) -> dict[str, list[dict]]:
+    """For each player, its best strategies against each profile of the others."""
+    plan = result.plan
+    out = {}
+    for i, player in enumerate(plan.players):
+        mask = np.moveaxis(result.best_responses(i), i, -1)
+        others = [q for q in plan.players if q != player]
+        names = [n for j, n in enumerate(plan.strategies) if j != i]
+        out[player] = [{"others": {q: names[j][k] for j, (q, k) in enumerate(zip(others, index, strict=True))},
+                        "best": [plan.strategies[i][k] for k in np.flatnonzero(mask[index])]}
+                       for index in np.ndindex(mask.shape[:-1])]
+    return out
 
 
 def plot_regrets(result: GameResult) -> Figure:
     """Each player's regret (with its 95% bootstrap bound) at each equilibrium and at the documented
-    profile: bars at zero are equilibria that noise does not undo."""
+    profile, each bar labelled with the player's best deviation: bars at zero are equilibria that
+    noise does not undo."""
+    from sim.analysis.games import deviation_table
+
     rows = [(f"equilibrium {k}", eq) for k, eq in enumerate(result.equilibria, 1)]
     if result.documented is not None:
         rows.append(("documented 2025", result.documented))
-    players = result.plan.players
-    fig = Figure(figsize=(1.6 + 1.9 * max(len(rows), 1), 3.8))
+    plan = result.plan
+    players = plan.players
+    fig = Figure(figsize=(2.0 + 3.2 * max(len(rows), 1), 4.6))
     ax = fig.subplots()
     width = 0.8 / len(players)
+    top = max([float(eq.regret_upper.max()) for _, eq in rows if np.isfinite(eq.regret_upper).all()]
+              + [float(eq.regret.max()) for _, eq in rows] + [1e-4])
     for j, player in enumerate(players):
         x = np.arange(len(rows)) + (j - (len(players) - 1) / 2) * width
         values = [eq.regret[j] for _, eq in rows]
         upper = [max(eq.regret_upper[j] - eq.regret[j], 0.0) for _, eq in rows]
-        ax.bar(x, values, width, yerr=[np.zeros(len(rows)), upper], capsize=3, label=player)
+        ax.bar(x, values, width, yerr=[np.zeros(len(rows)), upper], capsize=3, label=player, color=f"C{j}")
+        for xk, (_, eq), value, extra in zip(x, rows, values, upper, strict=True):
+            if value > 0:
+                best = deviation_table(result, eq.mixed)[j]["best"]
+                ax.text(xk, value + extra + 0.01 * top, f"→ {best}", rotation=90, ha="center", va="bottom", fontsize=7)
+    ax.set_ylim(0, top * 1.6)
     ax.set_xticks(np.arange(len(rows)))
-    ax.set_xticklabels([name for name, _ in rows])
-    ax.set_ylabel("regret (utility per month)")
-    ax.set_title(f"{result.plan.game.spec.name}: what each player gains by deviating alone")
-    ax.legend(frameon=False, fontsize=8)
+    ax.set_xticklabels([f"{name}\n" + "\n".join(_profile_text(result, eq.mixed).split(", ")) for name, eq in rows],
+                       fontsize=7)
+    ax.set_ylabel("regret: gain from the best deviation alone\n(utility per month; bar: 95% bound)")
+    ax.set_title(f"{plan.game.spec.name}: what each player gains by deviating alone\n"
+                 f"({plan.worlds:,} worlds per profile, seed {plan.seed}; bounds from resampling the worlds)",
+                 fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bimatrix(result: GameResult) -> Figure:
+    """A two-player game as two heatmaps, one per player's payoffs, each cell marked where that
+    player's strategy is a best response; pure equilibria (best responses for both) are ringed."""
+    plan = result.plan
+    if len(plan.players) != 2:
+        raise ValueError("a bimatrix needs a two-player game")
+    rows, columns = plan.strategies
+    equilibria = result.best_responses(0) & result.best_responses(1)
+    fig = Figure(figsize=(2.2 + 2.4 * len(columns), 1.4 + 0.75 * len(rows)))
+    axes = fig.subplots(1, 2, sharey=True)
+    for i, ax in enumerate(axes):
+        values = result.payoffs[i]
+        image = ax.imshow(values, cmap="viridis", aspect="auto")
+        best = result.best_responses(i)
+        for r, c in np.ndindex(values.shape):
+            mark = " *" if best[r, c] else ""
+            bright = values[r, c] > values.min() + 0.6 * np.ptp(values)
+            ax.text(c, r, f"{values[r, c]:.4f}{mark}\n± {result.standard_errors[i, r, c]:.4f}", ha="center",
+                    va="center", fontsize=8, color="black" if bright else "white")
+            if equilibria[r, c]:
+                ax.add_patch(_ring(r, c))
+        ax.set_xticks(range(len(columns)), columns, rotation=20, ha="right", fontsize=8)
+        ax.set_yticks(range(len(rows)), rows, fontsize=8)
+        ax.set_xlabel(f"{plan.players[1]}'s strategy")
+        ax.set_title(f"{plan.players[i]}'s payoff (* best response)", fontsize=9)
+        fig.colorbar(image, ax=ax, shrink=0.8, label="utility per month")
+    axes[0].set_ylabel(f"{plan.players[0]}'s strategy")
+    fig.suptitle(f"{plan.game.spec.name}: pure equilibria ringed ({plan.worlds:,} worlds per cell, seed {plan.seed})",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _ring(row: int, column: int):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((column - 0.48, row - 0.48), 0.96, 0.96, fill=False, edgecolor="red", linewidth=2.5)
+
+
+def plot_quantal_response(result: GameResult) -> Figure:
+    """Each player's choice probabilities along the logit QRE branch, from random play (left) to the
+    equilibrium the branch selects (right)."""
+    plan, branch = result.plan, result.quantal_response
+    if not branch:
+        raise ValueError("the quantal response branch needs every profile simulated")
+    lambdas = np.array([q.rationality for q in branch])
+    fig = Figure(figsize=(3.0 * len(plan.players), 3.2))
+    axes = np.atleast_1d(fig.subplots(1, len(plan.players), sharey=True))
+    x = np.maximum(lambdas, lambdas[lambdas > 0].min() / 2 if (lambdas > 0).any() else 1.0)
+    for i, (ax, player, names) in enumerate(zip(axes, plan.players, plan.strategies, strict=True)):
+        for k, name in enumerate(names):
+            ax.plot(x, [q.mixed[i][k] for q in branch], label=name)
+        ax.set_xscale("log")
+        ax.set_title(player, fontsize=10)
+        ax.set_xlabel("rationality lambda (per unit of monthly utility)", fontsize=8)
+        ax.legend(frameon=False, fontsize=7)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("probability of choosing the strategy")
+    fig.suptitle(f"{plan.game.spec.name}: logit quantal response, from random choice to equilibrium", fontsize=10)
     fig.tight_layout()
     return fig

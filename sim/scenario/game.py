@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -37,7 +37,7 @@ from .validate import _error_at, validate_as
 MAX_STRATEGIES = 8
 """Most strategies one player may have (the game's size is the product over players)."""
 MAX_PROFILES = 4_096
-"""Most strategy profiles a game may have."""
+"""Most strategy profiles a game may simulate all of (``search: all``)."""
 
 
 class GameStrategy(Strict):
@@ -61,6 +61,10 @@ class GameSpec(Strict):
     seed: whole(0, 2 ** 32 - 1, "a seed") | None = None
     months: list[whole(1, 240, "a month")] = Field(default_factory=lambda: [12, 24], min_length=1)
     bootstrap: whole(0, 100_000, "a number of bootstrap resamples") = 400
+    search: Literal["all", "deviations"] = Field(
+        "all", description="'all' simulates every profile; 'deviations' only the profiles best-response "
+                           "dynamics visit and their unilateral deviations (for games too large to enumerate)")
+    restarts: whole(0, 1_000, "a number of random starts") = 4
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,9 @@ def _check(spec: GameSpec) -> list[tuple[str, str]]:
                     problems.append((f"players.{player}.{name}.set.{key}",
                                      f"a strategy sets only its own player's choices: keys under 'actors.{player}.', "
                                      f"found '{key}'."))
-    if size > MAX_PROFILES:
-        problems.append(("players", f"the game has {size:,} strategy profiles, more than {MAX_PROFILES:,}; "
-                                    "give the players fewer strategies."))
+    if size > MAX_PROFILES and spec.search == "all":
+        problems.append(("players", f"the game has {size:,} strategy profiles, more than {MAX_PROFILES:,} to simulate "
+                                    "them all; give the players fewer strategies, or set 'search: deviations'."))
     for player, name in spec.documented.items():
         if player not in spec.players:
             problems.append((f"documented.{player}", f"'{player}' is not a player of this game "
