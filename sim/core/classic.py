@@ -189,6 +189,35 @@ def war_of_attrition(value: float, cost: float) -> AttritionEquilibrium:
     return AttritionEquilibrium(rate, 1.0 / (2.0 * rate), 1.0 / rate, 0.0)
 
 
+# -- Threats and subgame perfection --------------------------------------------------------------
+@dataclass(frozen=True)
+class ThreatOutcome:
+    """The subgame-perfect play of a threat game."""
+
+    credible: bool          # carrying the threat out is the threatener's best reply once defied
+    complies: bool          # the target complies, foreseeing the threatener's reply
+    threatener: float       # the threatener's payoff on the path of play
+    target: float           # the target's payoff on the path of play
+
+
+def threat_game(threatener: dict[str, float], target: dict[str, float]) -> ThreatOutcome:
+    """A threat game solved by backward induction (Selten 1965, 1978).
+
+    The target moves first: ``comply`` or ``defy``. If defied, the threatener chooses to ``carry_out``
+    the threat or ``back_down``. Each argument maps the three outcomes ``comply``, ``carry_out`` and
+    ``back_down`` to that player's payoff. Once defied, the threatener carries out the threat only if
+    ``threatener['carry_out'] > threatener['back_down']`` (the threat is credible); the target
+    complies only if complying beats what defiance will bring. "Comply, with the threat never tested"
+    can be a Nash equilibrium when the threat is not credible, but it is not subgame perfect: the
+    threat is empty, and the target, seeing it, defies.
+    """
+    credible = threatener["carry_out"] > threatener["back_down"]
+    reply = "carry_out" if credible else "back_down"
+    complies = target["comply"] > target[reply]
+    outcome = "comply" if complies else reply
+    return ThreatOutcome(credible, complies, threatener[outcome], target[outcome])
+
+
 # -- Small strategic-form games ------------------------------------------------------------------
 def nash_equilibria(payoffs_row: np.ndarray, payoffs_column: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """All Nash equilibria (pure and mixed) of a two-player game, by support enumeration (nashpy)."""

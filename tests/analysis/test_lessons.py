@@ -5,9 +5,11 @@ import shlex
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.analysis.compare import compare, paired_difference, reached_by
+from sim.analysis.games import deviation_table, plan_game, run_game
 from sim.analysis.teaching import bargain_view
 from sim.analysis.teaching import explain_world as run_one_world
 from sim.cli import main
@@ -40,6 +42,13 @@ def p_by(names: tuple[str, ...], month: int) -> list[float]:
 def paired(base: str, other: str, month: int) -> float:
     a, b = compare([load_scenario(SCENARIOS / base), load_scenario(SCENARIOS / other)]).results
     return paired_difference(reached_by(a, month), reached_by(b, month))[0]
+
+
+@cache
+def shipped_game():
+    """The pressure game at its defaults, as the lesson's command runs it (on all cores: the numbers
+    do not depend on the process count)."""
+    return run_game(plan_game(SCENARIOS / "games" / "pressure_2025.yaml"), workers=None)
 
 
 def pct(p: float) -> str:
@@ -80,6 +89,32 @@ def expected_answers(name: str) -> list[str]:
         credibility = 0.8 * 0.5 ** 3
         return [f"{credibility:.3f}", f"{credibility * 0.02:.3f}", f"{split.proposer:.3f} and {split.partner:.3f}",
                 f"{100 * paired('baseline.yaml', 'us_2025_approach.yaml', 24):+.1f}"]
+    if name.startswith("06"):
+        game = shipped_game()
+        (equilibrium,) = game.equilibria
+        assert equilibrium.is_pure and equilibrium.robustness == 1.0
+        played = ", ".join(f"{player} {names[int(np.argmax(m))]}" for player, names, m
+                           in zip(game.plan.players, game.plan.strategies, equilibrium.mixed, strict=True))
+        us = deviation_table(game, game.documented.mixed)[game.plan.players.index("us")]
+        regret = game.documented.regret[game.plan.players.index("us")]
+        walk, best = us["payoffs"]["walk_away"], us["payoffs"][us["best"]]
+        washington = {"comply": 0.86, "carry_out": 0.83, "back_down": 0.84}
+        moscow = {"comply": 0.60, "carry_out": 0.58, "back_down": 0.64}
+
+        def threat(outcome):
+            return (f"{'credible' if outcome.credible else 'not credible'}; "
+                    f"Moscow {'complies' if outcome.complies else 'defies'}")
+
+        by_24 = game.plan.game.spec.months.index(24)
+        russia = game.plan.players.index("russia")
+        mask = np.moveaxis(game.best_responses(russia), russia, 0).reshape(game.plan.shape[russia], -1)
+        always = [name for name, row in zip(game.plan.strategies[russia], mask, strict=True) if row.all()]
+        return [played, f"{us['best']}, {regret:.4f}",
+                f"{'yes' if walk >= best else 'no'}: walk_away {walk:.4f}, {us['best']} {best:.4f}",
+                threat(classic.threat_game(washington, moscow)),
+                threat(classic.threat_game({**washington, "back_down": 0.82}, moscow)),
+                f"{pct(equilibrium.p_ceasefire[by_24])} and {pct(game.documented.p_ceasefire[by_24])}",
+                f"{', '.join(always)}, {mask.shape[1]} of {mask.shape[1]}"]
     raise AssertionError(f"no answer key for {name}")
 
 
@@ -101,5 +136,5 @@ def test_lesson_commands_run_as_written(lesson, tmp_path, monkeypatch, capsys):
     for line in commands(lesson):
         assert main(shlex.split(line)[1:]) == 0, line
         assert capsys.readouterr().out.strip()
-    for png in tmp_path.glob("*.png"):
+    for png in tmp_path.glob("**/*.png"):
         assert png.stat().st_size > 10_000

@@ -122,3 +122,16 @@ def test_nash_equilibria_of_small_games():
     assert len(eqs) == 3
     mixed = [e for e in eqs if 0 < e[0][0] < 1][0]
     assert mixed[0][0] == pytest.approx(0.5, abs=TOL)
+
+
+@pytest.mark.parametrize("carry, back, comply, hurt, spared, credible, complies", [
+    (0.5, 0.7, 0.4, 0.2, 0.6, False, False),   # carrying out costs the threatener: empty threat, target defies
+    (0.7, 0.5, 0.4, 0.2, 0.6, True, True),     # credible and painful: target complies
+    (0.7, 0.5, 0.1, 0.2, 0.6, True, False),    # credible but complying is worse still: target defies, threat carried out
+])
+def test_threat_game_by_backward_induction(carry, back, comply, hurt, spared, credible, complies):
+    out = classic.threat_game({"comply": 1.0, "carry_out": carry, "back_down": back},
+                              {"comply": comply, "carry_out": hurt, "back_down": spared})
+    assert (out.credible, out.complies) == (credible, complies)
+    expected = (1.0, comply) if complies else ((carry, hurt) if credible else (back, spared))
+    assert (out.threatener, out.target) == expected
