@@ -162,7 +162,7 @@ def plot_regrets(result: GameResult) -> Figure:
 
     rows = [(f"equilibrium {k}", eq) for k, eq in enumerate(result.equilibria, 1)]
     if result.documented is not None:
-        rows.append(("documented 2025", result.documented))
+        rows.append(("documented", result.documented))
     plan = result.plan
     players = plan.players
     fig = Figure(figsize=(2.0 + 3.2 * max(len(rows), 1), 4.6))
@@ -179,7 +179,11 @@ def plot_regrets(result: GameResult) -> Figure:
             if value > 0:
                 best = deviation_table(result, eq.mixed)[j]["best"]
                 ax.text(xk, value + extra + 0.01 * top, f"→ {best}", rotation=90, ha="center", va="bottom", fontsize=7)
-    ax.set_ylim(0, top * 1.6)
+    for xk, (_, eq) in enumerate(rows):
+        if eq.regret.max() == 0 and eq.is_pure:
+            ax.text(xk, 0.05 * top, f"no player gains by deviating\n(an equilibrium in {eq.robustness:.0%} of resamples)",
+                    ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(0, top * 2.0)
     ax.set_xticks(np.arange(len(rows)))
     ax.set_xticklabels([f"{name}\n" + "\n".join(_profile_text(result, eq.mixed).split(", ")) for name, eq in rows],
                        fontsize=7)
