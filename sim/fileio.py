@@ -9,6 +9,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +26,28 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     The file gets the permissions a plain ``open`` would give it (0666 less the umask), not the
     0600 of the temporary file.
     """
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    atomic_write(path, write)
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
+    """Let ``write`` fill a temporary file beside ``path``, then rename it into place: readers see
+    the old file or the whole new one, never a part. Permissions as :func:`atomic_write_bytes`;
+    an ``OSError`` names ``path``."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
     except OSError as exc:
         raise _naming(exc, path) from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException as exc:

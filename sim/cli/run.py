@@ -16,7 +16,9 @@ from .common import folder, made_by, non_negative, parse_overrides, positive, po
 def add_parser(commands) -> None:
     parser = commands.add_parser("run", help="run a scenario and report the ceasefire forecast")
     parser.add_argument("scenario", help="scenario YAML file")
-    parser.add_argument("--out", type=folder, metavar="DIR", help="write results.json and PNG plots to DIR")
+    parser.add_argument("--out", type=folder, metavar="DIR",
+                        help="write results.json, PNG plots and worlds.parquet (one row per world) to DIR")
+    parser.add_argument("--no-worlds-table", action="store_true", help="do not write worlds.parquet")
     parser.add_argument("--worlds", type=positive, help="number of worlds (default: the scenario's)")
     parser.add_argument("--seed", type=non_negative, help="random seed (default: the scenario's)")
     parser.add_argument("--chunk-size", type=positive, default=DEFAULT_CHUNK,
@@ -69,8 +71,22 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.out)
         write_json(out / "results.json", summary)
         written = [out / "results.json", *save_figures(run_figures(result, summary), out)]
+        if not args.no_worlds_table:
+            written.append(write_worlds_table(result, summary, out / "worlds.parquet"))
         print("\nWrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def write_worlds_table(result, summary: dict, path: Path) -> Path:
+    """``worlds.parquet``: one row per world, its drawn parameters and outcomes (columns:
+    :data:`sim.engine.worlds.WORLD_COLUMNS`), with the run's provenance in the file's metadata."""
+    import json
+
+    from sim.engine.worlds import write_parquet
+    from sim.fileio import strict
+
+    made = {key: summary[key] for key in ("worlds", "seed", "scenario_sha256", "version", "provenance")}
+    return write_parquet(result.table, path, {"negsim": json.dumps(strict(made), allow_nan=False)})
 
 
 def run_variants(args: argparse.Namespace, loaded) -> int:

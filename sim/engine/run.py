@@ -191,6 +191,8 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
         **{f"partial_first_month/{d}": deal.first_month for d, deal in model.partial.items()},
         **{f"partial_in_force_at_horizon/{d}": history[f"partial_{d}"][:, -1].copy() for d in model.partial},
         **{f"payoff/{a}": p for a, p in model.payoff.items()},
+        **{f"param/{path}": np.broadcast_to(np.asarray(value, dtype=float), (model.n_worlds,)).copy()
+           for path, value in model.drawn.items()},
     }
     belligerents = [a.actor_id for a in model.agents if a.role == "belligerent"]
     paths = {"in_ceasefire": history["in_ceasefire"], "occupied_km2": history["occupied_km2"],

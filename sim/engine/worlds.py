@@ -13,13 +13,32 @@ from __future__ import annotations
 import shutil
 import tempfile
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from sim.fileio import atomic_write
+
 PREFIX = "table/"
 """Prefix of a per-world column's name inside a chunk file (beside the chunk's paths and sums)."""
+
+WORLD_COLUMNS = {
+    "world": "the world's index: world w of negsim run is world w of negsim explain and negsim bdm",
+    "first_ceasefire_month": "month of the first ceasefire (1 = the scenario's first month); 0: none by the horizon",
+    "first_ceasefire_end": "month the first ceasefire broke down; 0: it held to the horizon (or there was none)",
+    "first_settlement_month": "month every issue was settled; 0: never by the horizon",
+    "terms/<issue>": "terms of the package agreed at the first ceasefire (0 = Ukraine's position, 1 = Russia's); "
+                     "NaN without a ceasefire",
+    "casualties_at_horizon/<actor>": "the actor's casualties in the horizon's month (people a month)",
+    "occupied_km2_at_horizon": "area Russia occupies at the horizon, km2",
+    "partial_first_month/<deal>": "month the partial deal was first in force; 0: never",
+    "partial_in_force_at_horizon/<deal>": "1 if the partial deal is in force at the horizon, else 0",
+    "payoff/<actor>": "the actor's mean discounted monthly utility over the horizon (docs/model.md [9])",
+    "param/<key.path>": "every parameter drawn from a prior in this world, by its dotted key path in the scenario "
+                        "(for example param/actors.russia.beliefs.victory)",
+}
+"""The per-world table's columns (``worlds.parquet``), declared once: name pattern and meaning."""
 
 
 class WorldTable:
@@ -46,6 +65,12 @@ class WorldTable:
     def in_memory(self) -> InMemoryTable:
         return InMemoryTable({name: self[name] for name in self.names})
 
+    def blocks(self, names: Sequence[str] | None = None) -> Iterator[dict[str, np.ndarray]]:
+        """The columns ``names`` (default all) block of worlds by block, in world order: the way to
+        read every column of a large run without holding it all."""
+        names = self.names if names is None else list(names)
+        yield {name: self[name] for name in names}
+
 
 class InMemoryTable(WorldTable):
     """Columns held as arrays."""
@@ -62,6 +87,11 @@ class InMemoryTable(WorldTable):
 
     def subset(self, worlds: slice) -> InMemoryTable:
         return InMemoryTable({name: column[worlds] for name, column in self.columns.items()})
+
+    def blocks(self, names: Sequence[str] | None = None, size: int = 100_000) -> Iterator[dict[str, np.ndarray]]:
+        names = self.names if names is None else list(names)
+        for start in range(0, max(self.worlds, 1), size):
+            yield {name: self.columns[name][start:start + size] for name in names}
 
 
 class ChunkFilesTable(WorldTable):
@@ -82,6 +112,36 @@ class ChunkFilesTable(WorldTable):
             with np.load(file) as chunk:
                 parts.append(chunk[PREFIX + name])
         return np.concatenate(parts)
+
+    def blocks(self, names: Sequence[str] | None = None) -> Iterator[dict[str, np.ndarray]]:
+        names = self.names if names is None else list(names)
+        for file in self.files:
+            with np.load(file) as chunk:
+                yield {name: chunk[PREFIX + name] for name in names}
+
+
+def write_parquet(table: WorldTable, path: Path, metadata: dict[str, str] | None = None) -> Path:
+    """The per-world table as Parquet, one row group per block of worlds, written atomically; a
+    ``world`` column comes first, and ``metadata`` (what made the table) goes into the file's
+    key-value metadata. Returns ``path``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        writer, world = None, 0
+        for block in table.blocks():
+            size = len(next(iter(block.values()))) if block else 0
+            batch = pa.table({"world": np.arange(world, world + size), **block})
+            world += size
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, batch.schema.with_metadata(metadata or {}), compression="zstd")
+            writer.write_table(batch.replace_schema_metadata(metadata or {}))
+        if writer is None:
+            raise ValueError("an empty table")
+        writer.close()
+
+    atomic_write(path, write)
+    return Path(path)
 
 
 def chunk_folder() -> Path:

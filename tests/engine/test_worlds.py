@@ -46,3 +46,45 @@ def test_a_runs_chunk_files_are_removed_with_its_result(baseline):
     del result
     gc.collect()
     assert not folder.exists()
+
+
+def test_worlds_parquet_has_one_row_per_world_and_does_not_depend_on_chunking(tmp_path, capsys, baseline):
+    """negsim run --out writes worlds.parquet: every world's drawn parameters and outcomes, the same
+    table whatever the chunk size, its columns declared in WORLD_COLUMNS, its provenance inside."""
+    import fnmatch
+
+    import pyarrow.parquet as pq
+
+    from sim.cli import main
+    from sim.engine.worlds import WORLD_COLUMNS
+
+    from ..conftest import SCENARIOS
+
+    tables = []
+    for chunk in ("700", "2500"):
+        out = tmp_path / chunk
+        assert main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "2500", "--seed", "3", "--chunk-size", chunk,
+                     "--out", str(out)]) == 0
+        tables.append(pq.read_table(out / "worlds.parquet"))
+    capsys.readouterr()
+    chunked, whole = tables
+    assert chunked.to_pandas().equals(whole.to_pandas())
+    frame = whole.to_pandas()
+    assert list(frame["world"]) == list(range(2500))
+    patterns = [p.replace("<", "[").replace(">", "]").split("[")[0] + "*" if "<" in p else p for p in WORLD_COLUMNS]
+    assert all(any(fnmatch.fnmatch(c, p) for p in patterns) for c in frame.columns), frame.columns
+    # The drawn parameters vary between worlds, and are those of the model (same named streams).
+    model = build_model(baseline.scenario, worlds=2500, seed=3)
+    victory = model.drawn["actors.russia.beliefs.victory"]
+    np.testing.assert_array_equal(frame["param/actors.russia.beliefs.victory"], victory)
+    # The outcomes agree with results.json's reported shares.
+    results = json.loads((tmp_path / "2500" / "results.json").read_text())
+    month = frame["first_ceasefire_month"].to_numpy()
+    for m in (6, 12, 24):
+        assert results["p_ceasefire_by_month"][m - 1] == np.mean((month > 0) & (month <= m))
+    made = json.loads(whole.schema.metadata[b"negsim"])
+    assert made["seed"] == 3 and made["scenario_sha256"] == results["scenario_sha256"]
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "200", "--no-worlds-table",
+                 "--out", str(tmp_path / "none")]) == 0
+    assert not (tmp_path / "none" / "worlds.parquet").exists()
+
