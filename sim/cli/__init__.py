@@ -5,7 +5,7 @@
     negsim sweep scenarios/baseline.yaml --param actors.us.levers.sanctions=0:1:11 --out DIR
     negsim game scenarios/games/pressure_2025.yaml [--worlds N] [--out DIR]
     negsim bdm scenarios/baseline.yaml [--out DIR] | negsim bdm --example ec-emissions [--rounds N]
-    negsim analyze DIR
+    negsim analyze DIR | negsim discover DIR [--outcome ceasefire --by 12] [--method prim|cart]
     negsim explain | bargain | variables | validate SCENARIO
     negsim evidence, negsim backtest, negsim calibrate
 
@@ -30,8 +30,8 @@ EXIT_FAULT = 1
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
-COMMANDS = ("run", "compare", "sweep", "game", "bdm", "analyze", "explain", "bargain", "evidence", "backtest", "calibrate",
-            "variables", "validate")
+COMMANDS = ("run", "compare", "sweep", "discover", "game", "bdm", "analyze", "explain", "bargain", "evidence",
+            "backtest", "calibrate", "variables", "validate")
 """The commands in the order ``negsim --help`` lists them; each is the module ``sim.cli.<name>``."""
 
 
