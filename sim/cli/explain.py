@@ -20,6 +20,10 @@ def add_parser(commands) -> None:
     parser.add_argument("--markdown", metavar="FILE", help="also write the account as Markdown")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--counterfactual", action="store_true",
+                        help="find the smallest change of this world's parameters and levers that gives a ceasefire "
+                             "by --by")
+    parser.add_argument("--by", type=positive, default=12, help="the month for --counterfactual (default 12)")
     parser.set_defaults(func=run)
 
 
@@ -29,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    if args.counterfactual:
+        return run_counterfactual(args, loaded)
     months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
     explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months,
                               posterior=posterior_from(args))
@@ -36,4 +42,16 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())
         print(f"\nWrote {args.markdown}")
+    return 0
+
+
+def run_counterfactual(args: argparse.Namespace, loaded) -> int:
+    from sim.analysis.counterfactual import counterfactual
+    from sim.report.explain import describe_counterfactual
+    from sim.scenario import UserError
+
+    if args.by > loaded.scenario.horizon_months:
+        raise UserError(f"--by: expected a month in [1, {loaded.scenario.horizon_months}] (the horizon), found {args.by}")
+    found = counterfactual(loaded.scenario, args.world, args.by, seed=args.seed, posterior=posterior_from(args))
+    print(describe_counterfactual(found))
     return 0

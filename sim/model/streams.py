@@ -88,3 +88,27 @@ class WorldStreams:
     def monthly_uniform(self, name: str) -> np.ndarray:
         """U[0, 1) draws, shape (n_worlds, months)."""
         return self._draw("uniform", name, per_month=True)
+
+
+class RepeatedWorld(WorldStreams):
+    """Streams that give each of ``copies`` worlds every draw of world ``world`` of a run.
+
+    Copies of one world, differing only in the parameters a caller overrides, meet the same shocks:
+    a search over what would have changed that world's course (``negsim explain --counterfactual``)
+    runs them side by side in one model.
+    """
+
+    def __init__(self, seed: int, world: int, copies: int, months: int):
+        first = (world // BLOCK_SIZE) * BLOCK_SIZE
+        self._source = WorldStreams(seed, first, world - first + 1, months)
+        self._row = world - first
+        self.months = months
+        self.n_worlds = copies
+        self._cache = {}
+
+    def _draw(self, kind: str, name: str, per_month: bool) -> np.ndarray:
+        key = (kind, name)
+        if key not in self._cache:
+            row = self._source._draw(kind, name, per_month)[self._row]
+            self._cache[key] = np.repeat(np.asarray(row)[None, ...], self.n_worlds, axis=0)
+        return self._cache[key]

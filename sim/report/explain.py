@@ -154,3 +154,25 @@ def describe(explained: Trace, markdown: bool = False) -> str:
         lines.append("")
         previous = state
     return "\n".join(lines).rstrip() + "\n"
+
+
+def describe_counterfactual(found) -> str:
+    """What would have brought world ``found.world`` a ceasefire by month ``found.by``."""
+    head = f"World {found.world}: "
+    if found.changes == []:
+        return head + f"a first ceasefire in month {found.base_month} already, by month {found.by}: nothing to change."
+    as_is = (f"its first ceasefire comes in month {found.base_month}" if found.base_month
+             else "no ceasefire within the horizon")
+    lines = [head + f"{as_is}, not by month {found.by}.",
+             f"Searched {len(found.searched)} parameters (each drawn parameter within its prior, each lever from 0 to 2) "
+             f"on {found.copies:,} copies of this world, all meeting its own shocks."]
+    if found.changes is None:
+        lines.append(f"No change of one parameter, or of two among those that came closest, gives a ceasefire by "
+                     f"month {found.by}: peace in this world needs more than that.")
+        return "\n".join(lines)
+    lines.append(f"The smallest change that gives a first ceasefire by month {found.by} (in month {found.month}):")
+    for c in found.changes:
+        lines.append(f"  {c.path}: {c.before:.4g} -> {c.after:.4g}  ({c.after - c.before:+.4g}, "
+                     f"{c.share:.1%} of its range {c.low:g} to {c.high:g})")
+    lines.append("Re-running the world with this change gives the ceasefire (checked).")
+    return "\n".join(lines)
