@@ -1,0 +1,196 @@
+"""The Python API for notebooks: load, run, compare, sweep and discover, with tidy DataFrames.
+
+``import sim`` gives these five functions (imported on first use, so ``import sim`` stays light
+and never touches matplotlib's backend)::
+
+    import sim
+    base = sim.load("scenarios/baseline.yaml")
+    run = sim.run(base, worlds=2000)
+    run.to_frame()               # one row per month: p_ceasefire and its 95% interval
+    run.to_frame("world")        # one row per world: drawn parameters and outcomes (worlds.parquet)
+    run.plot()                   # a matplotlib Figure
+    both = sim.compare("scenarios/baseline.yaml", "scenarios/maximum_pressure.yaml", worlds=2000)
+    both.to_frame()              # one row per scenario and month, with the paired difference
+    grid = sim.sweep(base, {"actors.us.levers.sanctions": [0, 1, 2]}, worlds=500)
+    grid.to_frame()              # one row per point: parameter values and every declared output
+    box = sim.discover(run)      # PRIM over the run's drawn parameters
+
+Every function takes the same seeds and sizes as the command line and gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.analysis.compare import Comparison
+    from sim.analysis.discovery import Discovery
+    from sim.engine.run import RunResult
+    from sim.scenario import LoadedScenario
+
+
+def load(path: str | Path, overrides: dict[str, Any] | None = None) -> LoadedScenario:
+    """A scenario file, validated (``overrides``: dotted key paths and values, as ``--set``)."""
+    from sim.engine import load_scenario
+
+    return load_scenario(path, overrides)
+
+
+def _loaded(scenario) -> LoadedScenario:
+    return scenario if hasattr(scenario, "scenario") else load(scenario)
+
+
+@dataclass
+class Run:
+    """A run's results: ``result`` (the engine's :class:`~sim.engine.run.RunResult`) and its summary
+    (the content of ``results.json``)."""
+
+    result: RunResult
+    summary: dict
+
+    def to_frame(self, by: str = "month") -> pd.DataFrame:
+        """``by="month"``: one row per month (``month``, ``date``, ``p_ceasefire``: a first ceasefire by
+        then, ``ci_low``, ``ci_high``: its 95% Wilson interval, ``p_in_ceasefire``: a ceasefire in
+        force that month). ``by="world"``: one row per world, the columns of ``worlds.parquet``
+        (:data:`sim.engine.worlds.WORLD_COLUMNS`)."""
+        import pandas as pd
+
+        if by == "month":
+            s = self.summary
+            low, high = np.array(s["ci95_by_month"], dtype=float).T
+            return pd.DataFrame({"month": np.arange(1, len(s["p_ceasefire_by_month"]) + 1), "date": s["months"],
+                                 "p_ceasefire": s["p_ceasefire_by_month"], "ci_low": low, "ci_high": high,
+                                 "p_in_ceasefire": s["p_in_ceasefire_by_month"]})
+        if by == "world":
+            table = self.result.table
+            return pd.DataFrame({"world": np.arange(table.worlds), **{n: table[n] for n in table.names}})
+        raise ValueError(f"by must be 'month' or 'world', found {by!r}")
+
+    def plot(self) -> Figure:
+        """P(ceasefire by month) with its band."""
+        from sim.report.plots import plot_ceasefire_curve
+
+        return plot_ceasefire_curve(self.summary)
+
+
+def run(scenario, worlds: int | None = None, seed: int | None = None, posterior=None) -> Run:
+    """Run a scenario (a path or :func:`load`'s result); the same numbers as ``negsim run``."""
+    from sim.engine.outputs import summarise
+    from sim.engine.run import run_scenario
+
+    result = run_scenario(_loaded(scenario), worlds=worlds, seed=seed, posterior=posterior)
+    return Run(result, summarise(result))
+
+
+@dataclass
+class Compared:
+    """Scenarios run on common random numbers (``comparison``: the engine's
+    :class:`~sim.analysis.compare.Comparison`)."""
+
+    comparison: Comparison
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario and month: ``scenario``, ``month``, ``p_ceasefire`` with ``ci_low`` and
+        ``ci_high``, and ``diff``, ``diff_low``, ``diff_high``: the paired difference from the first
+        scenario, world by world, with its 95% interval."""
+        import pandas as pd
+
+        from sim.analysis.compare import paired_difference, reached_by
+
+        base = self.comparison.results[0]
+        rows = []
+        for name, result in zip(self.comparison.names, self.comparison.results, strict=True):
+            curve = Run(result, _summary(result)).to_frame()
+            for month, p, low, high in curve[["month", "p_ceasefire", "ci_low", "ci_high"]].itertuples(index=False):
+                diff = paired_difference(reached_by(base, int(month)), reached_by(result, int(month)))
+                rows.append({"scenario": name, "month": int(month), "p_ceasefire": p, "ci_low": low, "ci_high": high,
+                             "diff": diff[0], "diff_low": diff[1], "diff_high": diff[2]})
+        return pd.DataFrame(rows)
+
+    def plot(self) -> Figure:
+        """The scenarios' ceasefire curves on one chart."""
+        from sim.analysis.compare import comparison_rows
+        from sim.report.compare_report import plot_survival
+
+        return plot_survival(comparison_rows(self.comparison))
+
+
+def _summary(result: RunResult) -> dict:
+    from sim.engine.outputs import summarise
+
+    return summarise(result)
+
+
+def compare(*scenarios, worlds: int | None = None, seed: int | None = None) -> Compared:
+    """Run scenarios (paths or loaded) on common random numbers, as ``negsim compare``."""
+    from sim.analysis.compare import compare as compare_loaded
+
+    return Compared(compare_loaded([_loaded(s) for s in scenarios], worlds=worlds, seed=seed))
+
+
+@dataclass
+class Swept:
+    """A sweep's rows (one per point) and where its files are."""
+
+    rows: list[dict]
+    folder: Path
+    params: list[str]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: ``point``, each swept parameter by its key path, then every declared
+        output (the columns of ``results.csv``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    def plot(self, outcome: str = "p_ceasefire_12m") -> Figure:
+        """The outcome against the first swept parameter (one line per value of the second, if any)."""
+        from matplotlib.figure import Figure
+
+        frame = self.to_frame()
+        fig = Figure(figsize=(6, 4))
+        ax = fig.subplots()
+        x = self.params[0]
+        groups = frame.groupby(self.params[1]) if len(self.params) > 1 else [(None, frame)]
+        for value, group in groups:
+            group = group.sort_values(x)
+            ax.plot(group[x], group[outcome], marker="o", label=None if value is None else f"{self.params[1]} = {value:g}")
+        ax.set_xlabel(x)
+        ax.set_ylabel(outcome)
+        if len(self.params) > 1:
+            ax.legend(frameon=False, fontsize=8)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        return fig
+
+
+def sweep(scenario, params: dict[str, list[float]], worlds: int = 1000, seed: int | None = None,
+          out: str | Path | None = None, workers: int | None = 1, common_random_numbers: bool = True) -> Swept:
+    """A grid over ``params`` (key path -> values), as ``negsim sweep``; ``out`` keeps the files
+    (default: a temporary folder)."""
+    from sim.analysis.design import ParamRange, build_design
+    from sim.analysis.sweep import plan_sweep, run_sweep
+
+    design = build_design("grid", [ParamRange(path, values=[float(v) for v in values]) for path, values in params.items()])
+    plan = plan_sweep(_loaded(scenario), design, worlds=worlds, seed=seed, common_random_numbers=common_random_numbers)
+    folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="negsim-sweep-"))
+    return Swept(run_sweep(plan, folder, workers=workers), folder, list(params))
+
+
+def discover(run_or_frame, outcome: str = "ceasefire", by: int = 12, method: str = "prim",
+             box: int | None = None) -> Discovery:
+    """Scenario discovery over a run's drawn parameters (a :class:`Run` or a per-world DataFrame),
+    as ``negsim discover``; the result's ``trajectory`` is a DataFrame, ``restrictions`` the box."""
+    from sim.analysis.discovery import cart, outcome_of, prim
+
+    frame = run_or_frame.to_frame("world") if isinstance(run_or_frame, Run) else run_or_frame
+    found_outcome = outcome_of(frame, outcome, by)
+    return prim(frame, found_outcome, box=box) if method == "prim" else cart(frame, found_outcome)
