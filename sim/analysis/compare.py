@@ -9,6 +9,7 @@ interval is tight.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,16 +48,23 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,
             months: list[int] | None = None, chunk_size: int = DEFAULT_CHUNK, posterior=None,
-            names: list[str] | None = None) -> Comparison:
+            names: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> Comparison:
     """Run every scenario with the same seed and worlds (the first scenario's unless given);
-    ``names`` labels them (default: each scenario's ``name``)."""
+    ``names`` labels them (default: each scenario's ``name``); ``progress(done, total)`` hears of
+    every finished chunk, counted in worlds over all the scenarios."""
     first = loaded[0].scenario
     worlds = worlds or first.worlds
     seed = first.seed if seed is None else seed
     horizon = min(item.scenario.horizon_months for item in loaded)
     months = [m for m in (months or [6, 12, 24]) if m <= horizon] or [horizon]
-    results = [run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size, posterior=posterior)
-               for item in loaded]
+    results = []
+    for k, item in enumerate(loaded):
+        def on_chunk(done: int, _total: int, before: int = k * worlds) -> None:
+            if progress:
+                progress(before + done, worlds * len(loaded))
+
+        results.append(run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size, posterior=posterior,
+                                    on_chunk=on_chunk))
     names = names or [item.scenario.name for item in loaded]
     return Comparison(names=names, paths=[str(item.path) for item in loaded], results=results,
                       months=months)

@@ -9,6 +9,7 @@ sample size is their number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,11 +77,13 @@ class Calibration:
         return sorted(rows, key=lambda r: -(abs(r["shift"]) + r["shrinkage"]))
 
 
-def calibrate(loaded: LoadedScenario, record: Record, worlds: int = 20_000, seed: int | None = None) -> Calibration:
-    """Run the replay over ``worlds`` prior draws and keep those that reproduce the record."""
+def calibrate(loaded: LoadedScenario, record: Record, worlds: int = 20_000, seed: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Calibration:
+    """Run the replay over ``worlds`` prior draws and keep those that reproduce the record
+    (``progress(done, total)``: months replayed)."""
     params = judgement_parameters(loaded)
     names = list(params)
-    model = replay(loaded.scenario, record, worlds, seed)
+    model = replay(loaded.scenario, record, worlds, seed, progress=progress)
     accepted = outcome_matrix(model).all(axis=1)
     values = parameter_matrix(model, names)
     meta = {"version": __version__, "scenario": str(loaded.path), "scenario_sha256": loaded.sha256,
@@ -94,7 +97,7 @@ def calibrate(loaded: LoadedScenario, record: Record, worlds: int = 20_000, seed
 
 
 def recovery_check(loaded: LoadedScenario, record: Record, candidates: int = 20_000, truths: int = 50,
-                   seed: int = 1, min_matches: int = 20) -> dict:
+                   seed: int = 1, min_matches: int = 20, progress: Callable[[int, int], None] | None = None) -> dict:
     """Simulation-based check of the calibration: draw "true" worlds from the prior, take each one's
     replay as a synthetic record, calibrate on it, and count how often the truth falls inside the
     posterior's central 90% interval. A sound procedure gives about 90%.
@@ -103,7 +106,7 @@ def recovery_check(loaded: LoadedScenario, record: Record, candidates: int = 20_
     ``min_matches`` accepted worlds (trials with fewer are skipped and counted).
     """
     names = list(judgement_parameters(loaded))
-    pool = replay(loaded.scenario, record, candidates, seed)
+    pool = replay(loaded.scenario, record, candidates, seed, progress=progress)
     truth = replay(loaded.scenario, record, truths, seed + 1)
     pool_out, truth_out = outcome_matrix(pool), outcome_matrix(truth)
     pool_values, truth_values = parameter_matrix(pool, names), parameter_matrix(truth, names)

@@ -7,6 +7,7 @@ every world whether that world's simulated choice matched the record (which the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,13 +174,16 @@ class Replay:
 
 
 def replay(scenario: Scenario, record: Record, worlds: int, seed: int | None = None,
-           posterior=None) -> Replay:
-    """Run the replay for as many months as the record covers (at least 12)."""
-    months = max([12, *(e.last_month for e in record.events)])
+           posterior=None, progress: Callable[[int, int], None] | None = None) -> Replay:
+    """Run the replay for as many months as the record covers (at least 12); ``progress(done,
+    total)`` hears of every month."""
+    months = min(max([12, *(e.last_month for e in record.events)]), scenario.horizon_months)
     holder = RecordReplay(record)
     model = build_model(scenario, worlds=worlds, seed=seed, posterior=posterior, interventions=[holder])
-    for _ in range(min(months, scenario.horizon_months)):
+    for month in range(months):
         model.step()
+        if progress:
+            progress(month + 1, months)
     return Replay(model, holder.decisions)
 
 
@@ -226,6 +230,6 @@ class Backtest:
 
 
 def backtest(scenario: Scenario, record: Record, worlds: int = 10_000, seed: int | None = None,
-             posterior=None) -> tuple[Backtest, Replay]:
-    model = replay(scenario, record, worlds, seed, posterior)
+             posterior=None, progress: Callable[[int, int], None] | None = None) -> tuple[Backtest, Replay]:
+    model = replay(scenario, record, worlds, seed, posterior, progress)
     return Backtest(sorted(model.decisions, key=lambda d: d.date), worlds), model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import folder, non_negative, positive, posterior_from, record_and_scenario
+from .common import folder, non_negative, positive, posterior_from, progress_bar, record_and_scenario
 
 
 def add_parser(commands) -> None:
@@ -16,6 +16,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--seed", type=non_negative)
     parser.add_argument("--posterior", metavar="FILE")
     parser.add_argument("--out", type=folder, metavar="DIR", help="write backtest.md and backtest.png to DIR")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
@@ -25,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes, save_figure
 
     record, loaded = record_and_scenario(args)
-    result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed, posterior=posterior_from(args))
+    with progress_bar("month", quiet=args.quiet) as progress:
+        result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed,
+                             posterior=posterior_from(args), progress=progress)
     print(backtest_table(result))
     if args.out:
         out = Path(args.out)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.scenario import ScenarioError
 
-from .common import folder, non_negative, positive, record_and_scenario
+from .common import folder, non_negative, positive, progress_bar, record_and_scenario
 
 
 def add_parser(commands) -> None:
@@ -20,6 +20,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--show", type=positive, default=15, help="rows of the prior/posterior table to print")
     parser.add_argument("--check-recovery", type=positive, metavar="TRIALS",
                         help="also run the recovery check on this many synthetic records")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes, save_figure
 
     record, loaded = record_and_scenario(args)
-    calibration = calibrate(loaded, record, worlds=args.worlds, seed=args.seed)
+    with progress_bar("month", quiet=args.quiet) as progress:
+        calibration = calibrate(loaded, record, worlds=args.worlds, seed=args.seed, progress=progress)
     if calibration.effective_sample_size < 50:
         raise ScenarioError(f"only {calibration.effective_sample_size} of {args.worlds:,} worlds reproduce the "
                             "record; run with more --worlds")
@@ -41,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nWrote {out / 'posterior.npz'} (use it with negsim run --posterior), {out / 'posterior.md'}, {figure}")
     if args.check_recovery:
         seed = 1 if args.seed is None else args.seed   # --seed 0 is seed 0
-        check = recovery_check(loaded, record, candidates=args.worlds, truths=args.check_recovery, seed=seed)
+        with progress_bar("month", quiet=args.quiet) as progress:
+            check = recovery_check(loaded, record, candidates=args.worlds, truths=args.check_recovery, seed=seed,
+                                   progress=progress)
         print(f"Recovery check on {check['trials']} synthetic records ({check['skipped']} skipped for too few "
               f"matches): the truth falls inside the posterior's central 90% in {check['coverage']:.1%} of "
               "parameter-trials (about 90% expected).")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from contextlib import contextmanager
 
 import yaml
 
@@ -72,3 +74,23 @@ def record_and_scenario(args: argparse.Namespace):
 def made_by(args: argparse.Namespace, provenance: dict | None = None) -> dict:
     """Provenance for an output: what the engine recorded, plus the command line that asked for it."""
     return {**(provenance or {}), "command": args.command_line}
+
+
+@contextmanager
+def progress_bar(unit: str, total: int = 0, quiet: bool = False):
+    """A progress bar with an ETA on stderr (tqdm), silent when stderr is not a terminal or with
+    ``--quiet``; yields the callback ``progress(done, total)`` the long-running functions take (a
+    ``total`` that grows, as a game search plans profiles, grows the bar)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=unit, file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
+
+    def progress(done: int, new_total: int) -> None:
+        bar.total = max(bar.total or 0, new_total)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()

@@ -8,7 +8,7 @@ import sys
 from sim.engine import load_scenario
 from sim.fileio import strict
 
-from .common import folder, made_by, non_negative, positive, posterior_from
+from .common import folder, made_by, non_negative, positive, posterior_from, progress_bar
 
 
 def add_parser(commands) -> None:
@@ -23,6 +23,7 @@ def add_parser(commands) -> None:
     form.add_argument("--csv", action="store_true", help="print CSV instead of the table")
     parser.add_argument("--out", type=folder, metavar="DIR", help="write comparison.json, .csv and .png to DIR")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
 
@@ -33,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.compare_report import different_starts, format_table, to_csv, to_payload, write_comparison
 
     loaded = [load_scenario(path) for path in args.scenarios]
-    comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
-                         posterior=posterior_from(args))
+    with progress_bar("world", quiet=args.quiet) as progress:
+        comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
+                             posterior=posterior_from(args), progress=progress)
     rows = comparison_rows(comparison)
     provenance = made_by(args, comparison.results[0].provenance | {"scenario_file": comparison.paths})
     payload = to_payload(rows, comparison.months, provenance)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .common import folder, made_by, non_negative, positive
+from .common import folder, made_by, non_negative, positive, progress_bar
 
 
 def add_parser(commands) -> None:
@@ -36,25 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import save_figure, write_json
 
     plan = plan_game(args.game, worlds=args.worlds, seed=args.seed)
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        everything = (args.search or plan.game.spec.search) == "all"
-        bar = tqdm(total=len(plan.profiles()) if everything else 0, unit="profile", file=sys.stderr, disable=None)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.total = max(bar.total, total)   # a search plans its profiles as it goes
-            bar.n = done
-            bar.refresh()
-
-    try:
+    everything = (args.search or plan.game.spec.search) == "all"
+    with progress_bar("profile", len(plan.profiles()) if everything else 0, args.quiet) as progress:
         result = run_game(plan, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
                           progress=progress, bootstrap=args.bootstrap, search=args.search)
-    finally:
-        if bar is not None:
-            bar.close()
     payload = game_payload(result, made_by(args, {"game_file": str(plan.game.path),
                                                   "scenario_as_written_in_game_file": plan.game.spec.scenario}))
     print(json.dumps(strict(payload), indent=2, allow_nan=False) if args.json else format_game(result))

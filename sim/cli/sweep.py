@@ -10,7 +10,7 @@ from sim.engine import load_scenario
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.scenario.errors import SweepError
 
-from .common import folder, non_negative, positive, posterior_from
+from .common import folder, non_negative, positive, posterior_from, progress_bar
 
 
 def add_parser(commands) -> None:
@@ -69,23 +69,9 @@ def run(args: argparse.Namespace) -> int:
               f"{len(plan.chunks())} chunks, on {where}; "
               + ("points share model runs" if plan.vectorisable else "one model run per point"),
               file=sys.stderr)
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=plan.n_points, unit="point", file=sys.stderr, disable=None)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.n = done
-            bar.refresh()
-
-    try:
+    with progress_bar("point", plan.n_points, args.quiet) as progress:
         rows = run_sweep(plan, args.out, workers=args.workers, resume=args.resume,
                          scheduler=args.scheduler, dask_local=args.dask_local, progress=progress)
-    finally:
-        if bar is not None:
-            bar.close()
     failed = failures(rows)
     print(f"{len(rows) - len(failed):,} points done, {len(failed)} failed; wrote "
           f"{Path(args.out) / 'results.csv'} and {Path(args.out) / 'results.parquet'}")

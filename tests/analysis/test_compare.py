@@ -100,3 +100,39 @@ def test_structural_variants_run_side_by_side_and_a_bad_variant_is_a_clear_error
     assert main(["run", str(bad), "--variants", "--worlds", "1000"]) == 2
     error = capsys.readouterr().err
     assert "variant 'typo'" in error and "variants.typo.set" in error and "serch" in error
+
+
+class _Terminal:
+    """A stand-in for a terminal's stderr: tqdm draws on it only because it says it is a TTY."""
+
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_compare_shows_progress_on_a_terminal_only(tty, monkeypatch, capsys):
+    """negsim compare draws a bar with the worlds of every scenario on a terminal, and writes
+    nothing to stderr when it is not one (a pipe, a log file)."""
+    import sys
+
+    from sim.cli import main
+
+    terminal = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "us_walks_away.yaml"),
+                 "--worlds", "1500"]) == 0
+    capsys.readouterr()
+    if tty:
+        assert "3000/3000" in terminal.text and "world" in terminal.text
+    else:
+        assert terminal.text == ""
