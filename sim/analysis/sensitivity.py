@@ -1,7 +1,8 @@
 """Sensitivity of a finished sweep: which parameters move the ceasefire forecast, and how.
 
 * any design: each parameter's swing (the output at its low end against its high end);
-* a Sobol design: first-order and total Sobol indices (SALib); a Morris design: mu* and sigma.
+* a Sobol design: first-order, total and second-order Sobol indices (SALib); a Morris design:
+  mu* and sigma.
 
 The figures are drawn by :mod:`sim.report.sweep_analysis`.
 """
@@ -31,6 +32,9 @@ class Analysis:
     index_kind: str | None = None
     frame: pd.DataFrame | None = field(default=None, repr=False)   # the successful points
     grid: bool = False
+    second_order: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)   # Sobol S2 and its CI
+    worlds: int = 0                                   # worlds per point (for a cell's Monte Carlo interval)
+    common_random_numbers: bool = False
 
     def ranking(self) -> list[str]:
         if self.index_kind == "sobol":
@@ -76,7 +80,9 @@ def analyze(folder: str | Path, output: str | None = None) -> Analysis:
     failed = frame["error"].notna() if "error" in frame else np.zeros(len(frame), dtype=bool)
     ok = frame.loc[~failed]
     grid = manifest["method"] == "grid"
-    result = Analysis(output, params, {p: swing(ok, p, output, grid) for p in params}, frame=ok, grid=grid)
+    result = Analysis(output, params, {p: swing(ok, p, output, grid) for p in params}, frame=ok, grid=grid,
+                      worlds=int(manifest.get("worlds", 0)),
+                      common_random_numbers=bool(manifest.get("common_random_numbers", False)))
     if manifest["method"] in ("sobol", "morris") and not failed.any():
         problem = manifest["problem"]
         y = frame.sort_values("point")[output].to_numpy()
@@ -87,6 +93,8 @@ def analyze(folder: str | Path, output: str | None = None) -> Analysis:
             result.indices = {p: {"S1": float(indices["S1"][i]), "S1_conf": float(indices["S1_conf"][i]),
                                   "ST": float(indices["ST"][i]), "ST_conf": float(indices["ST_conf"][i])}
                               for i, p in enumerate(params)}
+            result.second_order = {(p, q): (float(indices["S2"][i, j]), float(indices["S2_conf"][i, j]))
+                                   for i, p in enumerate(params) for j, q in enumerate(params) if j > i}
         else:
             from SALib.analyze import morris
 

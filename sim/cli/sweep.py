@@ -29,8 +29,9 @@ def add_parser(commands) -> None:
                         help=f"points per chunk (default: about {SWEEP_WORLDS_PER_CHUNK:,} worlds' worth "
                              "when points share runs, else 1)")
     parser.add_argument("--resume", action="store_true", help="finish a sweep started in --out")
-    parser.add_argument("--crn", action="store_true",
-                        help="common random numbers: every point runs on the same worlds (smoother surfaces)")
+    parser.add_argument("--crn", action=argparse.BooleanOptionalAction, default=None,
+                        help="common random numbers: every point runs on the same worlds (smoother surfaces, "
+                             "indices free of Monte Carlo noise); default on for sobol and morris, off otherwise")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     parser.add_argument("--dask-local", action="store_true", help="run on a local Dask cluster")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
@@ -60,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else seed
     loaded = load_scenario(scenario_path)
     design = build_design(method, params, samples, seed if seed is not None else loaded.scenario.seed)
+    # Sensitivity indices measure the design's effect, not Monte Carlo noise: those designs share worlds by default.
+    common = args.crn if args.crn is not None else method in ("sobol", "morris")
     plan = plan_sweep(loaded, design, worlds=worlds, months=months, seed=seed, chunk_points=args.chunk_points,
-                      common_random_numbers=args.crn, posterior=posterior_from(args))
+                      common_random_numbers=common, posterior=posterior_from(args))
     where = (f"Dask scheduler {args.scheduler}" if args.scheduler else
              "a local Dask cluster" if args.dask_local else f"{args.workers or 'all'} local process(es)")
     if not args.quiet:

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.engine.outputs import wilson_interval
+
 
 def _label(column: str) -> str:
     if column.startswith("p_ceasefire_"):
@@ -13,24 +15,57 @@ def _label(column: str) -> str:
     return column.replace("_", " ")
 
 
-def heatmap(frame: pd.DataFrame, x: str, y: str, output: str) -> Figure:
-    """Mean of ``output`` over a grid of two parameters (averaged over any others), annotated."""
+def heatmap(frame: pd.DataFrame, x: str, y: str, output: str, worlds: int = 0) -> Figure:
+    """Mean of ``output`` over a grid of two parameters (averaged over any others), annotated. A
+    probability is shown in percent throughout (cells, colour bar, title), each cell with the
+    half-width of its 95% Monte Carlo interval (Wilson, from ``worlds`` per point and the points
+    the cell averages), so a reader sees which differences between cells are within noise."""
+    percent = output.startswith("p_")
+    scale = 100.0 if percent else 1.0
     table = frame.pivot_table(index=y, columns=x, values=output, aggfunc="mean").sort_index(ascending=False)
-    fig = Figure(figsize=(1.0 + 0.75 * table.shape[1], 1.0 + 0.5 * table.shape[0]))
+    counts = frame.pivot_table(index=y, columns=x, values=output, aggfunc="count").reindex_like(table)
+    values = table.to_numpy() * scale
+    fig = Figure(figsize=(1.4 + 0.95 * table.shape[1], 1.2 + 0.55 * table.shape[0]))
     ax = fig.subplots()
-    image = ax.imshow(table.to_numpy(), cmap="viridis", aspect="auto")
+    image = ax.imshow(values, cmap="viridis", aspect="auto")
     ax.set_xticks(range(table.shape[1]), [f"{v:.3g}" for v in table.columns])
     ax.set_yticks(range(table.shape[0]), [f"{v:.3g}" for v in table.index])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    values = table.to_numpy()
     threshold = np.nanmean(values)
     if table.size <= 300:
         for (i, j), value in np.ndenumerate(values):
-            ax.text(j, i, f"{100 * value:.0f}" if output.startswith("p_") else f"{value:.2g}",
-                    ha="center", va="center", fontsize=7, color="white" if value < threshold else "black")
-    fig.colorbar(image, ax=ax, label=_label(output))
-    ax.set_title(_label(output) + (" (%)" if output.startswith("p_") else ""), fontsize=10)
+            text = f"{value:.0f}" if percent else f"{value:.2g}"
+            if percent and worlds and np.isfinite(value):
+                n = worlds * int(counts.to_numpy()[i, j])
+                low, high = wilson_interval(round(value / 100 * n), n)
+                text += f"\n±{100 * (high - low) / 2:.1f}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if value < threshold else "black")
+    unit = " (%)" if percent else ""
+    fig.colorbar(image, ax=ax, label=_label(output) + unit)
+    note = f"; ± the 95% Monte Carlo interval ({worlds:,} worlds per point)" if percent and worlds else ""
+    ax.set_title(_label(output) + unit + note, fontsize=9)
+    return fig
+
+
+def morris_plot(indices: dict[str, dict[str, float]], output: str) -> Figure:
+    """Morris's mu* against sigma: far right matters, high up acts through interactions or
+    non-linearly (sigma near mu*), low and right acts alone and linearly."""
+    fig = Figure(figsize=(6.5, 4.8))
+    ax = fig.subplots()
+    mu = np.array([v["mu_star"] for v in indices.values()])
+    sigma = np.array([v["sigma"] for v in indices.values()])
+    ax.errorbar(mu, sigma, xerr=[v["mu_star_conf"] for v in indices.values()], fmt="o", color="#2166ac", capsize=2)
+    for name, m, sd in zip(indices, mu, sigma, strict=True):
+        ax.annotate(name, (m, sd), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    top = max(float(mu.max()), float(sigma.max()), 1e-12) * 1.1
+    ax.plot([0, top], [0, top], color="grey", ls="--", lw=1, label="sigma = mu*")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel(f"mu* (mean absolute elementary effect on {_label(output)})")
+    ax.set_ylabel("sigma (spread of the effects)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.3)
     return fig
 
 

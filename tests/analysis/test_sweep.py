@@ -178,3 +178,32 @@ params:
     assert (out / "analysis" / "indices.png").exists() and (out / "analysis" / "tornado.png").exists()
     manifest = json.loads((out / "sweep.json").read_text())
     assert manifest["method"] == "sobol" and manifest["params"][0] == "actors.us.levers.sanctions"
+    # Sobol designs share worlds by default, and the analysis says so and reports the interactions.
+    assert manifest["common_random_numbers"] is True
+    assert "share common random numbers" in printed and "Second-order Sobol indices" in printed
+    assert printed.count(" x ") >= 3 and "S2 " in printed
+
+
+@pytest.mark.slow
+def test_a_morris_sweep_draws_mu_star_against_sigma(tmp_path, capsys):
+    out = tmp_path / "morris"
+    assert main(["sweep", str(SCENARIOS / "baseline.yaml"), "--param", "actors.us.levers.sanctions=0:1.5",
+                 "--param", "actors.russia.beliefs.victory=0.2:0.6", "--method", "morris", "--samples", "3",
+                 "--worlds", "300", "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert json.loads((out / "sweep.json").read_text())["common_random_numbers"] is True
+    assert main(["analyze", str(out)]) == 0
+    assert "Morris mu*" in capsys.readouterr().out
+    assert (out / "analysis" / "morris.png").stat().st_size > 10_000
+
+
+def test_a_heatmap_is_in_percent_with_each_cells_monte_carlo_interval():
+    from sim.engine.outputs import wilson_interval
+    from sim.report.sweep_plots import heatmap
+
+    frame = pd.DataFrame({"a": [0, 0, 1, 1], "b": [0, 1, 0, 1], "p_ceasefire_12m": [0.5, 0.25, 0.75, 0.1]})
+    fig = heatmap(frame, "a", "b", "p_ceasefire_12m", worlds=1000)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    low, high = wilson_interval(500, 1000)
+    assert f"50\n±{100 * (high - low) / 2:.1f}" in texts and "±3.1" in texts[texts.index(f"50\n±{100 * (high - low) / 2:.1f}")]
+    assert "(%)" in fig.axes[1].get_ylabel() and "95% Monte Carlo interval" in fig.axes[0].get_title()
+    assert fig.axes[0].images[0].get_array().max() == 75   # the colours are in percent too
