@@ -31,6 +31,7 @@ from sim.engine.loading import check_values
 from sim.engine.outputs import UNITS, outcome_columns, output_definitions
 from sim.engine.posterior import Posterior
 from sim.engine.run import collect_finished_model, result_from_model
+from sim.engine.worlds import InMemoryTable, parquet_bytes
 from sim.fileio import atomic_write_bytes, write_json
 from sim.model.streams import WorldStreams
 from sim.scenario import LoadedScenario, UserError
@@ -62,6 +63,7 @@ class SweepPlan:
     chunk_points: int
     common_random_numbers: bool = False
     posterior: Posterior | None = None
+    worlds_tables: bool = False          # also keep every point's per-world table (worlds/point-N.parquet)
 
     def seed_of(self, index: int) -> int:
         return point_seed(self.seed, index, self.common_random_numbers)
@@ -81,6 +83,7 @@ class SweepPlan:
                 "samples": self.design.samples, "worlds": self.worlds, "months": self.months,
                 "seed": self.seed, "chunk_points": self.chunk_points,
                 "vectorisable": self.vectorisable, "common_random_numbers": self.common_random_numbers,
+                "worlds_tables": self.worlds_tables,
                 "posterior": None if self.posterior is None else {"file": self.posterior.path,
                                                                   "sha256": self.posterior.sha256},
                 "problem": self.design.salib_problem(), "outcome_definitions": output_definitions(),
@@ -89,7 +92,8 @@ class SweepPlan:
 
 def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLDS, months: list[int] | None = None,
                seed: int | None = None, chunk_points: int | None = None,
-               common_random_numbers: bool = False, posterior: Posterior | None = None) -> SweepPlan:
+               common_random_numbers: bool = False, posterior: Posterior | None = None,
+               worlds_tables: bool = False) -> SweepPlan:
     """Check the design against the scenario and decide how to cut it into chunks."""
     scenario = loaded.scenario
     vectorisable = check_paths(scenario, design.params)
@@ -103,11 +107,17 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLD
     check_sweep_size(len(design.points), len(design.params),
                      worlds * (min(chunk_points, len(design.points)) if vectorisable else 1))
     return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
-                     vectorisable, chunk_points, common_random_numbers, posterior)
+                     vectorisable, chunk_points, common_random_numbers, posterior, worlds_tables)
 
 
-def _row(plan: SweepPlan, index: int, result) -> dict:
-    """A point's row: its parameter values, then every declared output at the sweep's months."""
+def _row(plan: SweepPlan, index: int, result, tables: dict[int, bytes] | None = None) -> dict:
+    """A point's row: its parameter values, then every declared output at the sweep's months; with
+    ``tables``, the point's per-world table goes there as Parquet."""
+    if tables is not None and plan.worlds_tables:
+        tables[index] = parquet_bytes(_point_table(plan, index, result.table), {"negsim": json.dumps(
+            {"point": index, "seed": plan.seed_of(index), "worlds": plan.worlds,
+             "scenario_sha256": plan.loaded.sha256, "version": __version__,
+             "swept": {n: float(v) for n, v in zip(plan.design.names, plan.design.points[index], strict=True)}})})
     row: dict[str, Any] = {"point": index}
     row.update({name: float(v) for name, v in zip(plan.design.names, plan.design.points[index], strict=True)})
     row.update(outcome_columns(result, plan.months))
@@ -115,6 +125,17 @@ def _row(plan: SweepPlan, index: int, result) -> dict:
     row["seed"] = plan.seed_of(index)
     row["error"] = None
     return row
+
+
+def _point_table(plan: SweepPlan, index: int, table) -> InMemoryTable:
+    """A point's per-world table with its swept values as ``param/`` columns (a point run alone sets
+    them in the scenario, not as draws) and the parameters in name order, so the table is the same
+    however the point was run."""
+    columns = {name: table[name] for name in table.names}
+    for name, value in zip(plan.design.names, plan.design.points[index], strict=True):
+        columns[f"param/{name}"] = np.full(table.worlds, float(value))
+    outcomes = [n for n in columns if not n.startswith("param/")]
+    return InMemoryTable({n: columns[n] for n in outcomes + sorted(n for n in columns if n.startswith("param/"))})
 
 
 def _error_row(plan: SweepPlan, index: int, error: BaseException) -> dict:
@@ -125,7 +146,7 @@ def _error_row(plan: SweepPlan, index: int, error: BaseException) -> dict:
     return row
 
 
-def _run_points_separately(plan: SweepPlan, indices: Iterable[int]) -> list[dict]:
+def _run_points_separately(plan: SweepPlan, indices: Iterable[int], tables: dict[int, bytes] | None = None) -> list[dict]:
     rows = []
     for index in indices:
         try:
@@ -135,16 +156,17 @@ def _run_points_separately(plan: SweepPlan, indices: Iterable[int]) -> list[dict
             scenario = validate(raw, plan.loaded.source, ScenarioSchema)
             seed = plan.seed_of(index)
             model = build_model(scenario, worlds=plan.worlds, seed=seed, posterior=plan.posterior).run()
-            rows.append(_row(plan, index, result_from_model(model, plan.loaded, seed)))
+            rows.append(_row(plan, index, result_from_model(model, plan.loaded, seed), tables))
         except Exception as exc:  # a failing point is recorded, the sweep goes on
             rows.append(_error_row(plan, index, exc))
     return rows
 
 
-def run_chunk(plan: SweepPlan, indices: range) -> list[dict]:
-    """Compute the rows of points ``indices``; a worker's unit of work."""
+def run_chunk(plan: SweepPlan, indices: range, tables: dict[int, bytes] | None = None) -> list[dict]:
+    """Compute the rows of points ``indices``; a worker's unit of work. ``tables`` (if given)
+    receives each point's per-world table when the plan keeps them."""
     if not plan.vectorisable or len(indices) == 1:
-        return _run_points_separately(plan, indices)
+        return _run_points_separately(plan, indices, tables)
     try:
         scenario, w = plan.loaded.scenario, plan.worlds
         streams = WorldStreams.for_segments([(plan.seed_of(i), 0, w) for i in indices],
@@ -153,11 +175,11 @@ def run_chunk(plan: SweepPlan, indices: range) -> list[dict]:
         overrides = {name: np.repeat(values[:, d], w) for d, name in enumerate(plan.design.names)}
         model = build_model(scenario, streams=streams, overrides=overrides, posterior=plan.posterior).run()
         whole = result_from_model(model, plan.loaded, plan.seed)
-        return [_row(plan, index, whole.subset(slice(j * w, (j + 1) * w), plan.seed_of(index)))
+        return [_row(plan, index, whole.subset(slice(j * w, (j + 1) * w), plan.seed_of(index)), tables)
                 for j, index in enumerate(indices)]
     except Exception:
         # Find the failing point(s) by running each alone; the others still get their rows.
-        return _run_points_separately(plan, indices)
+        return _run_points_separately(plan, indices, tables)
 
 
 def chunk_name(number: int) -> str:
@@ -166,14 +188,20 @@ def chunk_name(number: int) -> str:
 
 
 RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
-               "common_random_numbers", "posterior")
+               "common_random_numbers", "posterior", "worlds_tables")
 """What must match for a sweep to be resumed (the rest of the manifest is informative)."""
 
 
-def _chunk_task(plan: SweepPlan, indices: range) -> list[dict]:
-    rows = run_chunk(plan, indices)
+def _chunk_task(plan: SweepPlan, indices: range) -> tuple[list[dict], dict[int, bytes]]:
+    tables: dict[int, bytes] = {}
+    rows = run_chunk(plan, indices, tables)
     collect_finished_model()
-    return rows
+    return rows, tables
+
+
+def worlds_table_name(point: int) -> str:
+    """A point's per-world table, relative to the sweep's folder."""
+    return f"worlds/point-{point:06d}.parquet"
 
 
 def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resume: bool = False,
@@ -201,8 +229,11 @@ def run_sweep(plan: SweepPlan, out: str | Path, workers: int | None = None, resu
         if progress:
             progress(done_points, plan.n_points)
 
-        def finished(number: int, rows: list[dict]) -> None:
+        def finished(number: int, result: tuple[list[dict], dict[int, bytes]]) -> None:
             nonlocal done_points
+            rows, tables = result
+            for point, data in tables.items():   # before the chunk: a saved chunk has its tables
+                atomic_write_bytes(out / worlds_table_name(point), data)
             store.save(chunk_name(number), json.dumps(rows).encode())
             done_points += len(rows)
             if progress:

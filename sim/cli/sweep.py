@@ -35,6 +35,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask scheduler")
     parser.add_argument("--dask-local", action="store_true", help="run on a local Dask cluster")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--worlds-table", action="store_true",
+                        help="also write every point's per-world table to DIR/worlds/point-N.parquet (large)")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)
 
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     # Sensitivity indices measure the design's effect, not Monte Carlo noise: those designs share worlds by default.
     common = args.crn if args.crn is not None else method in ("sobol", "morris")
     plan = plan_sweep(loaded, design, worlds=worlds, months=months, seed=seed, chunk_points=args.chunk_points,
-                      common_random_numbers=common, posterior=posterior_from(args))
+                      common_random_numbers=common, posterior=posterior_from(args), worlds_tables=args.worlds_table)
     where = (f"Dask scheduler {args.scheduler}" if args.scheduler else
              "a local Dask cluster" if args.dask_local else f"{args.workers or 'all'} local process(es)")
     if not args.quiet:

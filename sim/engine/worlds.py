@@ -124,24 +124,34 @@ def write_parquet(table: WorldTable, path: Path, metadata: dict[str, str] | None
     """The per-world table as Parquet, one row group per block of worlds, written atomically; a
     ``world`` column comes first, and ``metadata`` (what made the table) goes into the file's
     key-value metadata. Returns ``path``."""
+    atomic_write(path, lambda tmp: _write_parquet(table, tmp, metadata))
+    return Path(path)
+
+
+def parquet_bytes(table: WorldTable, metadata: dict[str, str] | None = None) -> bytes:
+    """The same Parquet file as :func:`write_parquet`, in memory (a sweep point's, sent from a worker)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    _write_parquet(table, sink, metadata)
+    return sink.getvalue().to_pybytes()
+
+
+def _write_parquet(table: WorldTable, sink, metadata: dict[str, str] | None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def write(tmp: Path) -> None:
-        writer, world = None, 0
-        for block in table.blocks():
-            size = len(next(iter(block.values()))) if block else 0
-            batch = pa.table({"world": np.arange(world, world + size), **block})
-            world += size
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, batch.schema.with_metadata(metadata or {}), compression="zstd")
-            writer.write_table(batch.replace_schema_metadata(metadata or {}))
+    writer, world = None, 0
+    for block in table.blocks():
+        size = len(next(iter(block.values()))) if block else 0
+        batch = pa.table({"world": np.arange(world, world + size), **block})
+        world += size
         if writer is None:
-            raise ValueError("an empty table")
-        writer.close()
-
-    atomic_write(path, write)
-    return Path(path)
+            writer = pq.ParquetWriter(sink, batch.schema.with_metadata(metadata or {}), compression="zstd")
+        writer.write_table(batch.replace_schema_metadata(metadata or {}))
+    if writer is None:
+        raise ValueError("an empty table")
+    writer.close()
 
 
 def chunk_folder() -> Path:

@@ -207,3 +207,26 @@ def test_a_heatmap_is_in_percent_with_each_cells_monte_carlo_interval():
     assert f"50\n±{100 * (high - low) / 2:.1f}" in texts and "±3.1" in texts[texts.index(f"50\n±{100 * (high - low) / 2:.1f}")]
     assert "(%)" in fig.axes[1].get_ylabel() and "95% Monte Carlo interval" in fig.axes[0].get_title()
     assert fig.axes[0].images[0].get_array().max() == 75   # the colours are in percent too
+
+
+def test_a_sweep_keeps_each_points_worlds_table_when_asked(tmp_path, capsys):
+    """--worlds-table: every point's per-world table, the same whether points share a model run or
+    not, with the swept value in its param/ column and outcomes that give the point's row."""
+    frames = []
+    for chunk in ("1", "2"):
+        out = tmp_path / chunk
+        assert main(["sweep", str(SCENARIOS / "baseline.yaml"), "--param", "actors.us.levers.sanctions=0,1.5",
+                     "--worlds", "400", "--chunk-points", chunk, "--worlds-table", "--out", str(out),
+                     "--workers", "1", "--quiet"]) == 0
+        frames.append([pd.read_parquet(out / "worlds" / f"point-{p:06d}.parquet") for p in (0, 1)])
+    capsys.readouterr()
+    rows = pd.read_parquet(tmp_path / "2" / "results.parquet")
+    for point, value in enumerate((0.0, 1.5)):
+        table = frames[1][point]
+        assert frames[0][point].equals(table) and len(table) == 400
+        assert (table["param/actors.us.levers.sanctions"] == value).all()
+        month = table["first_ceasefire_month"]
+        assert rows.loc[point, "p_ceasefire_12m"] == ((month > 0) & (month <= 12)).mean()
+    assert main(["sweep", str(SCENARIOS / "baseline.yaml"), "--param", "actors.us.levers.sanctions=0,1.5",
+                 "--worlds", "100", "--out", str(tmp_path / "plain"), "--workers", "1", "--quiet"]) == 0
+    assert not (tmp_path / "plain" / "worlds").exists()
