@@ -1,15 +1,20 @@
 """The teaching lessons: every command runs as written, every answer matches the code."""
 
+import atexit
+import contextlib
+import io
+import json
+import os
 import re
 import shlex
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from sim.analysis.compare import compare, paired_difference, reached_by
-from sim.analysis.games import deviation_table, plan_game, run_game
 from sim.analysis.teaching import bargain_view
 from sim.analysis.teaching import explain_world as run_one_world
 from sim.cli import main
@@ -45,10 +50,21 @@ def paired(base: str, other: str, month: int) -> float:
 
 
 @cache
-def shipped_game():
-    """The pressure game at its defaults, as the lesson's command runs it (on all cores: the numbers
-    do not depend on the process count)."""
-    return run_game(plan_game(SCENARIOS / "games" / "pressure_2025.yaml"), workers=None)
+def run_once(line: str) -> tuple[str, Path]:
+    """A lesson's command run as written, once per test session, in a fresh folder beside the
+    shipped scenarios: (what it printed, the folder). Lesson 6's game takes minutes; its test and
+    its answer key share this one run."""
+    folder = Path(tempfile.mkdtemp(prefix="negsim-lesson-"))
+    atexit.register(shutil.rmtree, folder, True)
+    (folder / "scenarios").symlink_to(SCENARIOS)
+    here, printed = os.getcwd(), io.StringIO()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(printed):
+            assert main(shlex.split(line)[1:]) == 0, line
+    finally:
+        os.chdir(here)
+    return printed.getvalue(), folder
 
 
 def pct(p: float) -> str:
@@ -89,15 +105,22 @@ def expected_answers(name: str) -> list[str]:
         credibility = 0.8 * 0.5 ** 3
         return [f"{credibility:.3f}", f"{credibility * 0.02:.3f}", f"{split.proposer:.3f} and {split.partner:.3f}",
                 f"{100 * paired('baseline.yaml', 'us_2025_approach.yaml', 24):+.1f}"]
-    if name.startswith("06"):
-        game = shipped_game()
-        (equilibrium,) = game.equilibria
-        assert equilibrium.is_pure and equilibrium.robustness == 1.0
-        played = ", ".join(f"{player} {names[int(np.argmax(m))]}" for player, names, m
-                           in zip(game.plan.players, game.plan.strategies, equilibrium.mixed, strict=True))
-        us = deviation_table(game, game.documented.mixed)[game.plan.players.index("us")]
-        regret = game.documented.regret[game.plan.players.index("us")]
-        walk, best = us["payoffs"]["walk_away"], us["payoffs"][us["best"]]
+    if name.startswith("06"):   # from the game.json the lesson's own command wrote
+        (line,) = commands(ROOT / "docs" / "teaching" / name)
+        game = json.loads((run_once(line)[1] / "game" / "game.json").read_text())
+        players, strategies = game["players"], game["strategies"]
+        (equilibrium,) = game["equilibria"]
+        assert equilibrium["pure"] and equilibrium["robustness"] == 1.0
+
+        def chosen(profile: dict) -> dict[str, str]:
+            return {p: max(weights, key=weights.get) for p, weights in profile["strategies"].items()}
+
+        played = ", ".join(f"{p} {chosen(equilibrium)[p]}" for p in players)
+        documented = chosen(game["documented"])
+        us_payoff = {row["strategies"]["us"]: row["payoff"]["us"] for row in game["profiles"]
+                     if all(row["strategies"][p] == documented[p] for p in players if p != "us")}
+        best = max(us_payoff, key=us_payoff.get)
+        assert best != documented["us"] and len(us_payoff) == len(strategies["us"])
         washington = {"comply": 0.86, "carry_out": 0.83, "back_down": 0.84}
         moscow = {"comply": 0.60, "carry_out": 0.58, "back_down": 0.64}
 
@@ -105,16 +128,15 @@ def expected_answers(name: str) -> list[str]:
             return (f"{'credible' if outcome.credible else 'not credible'}; "
                     f"Moscow {'complies' if outcome.complies else 'defies'}")
 
-        by_24 = game.plan.game.spec.months.index(24)
-        russia = game.plan.players.index("russia")
-        mask = np.moveaxis(game.best_responses(russia), russia, 0).reshape(game.plan.shape[russia], -1)
-        always = [name for name, row in zip(game.plan.strategies[russia], mask, strict=True) if row.all()]
-        return [played, f"{us['best']}, {regret:.4f}",
-                f"{'yes' if walk >= best else 'no'}: walk_away {walk:.4f}, {us['best']} {best:.4f}",
+        replies = game["best_responses"]["russia"]
+        always = [s for s in strategies["russia"] if all(s in r["best"] for r in replies)]
+        walk = us_payoff["walk_away"]
+        return [played, f"{best}, {game['documented']['regret']['us']:.4f}",
+                f"{'yes' if walk >= us_payoff[best] else 'no'}: walk_away {walk:.4f}, {best} {us_payoff[best]:.4f}",
                 threat(classic.threat_game(washington, moscow)),
                 threat(classic.threat_game({**washington, "back_down": 0.82}, moscow)),
-                f"{pct(equilibrium.p_ceasefire[by_24])} and {pct(game.documented.p_ceasefire[by_24])}",
-                f"{', '.join(always)}, {mask.shape[1]} of {mask.shape[1]}"]
+                f"{pct(equilibrium['p_ceasefire']['24'])} and {pct(game['documented']['p_ceasefire']['24'])}",
+                f"{', '.join(always)}, {len(replies)} of {len(replies)}"]
     raise AssertionError(f"no answer key for {name}")
 
 
@@ -133,8 +155,14 @@ def test_lesson_answers_match_the_code(lesson):
 def test_lesson_commands_run_as_written(lesson, tmp_path, monkeypatch, capsys):
     (tmp_path / "scenarios").symlink_to(SCENARIOS)
     monkeypatch.chdir(tmp_path)
+    pictures = [tmp_path]
     for line in commands(lesson):
+        if line.startswith("negsim game "):
+            printed, folder = run_once(line)
+            assert "Equilibrium 1" in printed and "Documented 2025 profile" in printed
+            pictures.append(folder)
+            continue
         assert main(shlex.split(line)[1:]) == 0, line
         assert capsys.readouterr().out.strip()
-    for png in tmp_path.glob("**/*.png"):
+    for png in (p for folder in pictures for p in folder.glob("**/*.png")):
         assert png.stat().st_size > 10_000

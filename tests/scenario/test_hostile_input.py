@@ -78,7 +78,7 @@ def test_a_lone_surrogate_in_a_name_is_refused_before_the_run(tmp_path, capsys):
 def test_a_sweep_whose_every_point_fails_exits_non_zero(tmp_path, capsys, monkeypatch):
     import sim.analysis.sweep as sweep
 
-    def broken(plan, indices):
+    def broken(plan, indices, tables=None):
         return [sweep._error_row(plan, i, RuntimeError("boom")) for i in indices]
 
     monkeypatch.setattr(sweep, "run_chunk", broken)
