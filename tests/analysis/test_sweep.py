@@ -109,7 +109,7 @@ def test_a_value_the_schema_refuses_stops_the_sweep_before_it_runs(tmp_path):
 def test_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     args = [sys.executable, "-m", "sim.cli", "sweep", str(SCENARIOS / "baseline.yaml"),
             "--param", "actors.us.levers.sanctions=0:1:6", "--param", "actors.russia.beliefs.victory=0.3,0.5",
-            "--worlds", "1000", "--chunk-points", "1", "--workers", "1", "--quiet"]
+            "--worlds", "500", "--chunk-points", "1", "--workers", "1", "--quiet"]
     full = tmp_path / "full"
     subprocess.run([*args, "--out", str(full)], check=True, capture_output=True)
     cut = tmp_path / "cut"
@@ -162,7 +162,7 @@ def test_sweep_file_and_analysis(tmp_path, capsys):
     (tmp_path / "sweep.yaml").write_text("""scenario: baseline.yaml
 method: sobol
 samples: 8
-worlds: 1000
+worlds: 500
 params:
   actors.us.levers.sanctions: {low: 0, high: 1.5}
   actors.russia.beliefs.victory: {low: 0.2, high: 0.6}

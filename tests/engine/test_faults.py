@@ -28,7 +28,7 @@ BASELINE = str(SCENARIOS / "baseline.yaml")
 NEGSIM = [sys.executable, "-m", "sim.cli"]
 RUN = [*NEGSIM, "run", BASELINE, "--worlds", "6000", "--chunk-size", "1000", "--quiet"]
 SWEEP = [*NEGSIM, "sweep", BASELINE, "--param", "actors.us.levers.sanctions=0:1:8", "--param",
-         "actors.russia.beliefs.victory=0.3,0.5", "--worlds", "1000", "--chunk-points", "1", "--quiet"]
+         "actors.russia.beliefs.victory=0.3,0.5", "--worlds", "500", "--chunk-points", "1", "--quiet"]
 
 
 def results_without_timing(folder: Path) -> str:
@@ -237,9 +237,15 @@ def test_a_wrong_dask_address_is_a_clear_error_and_the_retry_needs_no_resume(tmp
 @pytest.fixture
 def cluster():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+    local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                     dashboard_address=None)
+    try:
         yield local
+    finally:
+        try:  # a cluster whose scheduler a test closed would otherwise wait 30 s for its workers
+            local.close(timeout=5)
+        except Exception:
+            pass
 
 
 def run_in_background(argv: list[str]):
