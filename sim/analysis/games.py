@@ -39,7 +39,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.core.normal_form import best_response_mask, best_response_search, deviation_payoffs, pure, regrets
+from sim.core.normal_form import (
+    best_response_mask,
+    best_response_search,
+    deviation_payoffs,
+    pure,
+    pure_equilibria,
+    regrets,
+)
 from sim.engine.executor import run_tasks
 from sim.engine.loading import Scenario, load_scenario
 from sim.engine.outputs import reached_by, wilson_interval
@@ -194,6 +201,15 @@ def _mixed_equilibria(payoffs: np.ndarray) -> list[list[np.ndarray]]:
                          for a, b in game.support_enumeration(non_degenerate=False))
 
 
+def equilibria_of(payoffs: np.ndarray, tolerance: float = 1e-12) -> list[list[np.ndarray]]:
+    """Every equilibrium of a fully estimated game: nashpy for two players; for more, pygambit's
+    with the pure ones by enumeration (in a degenerate game pygambit may report a component instead)."""
+    if payoffs.shape[0] == 2:
+        return _mixed_equilibria(payoffs)
+    shape = payoffs.shape[1:]
+    return _distinct([*(pure(p, shape) for p in pure_equilibria(payoffs, tolerance)), *_n_player_equilibria(payoffs)])
+
+
 def _gambit(payoffs: np.ndarray):
     import pygambit
 
@@ -298,10 +314,8 @@ def run_game(plan: GamePlan, workers: int | None = 1, scheduler: str | None = No
     errors = _tensor(plan, {p: u.std(axis=1, ddof=1) / np.sqrt(u.shape[1]) for p, u in per_world.items()})
     if not complete:
         candidates = [pure(p, plan.shape) for p in found]
-    elif len(plan.players) == 2:
-        candidates = _mixed_equilibria(payoffs)
     else:
-        candidates = _n_player_equilibria(payoffs)
+        candidates = equilibria_of(payoffs, tolerance)
     resampled = _bootstrap_games(plan, per_world, bootstrap if bootstrap is not None else spec.bootstrap)
     equilibria = [_assess(plan, outcomes, payoffs, resampled, mixed, tolerance) for mixed in candidates]
     equilibria.sort(key=lambda eq: (not eq.is_pure, [-m for m in np.concatenate(eq.mixed)]))

@@ -185,3 +185,18 @@ def test_a_two_player_game_draws_its_bimatrix_and_quantal_response(tmp_path, cap
     assert all(r["best"] == ["cheap"] for r in replies)
     for name in ("game.png", "quantal_response.png"):
         assert (tmp_path / "out" / name).stat().st_size > 10_000
+
+
+def test_a_degenerate_three_player_game_keeps_every_pure_equilibrium():
+    """A player indifferent everywhere (a degenerate game): every pure equilibrium is still listed,
+    whatever the polynomial solver makes of the continuum."""
+    import sim.analysis.games as games
+
+    payoffs = np.zeros((3, 2, 2, 2))
+    payoffs[0] = np.array([[[2, 2], [0, 0]], [[0, 0], [1, 1]]])   # 1 wants to match 2
+    payoffs[1] = np.array([[[2, 2], [0, 0]], [[0, 0], [1, 1]]])   # 2 wants to match 1; 3 indifferent
+    truth = set(pure_equilibria(payoffs))
+    assert truth == {(0, 0, 0), (0, 0, 1), (1, 1, 0), (1, 1, 1)}
+    found = games.equilibria_of(payoffs)
+    listed = {tuple(int(np.argmax(m)) for m in mixed) for mixed in found if all(m.max() == 1 for m in mixed)}
+    assert truth <= listed
