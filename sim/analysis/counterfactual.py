@@ -116,8 +116,9 @@ def counterfactual(scenario: Scenario, world: int, by: int, seed: int | None = N
         found.copies = runner.copies
         return found
 
+    ranges = {p: (lo, hi) for p, lo, hi in candidates}
+
     def changes_of(trial: dict[str, float]) -> list[Change]:
-        ranges = {p: (lo, hi) for p, lo, hi in candidates}
         return [Change(p, runner.values[p], v, *ranges[p]) for p, v in trial.items()]
 
     def size(trial: dict[str, float]) -> float:
@@ -141,7 +142,6 @@ def counterfactual(scenario: Scenario, world: int, by: int, seed: int | None = N
             if m > 0:
                 earliest[path] = min(earliest.get(path, horizon + 1), int(m))
         ranked = sorted(earliest, key=lambda p: earliest[p])[:pairs_of]
-        ranges = {p: (lo, hi) for p, lo, hi in candidates}
         pairs = [{a: float(x), b: float(y)} for a, b in itertools.combinations(ranked, 2)
                  for x in np.linspace(*ranges[a], pair_grid) for y in np.linspace(*ranges[b], pair_grid)]
         pair_months = runner.first_months(pairs, by)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .loader import SourceMap, read_yaml
+from .loader import SourceMap
 from .params import Interval, Prior, Strict, param
-from .validate import validate_as
+from .validate import read_as
 
 CAPABILITY = Interval(0.0, 100.0, "a capability", open_low=True)
 
@@ -60,6 +60,5 @@ def load_capabilities(path: str | Path) -> LoadedCapabilities:
         ScenarioError: naming the file, line and key path of the first problem.
     """
     path = Path(path)
-    raw, places = read_yaml(path)
-    source = SourceMap(places)
-    return LoadedCapabilities(validate_as(CapabilityFile, raw, source), path, source)
+    spec, source = read_as(CapabilityFile, path)
+    return LoadedCapabilities(spec, path, source)

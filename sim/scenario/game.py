@@ -30,9 +30,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .errors import ScenarioError
-from .loader import SourceMap, extends_roots, read_yaml
+from .loader import SourceMap, extends_roots
 from .params import Strict, whole
-from .validate import _error_at, validate_as
+from .validate import _error_at, read_as
 
 MAX_STRATEGIES = 8
 """Most strategies one player may have (the game's size is the product over players)."""
@@ -87,9 +87,7 @@ def load_game(path: str | Path) -> LoadedGame:
         ScenarioError: naming the file, line and key path of the first problem.
     """
     path = Path(path)
-    raw, places = read_yaml(path)
-    source = SourceMap(places)
-    spec = validate_as(GameSpec, raw, source)
+    spec, source = read_as(GameSpec, path)
     problems = _check(spec)
     if problems:
         key, message = problems[0]

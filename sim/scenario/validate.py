@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .conditions import ExpressionError, compile_expression
 from .errors import ScenarioError
-from .loader import SourceMap, canonical_sha256, load_raw
+from .loader import SourceMap, canonical_sha256, load_raw, read_yaml
 from .schema import Scenario
 from .variables import variable_types
 
@@ -192,6 +192,13 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
             problems.append((f"report_months.{i}", f"expected a month from 1 to {s.horizon_months}, "
                                                    f"found {month}."))
     return problems
+
+
+def read_as(model: type[BaseModel], path: Path) -> tuple[Any, SourceMap]:
+    """Read a YAML file and validate it against ``model``: the object and where its keys were written."""
+    raw, places = read_yaml(path)
+    source = SourceMap(places)
+    return validate_as(model, raw, source), source
 
 
 def validate_as(model: type[BaseModel], raw: dict[str, Any], source: SourceMap) -> Any:
