@@ -30,7 +30,7 @@ EXIT_FAULT = 1
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
-COMMANDS = ("run", "compare", "sweep", "discover", "game", "bdm", "analyze", "explain", "bargain", "evidence",
+COMMANDS = ("run", "compare", "sweep", "discover", "game", "bdm", "analyze", "explain", "bargain", "serve", "evidence",
             "backtest", "calibrate", "variables", "validate")
 """The commands in the order ``negsim --help`` lists them; each is the module ``sim.cli.<name>``."""
 

@@ -24,6 +24,11 @@ class UserError(Exception):
         self.key = key
         super().__init__(self.format())
 
+    def __reduce__(self):
+        # Pickled whole (a worker process's error reaches the parent with its file, line and key),
+        # not rebuilt from the formatted text alone.
+        return _rebuild, (type(self), self.message, self.path, self.line, self.key)
+
     def format(self) -> str:
         """``file, line N, at 'key.path': message`` with the parts that are known."""
         where = self.path or ""
@@ -32,6 +37,10 @@ class UserError(Exception):
         if self.key:
             where += f", at '{self.key}'" if where else f"at '{self.key}'"
         return f"{where}: {self.message}" if where else self.message
+
+
+def _rebuild(kind: type[UserError], message: str, path: str | None, line: int | None, key: str | None) -> UserError:
+    return kind(message, path=path, line=line, key=key)
 
 
 class ScenarioError(UserError):

@@ -1,0 +1,304 @@
+"""The classroom server: a FastAPI app over :mod:`sim.web.work`, and how ``negsim serve`` runs it.
+
+Why FastAPI and plain JavaScript rather than Mesa's SolaraViz: the page must work offline, and
+SolaraViz fetches its front end from a CDN (README, design). Here every asset comes from the
+installed packages: the page from ``sim/web/static``, plotly.js from the ``plotly`` package.
+
+Requests run in worker processes (one per core by default): each request builds its own model, so
+a class of browsers cannot corrupt each other's results, and two cores serve two requests at once.
+Identical requests (a class moving the same slider to the same place) are computed once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import socket
+from collections import OrderedDict
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from sim.analysis import classroom
+from sim.engine.loading import load_scenario
+from sim.report.plots import ACTOR_COLOURS
+from sim.scenario import UserError
+
+from . import work
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("negsim.serve")
+
+
+def plotly_js() -> Path:
+    """plotly.js as shipped inside the ``plotly`` Python package (no CDN)."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.exists():
+        raise UserError(f"plotly.js is missing from the installed plotly package ({path}); reinstall plotly")
+    return path
+
+
+def find_scenarios(folder: Path) -> dict[str, Path]:
+    """Every file under ``folder`` that loads as a scenario, by its path relative to ``folder``
+    (game, evidence and capability files are skipped: they are not scenarios)."""
+    found = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        try:
+            load_scenario(path)
+        except UserError:
+            continue
+        found[path.relative_to(folder).as_posix()] = path
+    return found
+
+
+def find_lessons(start: Path) -> Path | None:
+    """``docs/teaching`` of the repository the scenarios come from, if there is one."""
+    for folder in (start, *start.parents, Path.cwd()):
+        if (folder / "docs" / "teaching").is_dir():
+            return folder / "docs" / "teaching"
+    return None
+
+
+@dataclass
+class Classroom:
+    """What the server serves: the scenarios by name, the first one shown, the lessons folder,
+    and how requests are computed."""
+
+    scenarios: dict[str, Path]
+    first: str
+    lessons: Path | None = None
+    workers: int = 0                 # 0: compute in threads of this process (tests); else processes
+    cache_size: int = 512
+    executor: Executor | None = None
+    cache: OrderedDict = field(default_factory=OrderedDict)
+
+    def start(self) -> None:
+        if self.executor is not None:
+            return
+        if self.workers:
+            context = multiprocessing.get_context("spawn")  # never fork a process that runs an event loop
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=work.quiet_worker)
+            for future in [self.executor.submit(work.warm_up) for _ in range(self.workers)]:
+                future.result()
+        else:
+            self.executor = ThreadPoolExecutor(4)
+
+    def stop(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+            self.executor = None
+
+    def path(self, name: str) -> str:
+        if name not in self.scenarios:
+            raise UserError(f"no scenario {name!r} here; the page offers {', '.join(self.scenarios)}", key="scenario")
+        return str(self.scenarios[name])
+
+    async def compute(self, function, *args) -> Any:
+        """``function(*args)`` on the executor. Answers are cached by their arguments, and a request
+        identical to one still being computed waits for that one (a class moving one slider to the
+        same place costs one computation); a failure is not cached."""
+        key = json.dumps([function.__name__, *args], sort_keys=True)
+        task = self.cache.get(key)
+        if task is None:
+            self.start()
+            task = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self.executor, partial(function, *args)))
+            if self.cache_size:
+                self.cache[key] = task
+                while len(self.cache) > self.cache_size:
+                    self.cache.popitem(last=False)
+        else:
+            self.cache.move_to_end(key)
+        try:
+            return await asyncio.shield(task)
+        except BaseException:
+            if self.cache.get(key) is task:
+                del self.cache[key]
+            raise
+
+
+class Settings(BaseModel):
+    """The page's state: a scenario (by its name in the picker) and the controls moved."""
+
+    scenario: str
+    values: dict[str, float | str] = Field(default_factory=dict)
+
+
+class ForecastRequest(Settings):
+    """A forecast: the settings and how many worlds."""
+
+    worlds: int = classroom.INTERACTIVE_WORLDS
+
+
+class BargainRequest(Settings):
+    """The bargain picture: the settings, two issues, a month and a world."""
+
+    issues: list[str]
+    month: int = 3
+    world: int = 0
+
+
+class StoryRequest(Settings):
+    """One world's story under the settings."""
+
+    world: int = 0
+
+
+def create_app(room: Classroom) -> FastAPI:
+    """The app: the page, its assets, the lessons and four JSON endpoints."""
+    app = FastAPI(title="negsim classroom", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(UserError)
+    async def user_error(_request: Request, exc: UserError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"at '{'.'.join(str(p) for p in e['loc'] if p != 'body')}': {e['msg']}" for e in exc.errors()]
+        return JSONResponse({"error": "; ".join(problems)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def fault(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("request failed")
+        return JSONResponse({"error": f"the computation failed ({type(exc).__name__}: {exc}); the server's "
+                                      "terminal has the details"}, status_code=500)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page() -> HTMLResponse:
+        return HTMLResponse(page_html(live=True))
+
+    @app.get("/favicon.ico")
+    async def favicon() -> Response:
+        return Response(status_code=204)  # no icon, and no 404 in the browser's console
+
+    @app.get("/plotly.min.js")
+    async def plotly() -> FileResponse:
+        return FileResponse(plotly_js(), media_type="text/javascript")
+
+    @app.get("/static/{name}")
+    async def static(name: str) -> FileResponse:
+        path = STATIC / name
+        if name not in {p.name for p in STATIC.iterdir()}:
+            return JSONResponse({"error": f"no file {name!r}"}, status_code=404)
+        return FileResponse(path)
+
+    @app.get("/lessons/{name}", response_class=PlainTextResponse)
+    async def lesson(name: str) -> PlainTextResponse:
+        if room.lessons is None or name not in {p.name for p in room.lessons.glob("*.md")}:
+            return PlainTextResponse(f"No lesson {name} here.", status_code=404)
+        return PlainTextResponse((room.lessons / name).read_text(encoding="utf-8"))
+
+    @app.get("/api/scenarios")
+    async def scenarios() -> dict:
+        return {"scenarios": list(room.scenarios), "first": room.first, "lessons": room.lessons is not None,
+                "interactive_worlds": classroom.INTERACTIVE_WORLDS, "precise_worlds": classroom.PRECISE_WORLDS}
+
+    @app.get("/api/controls")
+    async def controls(scenario: str) -> dict:
+        loaded = work.scenario(room.path(scenario))
+        s = loaded.scenario
+        return {"scenario": scenario, "name": s.name, "description": s.description, "horizon": s.horizon_months,
+                "seed": s.seed, "issues": list(s.issues), "colours": ACTOR_COLOURS,
+                "controls": [c.as_dict() for c in classroom.controls(s)]}
+
+    @app.post("/api/forecast")
+    async def forecast(request: ForecastRequest) -> dict:
+        path = room.path(request.scenario)
+        classroom.check_worlds(request.worlds)
+        loaded = work.scenario(path)
+        classroom.overrides_for(loaded.scenario, request.values)  # refuse unknown controls before computing
+        current, defaults = await asyncio.gather(room.compute(work.first_months, path, request.values, request.worlds),
+                                                 room.compute(work.first_months, path, {}, request.worlds))
+        result = classroom.forecast_from(np.asarray(current), np.asarray(defaults), loaded.scenario)
+        return {**result, "seed": loaded.scenario.seed,
+                "overrides": classroom.overrides_for(loaded.scenario, request.values)}
+
+    @app.post("/api/bargain")
+    async def bargain(request: BargainRequest) -> dict:
+        return await room.compute(work.bargain, room.path(request.scenario), request.values, request.issues,
+                                  request.month, request.world)
+
+    @app.post("/api/story")
+    async def story(request: StoryRequest) -> dict:
+        return await room.compute(work.story, room.path(request.scenario), request.values, request.world)
+
+    return app
+
+
+def page_html(live: bool, data: dict | None = None, inline_plotly: bool = False) -> str:
+    """The page: ``live`` calls the server; otherwise ``data`` holds precomputed results (the
+    export), and plotly.js is inlined with ``inline_plotly`` so the file stands alone."""
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    if live:
+        scripts = '<script src="/plotly.min.js"></script>\n<script src="/static/classroom.js"></script>'
+        style = '<link rel="stylesheet" href="/static/classroom.css">'
+    else:
+        plotly = plotly_js().read_text(encoding="utf-8") if inline_plotly else ""
+        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        scripts = (f"<script>{plotly}</script>\n<script>window.NEGSIM_STATIC = {payload};</script>\n"
+                   f"<script>{(STATIC / 'classroom.js').read_text(encoding='utf-8')}</script>")
+        style = f"<style>{(STATIC / 'classroom.css').read_text(encoding='utf-8')}</style>"
+    return html.replace("<!--STYLE-->", style).replace("<!--SCRIPTS-->", scripts)
+
+
+def free_socket(port: int = 0) -> socket.socket:
+    """A listening socket on 127.0.0.1 (``port`` 0: a free port the system picks)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port or leave it "
+                        "out for a free one", key="--port") from None
+    return sock
+
+
+class _Stop(Exception):
+    """SIGTERM, turned into an exception so that the worker processes are shut down."""
+
+
+def _raise_stop(_signum, _frame) -> None:
+    raise _Stop
+
+
+def serve(room: Classroom, sock: socket.socket, on_ready=None) -> None:
+    """Run the server on ``sock`` until Ctrl-C or SIGTERM; ``on_ready(url)`` once it listens.
+
+    uvicorn handles both signals and raises them again once it has stopped; the handlers here turn
+    that into an exception, so the worker processes are always shut down, never left orphaned.
+    """
+    import signal
+
+    import uvicorn
+
+    room.start()
+    config = uvicorn.Config(create_app(room), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    if on_ready:
+        on_ready(f"http://127.0.0.1:{sock.getsockname()[1]}/")
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        server.run(sockets=[sock])
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        room.stop()
+        sock.close()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)

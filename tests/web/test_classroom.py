@@ -1,0 +1,179 @@
+"""The classroom page's computations and its server, without a browser (tests/web/test_browser.py has one)."""
+
+import asyncio
+import pickle
+
+import httpx
+import numpy as np
+import pytest
+
+from sim.analysis import classroom
+from sim.engine import load_scenario
+from sim.engine.outputs import ceasefire_by_month
+from sim.engine.run import run_scenario
+from sim.scenario import ScenarioError, UserError
+from sim.scenario.paths import scalar_paths
+from sim.web.app import Classroom, create_app, find_scenarios
+from sim.web.export import grid_for, js_text
+from tests.conftest import ROOT, SCENARIOS
+
+OPTIMISM = "actors.russia.beliefs.victory"
+
+
+def test_every_control_is_a_value_of_the_scenario_and_links_to_a_lesson_that_exists(baseline):
+    controls = classroom.controls(baseline.scenario)
+    paths = scalar_paths(baseline.scenario)
+    for control in controls:
+        if control.choices:
+            assert control.written in control.choices
+        else:
+            assert control.key in paths, control.key
+            assert control.low <= control.written <= control.high
+        assert (ROOT / "docs" / "teaching" / control.lesson).is_file(), control.lesson
+    keys = {c.key for c in controls}
+    # the documented channels: Europe's offers, Russia's optimism and a red line are on the page;
+    # the US, which does not control the guarantees, has no troop offer
+    assert {"actors.europe.levers.troop_offer", "actors.europe.levers.relief_offer", OPTIMISM,
+            "actors.russia.red_lines.0.kind"} <= keys
+    assert "actors.us.levers.troop_offer" not in keys
+
+
+def test_only_moved_controls_become_overrides_and_unknown_or_bad_ones_are_refused(baseline):
+    s = baseline.scenario
+    written = {c.key: c.written for c in classroom.controls(s)}
+    assert classroom.overrides_for(s, written) == {}  # a prior stays a prior until its slider moves
+    assert classroom.overrides_for(s, {OPTIMISM: 0.2}) == {OPTIMISM: 0.2}
+    with pytest.raises(UserError, match="no control 'actors.russia.beliefs.victor'"):
+        classroom.overrides_for(s, {"actors.russia.beliefs.victor": 0.2})
+    with pytest.raises(UserError, match="one of hard, audience"):
+        classroom.overrides_for(s, {"actors.russia.red_lines.0.kind": "soft"})
+    with pytest.raises(UserError, match="expected a number"):
+        classroom.overrides_for(s, {OPTIMISM: "high"})
+    with pytest.raises(ScenarioError, match=r"probability in \[0, 1\], found 3") as error:
+        classroom.with_settings(baseline, {OPTIMISM: 3})
+    assert error.value.key == OPTIMISM and error.value.line is not None
+
+
+def test_forecast_is_the_run_with_the_same_set_values_against_the_run_as_written(baseline):
+    worlds = 300
+    found = classroom.forecast(baseline, {OPTIMISM: 0.2, "actors.russia.red_lines.0.kind": "hard"}, worlds=worlds)
+    by_cli = run_scenario(load_scenario(SCENARIOS / "baseline.yaml",
+                                        {OPTIMISM: 0.2, "actors.russia.red_lines.0.kind": "hard"}), worlds=worlds)
+    as_written = run_scenario(baseline, worlds=worlds)
+    assert found["current"]["p"] == ceasefire_by_month(by_cli).tolist()
+    assert found["defaults"]["p"] == ceasefire_by_month(as_written).tolist()
+    first = by_cli.first_ceasefire_month
+    assert found["peace_worlds"] == np.flatnonzero(first > 0)[:classroom.PEACE_WORLDS].tolist()
+    low, p, high = (np.array(found["current"][k]) for k in ("low", "p", "high"))
+    assert np.all(low <= p + 1e-12) and np.all(p <= high + 1e-12)  # Wilson's low at p = 0 is 0 to rounding
+
+
+def test_the_written_settings_differ_from_the_defaults_by_exactly_nothing(baseline):
+    found = classroom.forecast(baseline, {}, worlds=200)
+    assert found["current"] == found["defaults"]
+    assert found["difference"]["mean"] == [0.0] * baseline.scenario.horizon_months
+
+
+def test_less_russian_optimism_brings_more_ceasefires_on_common_random_numbers(baseline):
+    # Fearon: a smaller belief in victory lowers Russia's value of fighting, widening the bargaining
+    # range. Paired over the same worlds, the 95% interval of the month-24 difference excludes zero.
+    found = classroom.forecast(baseline, {OPTIMISM: 0.1}, worlds=400)
+    assert found["difference"]["low"][-1] > 0
+
+
+def test_bargain_picture_is_the_teaching_view_as_numbers(baseline):
+    from sim.analysis.teaching import bargain_view
+
+    picture = classroom.bargain(baseline, {}, ["territory", "guarantees"], month=3)
+    view = bargain_view(baseline.scenario, ["territory", "guarantees"], month=3)
+    nx, ny = len(picture["x"]), len(picture["y"])
+    zone = np.array([c == "1" for c in picture["zone"]]).reshape(nx, ny)
+    assert np.array_equal(zone, view.zone) and picture["has_zone"] == bool(view.zone.any())
+    assert set(picture["accept"]) == {"russia", "ukraine"}  # the deciders under supporter_veto: terms
+    with pytest.raises(UserError, match="two issues"):
+        classroom.bargain(baseline, {}, ["territory"])
+    with pytest.raises(UserError, match=r"month in \[1, 24\]"):
+        classroom.bargain(baseline, {}, ["territory", "nato"], month=30)
+
+
+def test_user_errors_cross_process_boundaries_with_their_place():
+    error = ScenarioError("expected a share", path="a.yaml", line=3, key="x.y")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ScenarioError and str(copy) == str(error) == "a.yaml, line 3, at 'x.y': expected a share"
+
+
+def test_export_grid_keys_are_written_as_javascript_writes_numbers(baseline):
+    assert [js_text(v) for v in (2.0, 0.3, 0.0, 1e-7, "hard")] == ["2", "0.3", "0", "1e-07", "hard"]
+    grid = grid_for(classroom.controls(baseline.scenario), None)
+    assert grid["actors.us.levers.sanctions"] == [0.0, 0.3, 2.0]
+    with pytest.raises(UserError, match="no control"):
+        grid_for(classroom.controls(baseline.scenario), {"actors.us.levers.nothing": [1]})
+
+
+@pytest.fixture(scope="module")
+def room():
+    scenarios = find_scenarios(SCENARIOS)
+    return Classroom(scenarios, "baseline.yaml", lessons=ROOT / "docs" / "teaching", workers=0)
+
+
+async def _post(app, url, body):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        return await client.post(url, json=body)
+
+
+def post(room, url, body):
+    return asyncio.run(_post(create_app(room), url, body))
+
+
+def test_the_picker_offers_scenarios_and_not_game_or_evidence_files(room):
+    assert "baseline.yaml" in room.scenarios and "teaching/no_optimism.yaml" in room.scenarios
+    assert not any(name.startswith(("games/", "evidence/", "bdm/")) for name in room.scenarios)
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"scenario": "baseline.yaml", "values": {OPTIMISM: 3}},
+     "at 'actors.russia.beliefs.victory': expected a probability in [0, 1], found 3"),
+    ({"scenario": "baseline.yaml", "values": {"nope": 1}}, "the page has no control 'nope'"),
+    ({"scenario": "baseline.yaml", "worlds": 0}, "expected a number of worlds in [1, 20,000], found 0"),
+    ({"scenario": "baseline.yaml", "worlds": "many"}, "at 'worlds': Input should be a valid integer"),
+    ({"scenario": "../secret.yaml"}, "no scenario '../secret.yaml' here"),
+])
+def test_bad_values_from_the_page_get_a_message_and_no_traceback(room, body, message):
+    response = post(room, "/api/forecast", body)
+    assert response.status_code == 400
+    text = response.json()["error"]
+    assert message in text and "Traceback" not in text and "File \"" not in text
+
+
+def test_the_server_answers_what_the_analysis_computes(room, baseline):
+    body = {"scenario": "baseline.yaml", "values": {OPTIMISM: 0.3}, "worlds": 100}
+    served = post(room, "/api/forecast", body).json()
+    assert served["current"] == classroom.forecast(baseline, {OPTIMISM: 0.3}, worlds=100)["current"]
+    assert served["overrides"] == {OPTIMISM: 0.3}
+    story = post(room, "/api/story", {"scenario": "baseline.yaml", "values": {OPTIMISM: 0.3}, "world": 2}).json()
+    assert story["text"].startswith("Scenario 'baseline', world 2 (seed 20250301)")
+
+
+@pytest.mark.slow
+def test_thirty_concurrent_requests_each_get_their_own_answer():
+    # A class of 30 browsers at once, in two worker processes: six settings, each asked five times
+    # (computed once); every answer equals the same request computed alone.
+    room = Classroom(find_scenarios(SCENARIOS), "baseline.yaml", workers=2)
+    app = create_app(room)
+    settings = [{OPTIMISM: round(0.05 + 0.15 * k, 2)} for k in range(6)]
+    bodies = [{"scenario": "baseline.yaml", "values": settings[k % 6], "worlds": 100} for k in range(30)]
+
+    async def all_at_once():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", timeout=300) as client:
+            return await asyncio.gather(*(client.post("/api/forecast", json=b) for b in bodies))
+
+    try:
+        answers = asyncio.run(all_at_once())
+    finally:
+        room.stop()
+    loaded = load_scenario(SCENARIOS / "baseline.yaml")
+    alone = [classroom.forecast(loaded, s, worlds=100)["current"]["p"] for s in settings]
+    assert [a.json()["current"]["p"] for a in answers] == [alone[k % 6] for k in range(30)]
+    assert len({tuple(p) for p in alone}) == 6  # the settings really differ
