@@ -7,6 +7,7 @@
     negsim bdm scenarios/baseline.yaml [--out DIR] | negsim bdm --example ec-emissions [--rounds N]
     negsim analyze DIR | negsim discover DIR [--outcome ceasefire --by 12] [--method prim|cart]
     negsim explain | bargain | variables | validate SCENARIO
+    negsim serve [SCENARIO] [--export page.html]   the classroom page on 127.0.0.1
     negsim evidence, negsim backtest, negsim calibrate
 
 Mistakes in the input (a bad scenario file, a bad option, an output folder that cannot be written)

@@ -177,3 +177,21 @@ def test_thirty_concurrent_requests_each_get_their_own_answer():
     alone = [classroom.forecast(loaded, s, worlds=100)["current"]["p"] for s in settings]
     assert [a.json()["current"]["p"] for a in answers] == [alone[k % 6] for k in range(30)]
     assert len({tuple(p) for p in alone}) == 6  # the settings really differ
+
+
+def test_serve_refuses_a_taken_port_and_an_export_folder_with_one_paragraph(tmp_path, capsys):
+    import socket
+
+    from sim.cli import main
+
+    scenario = str(SCENARIOS / "baseline.yaml")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["serve", scenario, "--port", str(taken.getsockname()[1])]) == 2
+    assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
+    assert main(["serve", scenario, "--export", str(tmp_path)]) == 2
+    assert "is a folder; --export names the HTML file" in capsys.readouterr().err
+    assert main(["serve", scenario, "--export", str(tmp_path / "p.html"), "--vary", "actors.us.levers.sanctions"]) == 2
+    assert "--vary expects KEY=V1,V2" in capsys.readouterr().err
+    assert not (tmp_path / "p.html").exists()
