@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from sim.analysis.compare import compare, paired_difference, reached_by
+from sim.analysis.compare import paired_difference, reached_by
 from sim.analysis.teaching import bargain_view
 from sim.analysis.teaching import explain_world as run_one_world
 from sim.cli import main
 from sim.core import classic
 from sim.engine import load_scenario
+from sim.engine.run import run_scenario
 
 from ..conftest import ROOT, SCENARIOS
 
@@ -38,14 +39,23 @@ def answers(lesson: Path) -> list[str]:
 
 
 @cache
+def _run(name: str, seed: int, worlds: int):
+    return run_scenario(load_scenario(SCENARIOS / name), worlds=worlds, seed=seed)
+
+
+def compared(names: tuple[str, ...]) -> list:
+    """The results ``compare`` gives for ``names`` (every scenario with the first one's seed and
+    worlds), each scenario run once per test session: the baseline serves four lessons."""
+    first = load_scenario(SCENARIOS / names[0]).scenario
+    return [_run(n, first.seed, first.worlds) for n in names]
+
+
 def p_by(names: tuple[str, ...], month: int) -> list[float]:
-    results = compare([load_scenario(SCENARIOS / n) for n in names]).results
-    return [float(reached_by(r, month).mean()) for r in results]
+    return [float(reached_by(r, month).mean()) for r in compared(names)]
 
 
-@cache
 def paired(base: str, other: str, month: int) -> float:
-    a, b = compare([load_scenario(SCENARIOS / base), load_scenario(SCENARIOS / other)]).results
+    a, b = compared((base, other))
     return paired_difference(reached_by(a, month), reached_by(b, month))[0]
 
 
