@@ -6,7 +6,7 @@
     negsim game scenarios/games/pressure_2025.yaml [--worlds N] [--out DIR]
     negsim bdm scenarios/baseline.yaml [--out DIR] | negsim bdm --example ec-emissions [--rounds N]
     negsim analyze DIR | negsim discover DIR [--outcome ceasefire --by 12] [--method prim|cart]
-    negsim explain | bargain | variables | validate SCENARIO
+    negsim explain | bargain | variables | validate SCENARIO;  negsim schema [--reference]
     negsim serve [SCENARIO] [--export page.html]   the classroom page on 127.0.0.1
     negsim evidence, negsim backtest, negsim calibrate
 
@@ -32,7 +32,7 @@ EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 COMMANDS = ("run", "compare", "sweep", "discover", "game", "bdm", "analyze", "explain", "bargain", "serve", "evidence",
-            "backtest", "calibrate", "variables", "validate")
+            "backtest", "calibrate", "variables", "validate", "schema")
 """The commands in the order ``negsim --help`` lists them; each is the module ``sim.cli.<name>``."""
 
 

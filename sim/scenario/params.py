@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, model_validator
 
 
 class Strict(BaseModel):
@@ -51,6 +51,15 @@ class Interval:
         """``a probability in [0, 1]``: what the range means, for error messages."""
         return f"{self.meaning} in {str(self)}"
 
+    def json_schema(self) -> dict[str, Any]:
+        """This range as JSON Schema keywords (for editors and the generated reference)."""
+        schema: dict[str, Any] = {"type": "number", "title": self.describe()}
+        if math.isfinite(self.low):
+            schema["exclusiveMinimum" if self.open_low else "minimum"] = self.low
+        if math.isfinite(self.high):
+            schema["exclusiveMaximum" if self.open_high else "maximum"] = self.high
+        return schema
+
 
 INF = math.inf
 PROBABILITY = Interval(0.0, 1.0, "a probability")
@@ -63,7 +72,7 @@ LEVER_LEVEL = Interval(0.0, 10.0, "a lever level (0 = none, 1 = the 2022-24 aver
 LEARNING_RATE = Interval(0.0, 1.0, "a learning rate", open_low=True)
 AT_LEAST_ONE = Interval(1.0, INF, "a factor of at least 1", open_high=True)
 GROWTH = Interval(-1.0, INF, "a monthly growth rate", open_low=True, open_high=True)
-FINITE = Interval(-100.0, 100.0, "a utility or level in [-100, 100]")
+FINITE = Interval(-100.0, 100.0, "a utility or level")
 RELATIVE_POSITION = Interval(-1.0, 1.0, "a distance on the issue scale")
 
 
@@ -84,7 +93,8 @@ def _number_in(interval: Interval):
 
 def number(interval: Interval) -> Any:
     """A plain number (never prior-valued) that must lie in ``interval``."""
-    return Annotated[float, BeforeValidator(_reject_non_numbers), AfterValidator(_number_in(interval))]
+    return Annotated[float, BeforeValidator(_reject_non_numbers), AfterValidator(_number_in(interval)),
+                     WithJsonSchema(interval.json_schema())]
 
 
 class Prior(Strict):
@@ -154,7 +164,13 @@ def _prior_in(interval: Interval):
 
 def param(interval: Interval) -> Any:
     """A number or a prior range whose low, mode and high must all lie in ``interval``."""
-    return Annotated[Prior, BeforeValidator(_to_prior), AfterValidator(_prior_in(interval))]
+    bound = interval.json_schema()
+    prior = {"type": "object", "additionalProperties": False, "required": ["low", "high"],
+             "properties": {"low": bound, "high": bound, "mode": bound},
+             "title": "a prior range: uniform on [low, high], triangular with mode"}
+    return Annotated[Prior, BeforeValidator(_to_prior), AfterValidator(_prior_in(interval)),
+                     WithJsonSchema({"anyOf": [bound, prior], "title": f"{interval.describe()}, "
+                                     "or a prior range {low, high[, mode]} in it"})]
 
 
 Param = param(FINITE)
@@ -180,7 +196,9 @@ def whole(low: int, high: int, meaning: str = "a whole number") -> Any:
         if isinstance(value, (bool, str)):
             raise ValueError(f"expected a whole number, found {value!r}")
         return value
-    return Annotated[int, BeforeValidator(refuse), AfterValidator(check)]
+    return Annotated[int, BeforeValidator(refuse), AfterValidator(check),
+                     WithJsonSchema({"type": "integer", "minimum": low, "maximum": high,
+                                     "title": f"{meaning} in [{low}, {high}]"})]
 
 
 def point(x: float) -> Prior:

@@ -1,0 +1,27 @@
+"""``negsim schema``: the scenario schema as JSON Schema (for editors) or as the Markdown key reference."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from sim.engine.loading import RULE_SPECS, build_schema
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "schema", help="print the scenario files' JSON Schema (for editors) or, with --reference, the key reference",
+        description="Print the JSON Schema of scenario files (docs/scenario.schema.json) or, with --reference, "
+                    "the Markdown reference of every key with its range and default (docs/reference.md). Both "
+                    "are generated from the schema that checks every file.")
+    parser.add_argument("--reference", action="store_true", help="print the Markdown key reference instead")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sim.scenario.reference import json_schema, markdown_reference
+
+    schema = build_schema(RULE_SPECS)
+    text = markdown_reference(schema) if args.reference else json.dumps(json_schema(schema), indent=1) + "\n"
+    print(text, end="")
+    return 0
