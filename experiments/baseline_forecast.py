@@ -1,4 +1,4 @@
-"""Regenerate the baseline forecast shown in the README: report text, results.json and figures.
+"""Regenerate the baseline forecast shown in docs/: report text, results.json and figures.
 
     python experiments/baseline_forecast.py
 

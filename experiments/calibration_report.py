@@ -1,4 +1,4 @@
-"""Regenerate the calibration tables and figures shown in the README (docs/figures/calibration/).
+"""Regenerate the calibration tables and figures shown in docs/ (docs/figures/calibration/).
 
     python experiments/calibration_report.py
 

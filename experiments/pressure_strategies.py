@@ -1,4 +1,4 @@
-"""Regenerate the pressure-strategy comparison shown in the README.
+"""Regenerate the pressure-strategy comparison shown in docs/.
 
     python experiments/pressure_strategies.py
 

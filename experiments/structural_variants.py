@@ -1,4 +1,4 @@
-"""Regenerate the table of the baseline's structural variants shown in the README.
+"""Regenerate the table of the baseline's structural variants shown in docs/.
 
     python experiments/structural_variants.py
 

@@ -1,8 +1,8 @@
-"""Regenerate the README's sweep example: a 2-parameter grid of the baseline and its heatmap.
+"""Regenerate the guide's sweep example (docs/guide.md): a 2-parameter grid of the baseline and its heatmap.
 
     python experiments/sweep_example.py
 
-Equivalent to the README's two commands; writes docs/figures/sweep/{heatmap.png, tornado.png,
+Equivalent to the guide's two commands; writes docs/figures/sweep/{heatmap.png, tornado.png,
 results.csv, analysis.txt}.
 """
 

@@ -1,4 +1,4 @@
-"""Regenerate the teaching figures shown in the README (docs/figures/teaching/).
+"""Regenerate the teaching figures shown in docs/ (docs/figures/teaching/).
 
     python experiments/teaching_figures.py
 """

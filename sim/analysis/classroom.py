@@ -30,7 +30,7 @@ from sim.scenario.schema import Scenario
 from .teaching import BargainView, bargain_view
 
 INTERACTIVE_WORLDS = 400
-"""Worlds per update on the page: about a second on one core of the reference machine (README).
+"""Worlds per update on the page: about a second on one core of the reference machine (docs/guide.md).
 A probability's 95% interval is then at most +-4.9 points; the difference from the defaults is
 paired world by world (common random numbers), so its interval is much tighter."""
 

@@ -228,7 +228,7 @@ def mean_interval(values: np.ndarray) -> dict[str, float]:
 
 
 def summarise(result: RunResult) -> dict:
-    """The forecast as a JSON-ready dictionary (the stable keys are listed in the README)."""
+    """The forecast as a JSON-ready dictionary (the stable keys are listed in docs/guide.md, results.json)."""
     n, horizon = result.worlds, result.horizon
     by_month = ceasefire_by_month(result)
     ci = wilson_interval(np.round(by_month * n), n)

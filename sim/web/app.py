@@ -1,7 +1,7 @@
 """The classroom server: a FastAPI app over :mod:`sim.web.work`, and how ``negsim serve`` runs it.
 
 Why FastAPI and plain JavaScript rather than Mesa's SolaraViz: the page must work offline, and
-SolaraViz fetches its front end from a CDN (README, design). Here every asset comes from the
+SolaraViz fetches its front end from a CDN (docs/design.md). Here every asset comes from the
 installed packages: the page from ``sim/web/static``, plotly.js from the ``plotly`` package.
 
 Requests run in worker processes (one per core by default): each request builds its own model, so

@@ -81,7 +81,7 @@ def test_a_bad_outcome_is_a_clear_error(name, message):
 @pytest.mark.slow
 def test_discover_runs_on_a_baseline_run(tmp_path, capsys):
     """On the baseline, a ceasefire by month 12 is concentrated where Russia's audience cost of
-    crossing its territorial red line is low (the box the README quotes)."""
+    crossing its territorial red line is low (the box docs/guide.md quotes)."""
     run_dir = tmp_path / "run"
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--worlds", "3000", "--out", str(run_dir)]) == 0
     capsys.readouterr()

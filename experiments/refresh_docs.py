@@ -1,21 +1,26 @@
-"""Regenerate every published table and figure, and paste the tables into README.md.
+"""Regenerate every published table and figure, and paste the tables into README.md and docs/.
 
-    .venv/bin/python experiments/refresh_readme.py
+    .venv/bin/python experiments/refresh_docs.py
 
-Runs the baseline forecast, the pressure-strategy comparison and the sweep example, then replaces
-each README block between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -->`` with the matching text
-file under docs/figures/.
+Runs the scripts that make the published figures (baseline forecast, pressure strategies, structural
+variants, sweep example, teaching figures, calibration, sensitivity), then replaces each block
+between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -->`` in README.md and docs/*.md with the matching
+text under docs/figures/, and rewrites the generated scenario reference (docs/reference.md) and JSON
+Schema (docs/scenario.schema.json).
 """
 
 from __future__ import annotations
 
 import re
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ROOT / "docs" / "figures"
 BLOCKS = {
+    "baseline-headline": FIGURES / "baseline" / "report.txt",  # the report's first table (README)
     "baseline-report": FIGURES / "baseline" / "report.txt",
     "strategies-table": FIGURES / "strategies" / "table.txt",
     "variants-table": FIGURES / "variants" / "table.txt",
@@ -27,19 +32,25 @@ SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variant
            "calibration_report.py", "sensitivity.py"]
 
 
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 def block_text(name: str) -> str:
     text = BLOCKS[name].read_text().rstrip("\n")
+    if name == "baseline-headline":  # up to the median time to a ceasefire
+        lines = text.split("\n")
+        text = "\n".join(lines[:next(i for i, line in enumerate(lines) if "median time" in line) + 1])
     return text if BLOCKS[name].suffix == ".md" else f"```\n{text}\n```"
 
 
-def paste(readme: str) -> str:
+def paste(document: str) -> str:
     for name in BLOCKS:
         if not BLOCKS[name].exists():
             continue
         pattern = re.compile(rf"(<!-- begin:{name} -->).*?(<!-- end:{name} -->)", re.S)
         text = block_text(name)
-        readme = pattern.sub(lambda m, text=text: m.group(1) + "\n" + text + "\n" + m.group(2), readme)
-    return readme
+        document = pattern.sub(lambda m, text=text: m.group(1) + "\n" + text + "\n" + m.group(2), document)
+    return document
 
 
 def main() -> None:
@@ -55,9 +66,13 @@ def main() -> None:
                 # e.g. a clone without the seed articles beside it (../shared/seeds, or $NEGSIM_SEEDS)
                 print(f"   skipped: {exc}. Its tables and figures stay as they are; the seed articles are found "
                       "in ../shared/seeds or in the folder $NEGSIM_SEEDS names.")
-    readme = ROOT / "README.md"
-    readme.write_text(paste(readme.read_text()))
-    print("README.md refreshed")
+    for document in DOCUMENTS:
+        document.write_text(paste(document.read_text()))
+    for flags, published in (([], "scenario.schema.json"), (["--reference"], "reference.md")):
+        printed = subprocess.run([sys.executable, "-m", "sim.cli", "schema", *flags], capture_output=True, text=True,
+                                 check=True, cwd=ROOT).stdout
+        (ROOT / "docs" / published).write_text(printed)
+    print("README.md and docs/ refreshed")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,116 @@
+"""The README's commands, run as written: the two set-up commands' Python check and their baseline
+run, and every ``negsim`` command of its main uses, in order, in one folder (later commands read what
+earlier ones wrote). Commands a lesson also runs share the lesson's run (tests/analysis/test_lessons.py)."""
+
+import contextlib
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+from .analysis.test_lessons import LESSONS, commands, run_once
+from .conftest import ROOT, SCENARIOS
+
+README = ROOT / "README.md"
+
+
+def bash_blocks() -> list[str]:
+    return re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def readme_commands() -> list[str]:
+    """Every ``negsim`` line of the README's bash blocks after the two set-up commands."""
+    return [line.strip() for block in bash_blocks()[2:] for line in block.replace("\\\n", " ").splitlines()
+            if line.strip().startswith("negsim ")]
+
+
+def test_the_readme_stays_short_and_points_at_the_docs():
+    text = README.read_text()
+    assert len(text.encode()) < 10_000
+    for target in re.findall(r"\]\((docs/[^)#]+)", text):
+        assert (ROOT / target).exists(), target
+    assert len(readme_commands()) >= 10
+
+
+def test_the_set_up_commands_check_the_python_version_first():
+    """The check the two commands open with passes on this interpreter and, on a Python older than 3.12,
+    fails before anything is installed, saying what to write instead."""
+    install, tests = bash_blocks()[:2]
+    for block in (install, tests):
+        assert "venv --clear .venv" in block and "pip install -q --upgrade pip" in block  # re-runnable
+        check = re.match(r"python3 -c '(.*?)' &&", block, flags=re.S).group(1)
+        assert subprocess.run([sys.executable, "-c", check]).returncode == 0
+        old = shutil.which("python3.11")
+        if old:
+            refused = subprocess.run([old, "-c", check], capture_output=True, text=True)
+            assert refused.returncode == 1
+            assert "needs Python 3.12 or newer" in refused.stderr and "python3.12" in refused.stderr
+    assert install.rstrip().endswith("negsim run scenarios/baseline.yaml --out out/")
+    assert tests.rstrip().endswith(".venv/bin/python -m pytest")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A user's working folder: the shipped scenarios, and whatever the commands write."""
+    where = tmp_path_factory.mktemp("readme")
+    (where / "scenarios").symlink_to(SCENARIOS)
+    return where
+
+
+def run_in(folder: Path, line: str) -> str:
+    here, printed = os.getcwd(), io.StringIO()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(printed):
+            assert main(shlex.split(line)[1:]) == 0, line
+    finally:
+        os.chdir(here)
+    return printed.getvalue()
+
+
+@pytest.mark.slow
+def test_the_set_up_commands_baseline_run(folder):
+    """The first command's last step, as written (the install is what `.ci/run` does)."""
+    line = bash_blocks()[0].rstrip().rsplit("&& .venv/bin/", 1)[1]
+    printed = run_in(folder, line)
+    assert "Likelihood of a general ceasefire" in printed
+    results = json.loads((folder / "out" / "results.json").read_text())
+    assert results["worlds"] == 10_000 and (folder / "out" / "ceasefire.png").exists()
+
+
+def serve(folder: Path, line: str) -> str:
+    """``negsim serve`` as the README starts it: it prints a URL whose page answers, and stops on SIGTERM."""
+    process = subprocess.Popen([sys.executable, "-m", "sim.cli", *shlex.split(line)[1:]], cwd=folder,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/", process.stdout.readline()).group(0)
+        with urllib.request.urlopen(url, timeout=60) as page:
+            assert page.status == 200 and "negsim" in page.read().decode()
+    finally:
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+    return url
+
+
+@pytest.mark.slow
+def test_every_command_of_the_main_uses_runs_as_written(folder):
+    lesson_lines = {line for lesson in LESSONS for line in commands(lesson)}
+    for line in readme_commands():
+        if line.startswith("negsim serve"):
+            serve(folder, line)
+        elif line in lesson_lines:
+            run_once(line)  # the lesson test's run of the same line
+        else:
+            run_in(folder, line)
+    written = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    assert {"out/walks/results.json", "out/walks/worlds.parquet", "sweeps/example/sweep.json"} <= written
