@@ -24,9 +24,7 @@ WORLDS = 5000
 def main() -> None:
     loaded = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     comparison = compare_variants(loaded, worlds=WORLDS)
-    rows = comparison_rows(comparison)
-    for row in rows:  # a path on this machine says nothing to a reader elsewhere
-        row["file"] = str(Path(row["file"]).relative_to(ROOT))
+    rows = comparison_rows(comparison)  # files relative to the working folder (sim.fileio.portable_path)
     table = format_table(rows, comparison.months) + "\n" + format_spread(rows, comparison.months)
     print(table)
     atomic_write_bytes(OUT / "table.txt", (table + "\n").encode())

@@ -78,3 +78,16 @@ def write_json(path: str | Path, payload: dict[str, Any]) -> None:
     """Atomically write ``payload`` as indented, strict JSON (undefined numbers as null)."""
     text = json.dumps(strict(payload), indent=2, allow_nan=False)
     atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+
+
+def portable_path(path: str | Path | None) -> str | None:
+    """``path`` as an output records it: relative to the working folder when it lies below it, so that
+    committed outputs do not carry the absolute paths of the machine that made them; else absolute.
+    ``None`` (a posterior or scenario made in memory, never read from a file) stays ``None``."""
+    if path is None:
+        return None
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(absolute)

@@ -114,3 +114,29 @@ def test_every_command_of_the_main_uses_runs_as_written(folder):
             run_in(folder, line)
     written = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
     assert {"out/walks/results.json", "out/walks/worlds.parquet", "sweeps/example/sweep.json"} <= written
+
+
+def test_committed_outputs_carry_no_path_of_the_machine_that_made_them():
+    """Outputs record paths relative to the working folder (sim.fileio.portable_path), so the published
+    ones read the same on every clone."""
+    home = str(Path.home())
+    for path in (ROOT / "docs").rglob("*"):
+        if path.suffix in (".json", ".csv", ".txt", ".md"):
+            text = path.read_text()
+            assert str(ROOT) not in text and f"{home}/" not in text, path
+
+
+def test_results_record_the_scenario_as_the_user_named_it(folder):
+    run_in(folder, "negsim run scenarios/teaching/costly_war.yaml --worlds 200 --out portable")
+    provenance = json.loads((folder / "portable" / "results.json").read_text())["provenance"]
+    assert provenance["scenario_file"] == "scenarios/teaching/costly_war.yaml"
+
+
+def test_portable_paths(tmp_path, monkeypatch):
+    from sim.fileio import portable_path
+
+    monkeypatch.chdir(tmp_path)
+    assert portable_path(tmp_path / "scenarios" / "a.yaml") == "scenarios/a.yaml"
+    assert portable_path("scenarios/../b.yaml") == "b.yaml"
+    assert portable_path(tmp_path.parent / "c.yaml") == str(tmp_path.parent / "c.yaml")  # outside: absolute
+    assert portable_path(None) is None  # a posterior made in memory has no file

@@ -20,6 +20,7 @@ from sim.engine.loading import load_scenario, load_variants
 from sim.engine.outputs import ceasefire_by_month, mean_ci, outcome_columns, wilson_interval
 from sim.engine.outputs import reached_by as reached_by  # re-exported: the per-world indicator compared
 from sim.engine.run import RunResult, run_scenario
+from sim.fileio import portable_path
 from sim.scenario import LoadedScenario, ScenarioError
 
 
@@ -66,7 +67,7 @@ def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int |
         results.append(run_scenario(item, worlds=worlds, seed=seed, chunk_size=chunk_size, posterior=posterior,
                                     on_chunk=on_chunk))
     names = names or [item.scenario.name for item in loaded]
-    return Comparison(names=names, paths=[str(item.path) for item in loaded], results=results,
+    return Comparison(names=names, paths=[portable_path(item.path) for item in loaded], results=results,
                       months=months)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import __version__
+from sim.fileio import portable_path
 from sim.model.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
 from sim.scenario import LoadedScenario
@@ -273,8 +274,9 @@ def _merge(files: list[Path], folder: Path, loaded: LoadedScenario, seed: int, w
 
 def provenance(loaded: LoadedScenario, posterior: Posterior | None) -> dict:
     """What, besides the scenario's hash and the seed, made a result: overrides and posterior."""
-    return {"scenario_file": str(loaded.path), "overrides": {k: loaded.overrides[k] for k in sorted(loaded.overrides)},
-            "posterior": None if posterior is None else {"file": posterior.path, "sha256": posterior.sha256}}
+    return {"scenario_file": portable_path(loaded.path),
+            "overrides": {k: loaded.overrides[k] for k in sorted(loaded.overrides)},
+            "posterior": None if posterior is None else {"file": portable_path(posterior.path), "sha256": posterior.sha256}}
 
 
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
