@@ -18,9 +18,9 @@ OUT = ROOT / "docs" / "figures" / "teaching"
 
 def main() -> None:
     base = load_scenario(ROOT / "scenarios" / "baseline.yaml").scenario
-    pressure = load_scenario(ROOT / "scenarios" / "maximum_pressure.yaml").scenario
+    pressure = load_scenario(ROOT / "scenarios" / "europe_steps_up.yaml").scenario
     index = {name: k for k, name in enumerate(base.issues)}
-    views = [bargain_view(s, ["nato", "guarantees"], month=4, seed=base.seed) for s in (base, pressure)]
+    views = [bargain_view(s, ["army_limits", "guarantees"], month=4, seed=base.seed) for s in (base, pressure)]
     save_figure(plot_bargain(views, index), OUT / "bargain.png")
     save_figure(plot_bargain([bargain_view(base, ["territory"], month=4)], index), OUT / "fearon.png")
     print(f"wrote {OUT.relative_to(ROOT)}/bargain.png, fearon.png")

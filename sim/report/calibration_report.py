@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .sweep_plots import parameter_label
+
 
 def _against_naive(backtest) -> str:
     """The model's Brier score beside those of forecasts with no model in them."""
@@ -83,11 +85,14 @@ def posterior_table(calibration, markdown: bool = False, limit: int | None = Non
 
 
 def plot_posterior(calibration, panels: int = 12) -> Figure:
+    """Prior against posterior density for the parameters the record moves most (one panel each, with a
+    density axis), labelled in words with the key path beneath."""
     rows = calibration.report_rows()[:panels]
     names = calibration.posterior.names
     cols = 4
-    fig = Figure(figsize=(13, 2.4 * np.ceil(len(rows) / cols)))
-    axes = fig.subplots(int(np.ceil(len(rows) / cols)), cols)
+    n_rows = int(np.ceil(len(rows) / cols))
+    fig = Figure(figsize=(14, 2.9 * n_rows + 0.8))
+    axes = np.atleast_2d(fig.subplots(n_rows, cols))
     for ax, row in zip(np.ravel(axes), rows, strict=False):
         j = names.index(row["parameter"])
         prior = calibration.prior_values[:, j]
@@ -95,14 +100,14 @@ def plot_posterior(calibration, panels: int = 12) -> Figure:
         ax.hist(prior, bins=bins, density=True, color="#999999", alpha=0.5, label="prior")
         ax.hist(calibration.posterior.values[:, j], bins=bins, density=True, histtype="step", lw=2,
                 color="#2166ac", label="posterior")
-        ax.set_title(row["parameter"].replace("actors.", "").replace("partial_deals.", ""), fontsize=8)
+        ax.set_title(parameter_label(row["parameter"]), fontsize=7.5)
         ax.tick_params(labelsize=7)
-        ax.set_yticks([])
+        ax.set_ylabel("density", fontsize=7)
+        ax.set_xlabel("parameter value", fontsize=7)
     for ax in np.ravel(axes)[len(rows):]:
         ax.axis("off")
     np.ravel(axes)[0].legend(fontsize=7, frameon=False)
-    fig.suptitle("Prior (grey) against posterior (blue): the parameters the record moves most", fontsize=10)
+    fig.suptitle(f"Prior (grey) against posterior (blue line) of the {len(rows)} parameters the 2025 record moves "
+                 f"most (ABC, {len(calibration.posterior.values):,} accepted draws)", fontsize=10)
     fig.tight_layout()
     return fig
-
-

@@ -1,4 +1,5 @@
-"""Render a strategy comparison: terminal table, CSV, JSON and the overlaid survival figure."""
+"""Render a strategy comparison: terminal table, CSV, JSON and the figure (curves and a forest plot of the
+paired differences)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -131,34 +133,67 @@ def to_payload(rows: list[dict], months: list[int], provenance: dict | None = No
     return payload
 
 
+LINE_STYLES = ("-", "--", ":", "-.")
+
+
 def plot_survival(rows: list[dict], title: str = "") -> Figure:
-    """Overlay P(ceasefire by month) with 95% bands for every scenario (calendar months on the axis
-    when all start together, months since the start otherwise)."""
-    fig = Figure(figsize=(9, 5))
-    ax = fig.subplots()
+    """The comparison as a figure: left, P(ceasefire by month) for every scenario (a colour and a line
+    style each, so ten stay apart); right, a forest plot of what the table reports, each scenario's paired
+    difference from the first at every report month with its 95% interval.
+
+    Calendar months are on the axis when all scenarios start together, months since the start otherwise.
+    The bands of the curves are left out: on common random numbers the marginal bands overlap where the
+    paired differences are clear, so the forest plot carries the uncertainty.
+    """
+    fig = Figure(figsize=(13, 0.42 * len(rows) + 3.6))
+    curves, forest = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     colours = matplotlib.colormaps["tab10"]
     horizon = min(len(r["p_ceasefire_by_month"]) for r in rows)
-    t = np.arange(1, horizon + 1)
+    t = np.arange(1, horizon + 2)
     for i, row in enumerate(rows):
-        p = np.array(row["p_ceasefire_by_month"][:horizon])
-        ci = np.array(row["ci95_by_month"][:horizon])
-        colour = colours(i % 10)
-        ax.fill_between(t, ci[:, 0], ci[:, 1], step="post", color=colour, alpha=0.18, lw=0)
-        ax.step(t, p, where="post", color=colour, lw=2, label=row["scenario"])
+        p = np.array(row["p_ceasefire_by_month"][:horizon], dtype=float)
+        curves.step(t, np.concatenate([p, p[-1:]]), where="post", color=colours(i % 10),
+                    ls=LINE_STYLES[(i // 10 + i) % len(LINE_STYLES)] if i else "-", lw=2.4 if i == 0 else 1.6,
+                    label=row["scenario"] + (" (reference)" if i == 0 else ""))
     step = max(1, horizon // 8)
-    ax.set_xticks(list(range(1, horizon + 1, step)))
+    curves.set_xticks(list(range(1, horizon + 1, step)))
     if different_starts(rows):
-        ax.set_xlabel("months since each scenario's start")
+        curves.set_xlabel("months since each scenario's start (each step spans its month)")
     else:
-        ax.set_xticklabels(month_labels(rows[0]["start"], horizon)[::step], rotation=30, ha="right")
-    ax.set_xlim(1, horizon)
-    top = max(float(np.max(np.array(r["ci95_by_month"])[:horizon, 1])) for r in rows)
-    ax.set_ylim(0, min(1.0, max(0.05, top * 1.15)))
-    ax.set_ylabel("P(general ceasefire reached by month)")
-    ax.set_title(title or f"Pressure strategies compared ({rows[0]['worlds']:,} worlds each, common "
-                          "random numbers; bands: 95% intervals)", fontsize=11)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+        curves.set_xticklabels(month_labels(rows[0]["start"], horizon)[::step], rotation=30, ha="right")
+        curves.set_xlabel("month (each step spans its month)")
+    curves.set_xlim(1, horizon + 1)
+    curves.set_ylim(0, 1)
+    curves.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    curves.set_ylabel("P(general ceasefire reached by month), %")
+    curves.set_title("P(ceasefire by month)", fontsize=10)
+    curves.grid(alpha=0.3)
+    curves.legend(loc="upper left", fontsize=7.5, frameon=False)
+
+    months = sorted({int(key[len("p_ceasefire_"):-len("m_diff")]) for key in rows[0]
+                     if key.startswith("p_ceasefire_") and key.endswith("m_diff")})
+    others = rows[1:]
+    y = np.arange(len(others))[::-1]
+    markers = ("o", "s", "D", "^", "v")
+    for j, month in enumerate(months):
+        offset = ((len(months) - 1) / 2 - j) * 0.22  # the first month on top, as in the legend
+        diff = 100 * np.array([r[f"p_ceasefire_{month}m_diff"] for r in others], dtype=float)
+        low = 100 * np.array([r[f"p_ceasefire_{month}m_diff_low"] for r in others], dtype=float)
+        high = 100 * np.array([r[f"p_ceasefire_{month}m_diff_high"] for r in others], dtype=float)
+        forest.errorbar(diff, y + offset, xerr=[diff - low, high - diff], fmt=markers[j % len(markers)],
+                        color=matplotlib.colormaps["viridis"](j / max(1, len(months) - 1) * 0.85), ms=5,
+                        capsize=2, lw=1.2, label=f"by month {month}")
+    forest.axvline(0, color="black", lw=1)
+    forest.set_yticks(y)
+    forest.set_yticklabels([r["scenario"] for r in others], fontsize=8)
+    forest.set_ylim(-0.7, len(others) - 0.3)
+    forest.set_xlabel(f"paired difference from '{rows[0]['scenario']}', percentage points (95% interval)")
+    forest.set_title("Difference in P(ceasefire by month), same worlds", fontsize=10)
+    forest.grid(axis="x", alpha=0.3)
+    forest.legend(loc="best", fontsize=8, frameon=False)
+    fig.suptitle(title or f"{len(rows)} scenarios on common random numbers ({rows[0]['worlds']:,} worlds each, "
+                          f"seed {rows[0]['seed']}); given the scenarios' priors", fontsize=11)
+    fig.tight_layout()
     return fig
 
 
