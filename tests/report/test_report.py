@@ -78,7 +78,7 @@ def test_results_record_what_made_them(tmp_path):
 def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline):
     from sim.engine.run import run_scenario
 
-    whole = run_scenario(baseline, worlds=5000, chunk_size=1000)
+    whole = run_scenario(baseline, worlds=3000, chunk_size=1000)
 
     class Stop(Exception):
         pass
@@ -88,21 +88,21 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path, baseline)
             raise Stop
 
     with pytest.raises(Stop):
-        run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp",
+        run_scenario(baseline, worlds=3000, chunk_size=1000, checkpoint=tmp_path / "cp",
                      on_chunk=interrupt_after_two)
     saved = sorted(p.name for p in (tmp_path / "cp").glob("chunk-*.npz"))
     assert saved == ["chunk-000000.npz", "chunk-000001.npz"]
-    resumed = run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp", resume=True)
+    resumed = run_scenario(baseline, worlds=3000, chunk_size=1000, checkpoint=tmp_path / "cp", resume=True)
     for name in ("first_ceasefire_month", "first_terms", "occupied_km2", "in_ceasefire"):
         np.testing.assert_array_equal(getattr(whole, name), getattr(resumed, name))
     np.testing.assert_array_equal(whole.casualties["ukraine"], resumed.casualties["ukraine"])
     assert {k: v.tolist() for k, v in whole.decisions.items()} == {k: v.tolist() for k, v in resumed.decisions.items()}
     assert not (tmp_path / "cp").exists()  # removed once the run is complete
     with pytest.raises(Stop):
-        run_scenario(baseline, worlds=5000, chunk_size=1000, checkpoint=tmp_path / "cp2",
+        run_scenario(baseline, worlds=3000, chunk_size=1000, checkpoint=tmp_path / "cp2",
                      on_chunk=interrupt_after_two)
     with pytest.raises(UserError, match="differs in worlds"):
-        run_scenario(baseline, worlds=6000, chunk_size=1000, checkpoint=tmp_path / "cp2", resume=True)
+        run_scenario(baseline, worlds=4000, chunk_size=1000, checkpoint=tmp_path / "cp2", resume=True)
 
 
 def test_report_returns_figures_and_never_switches_the_backend(baseline):
