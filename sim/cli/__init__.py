@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shlex
 import sys
 
@@ -50,9 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")  # the command line writes files; it never opens a window
+    # The command line writes files; it never opens a window. Choosing the backend by environment
+    # spares commands that draw nothing the import of matplotlib (about 0.13 s of start-up).
+    if "matplotlib" in sys.modules:
+        sys.modules["matplotlib"].use("Agg")
+    else:
+        os.environ["MPLBACKEND"] = "Agg"
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.command_line = shlex.join(["negsim", *argv])
@@ -69,8 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"negsim: failed: {exc}{_resume_hint(args)}", file=sys.stderr)
         return EXIT_FAULT
     except BrokenPipeError:  # e.g. negsim run ... | head: the reader left; not an error of ours
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
@@ -81,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
 def _allow_extends(folders: list[str]) -> None:
     """Add ``--allow-extends`` folders to ``NEGSIM_EXTENDS_PATH`` (worker processes inherit it)."""
     if folders:
-        import os
-
         from sim.scenario.loader import EXTENDS_PATH_VARIABLE
 
         listed = [p for p in os.environ.get(EXTENDS_PATH_VARIABLE, "").split(os.pathsep) if p]
