@@ -1,6 +1,7 @@
 """The README's commands, run as written: the two set-up commands' Python check and their baseline
 run, and every ``negsim`` command of its main uses, in order, in one folder (later commands read what
-earlier ones wrote). Commands a lesson also runs share the lesson's run (tests/analysis/test_lessons.py)."""
+earlier ones wrote). Commands a lesson also runs share the lesson's run (tests/analysis/test_lessons.py)
+when both files run in one process (pytest-xdist may give them different workers)."""
 
 import contextlib
 import io
@@ -40,6 +41,13 @@ def test_the_readme_stays_short_and_points_at_the_docs():
     for target in re.findall(r"\]\((docs/[^)#]+)", text):
         assert (ROOT / target).exists(), target
     assert len(readme_commands()) >= 10
+
+
+def test_every_link_between_the_documents_resolves():
+    for document in [README, *sorted((ROOT / "docs").rglob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)", document.read_text()):
+            if not target.startswith(("http://", "https://")):
+                assert (document.parent / target).exists(), f"{document.relative_to(ROOT)}: {target}"
 
 
 def test_the_set_up_commands_check_the_python_version_first():
