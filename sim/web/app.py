@@ -263,6 +263,9 @@ def free_socket(port: int = 0) -> socket.socket:
         sock.close()
         raise UserError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port or leave it "
                         "out for a free one", key="--port") from None
+    # Listening now, not when uvicorn starts serving, so that a browser (or test) that connects as soon as the
+    # URL is printed waits in the backlog instead of being refused.
+    sock.listen(128)
     return sock
 
 
