@@ -19,7 +19,7 @@ every function here is deterministic and can be tested on hand-made arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.special import log_ndtr
@@ -100,6 +100,20 @@ class Party:
     power_issues: tuple[int, ...] = ()
     power_shift_effect: np.ndarray | float = 0.0
     power_sign: float = 0.0
+
+    def select(self, worlds: np.ndarray) -> Party:
+        """This party in the worlds ``worlds`` (indices into N) only: every per-world number is taken
+        at those worlds. The protocol treats worlds independently, so a round run on the selection
+        gives exactly the numbers of the same worlds in the full run."""
+        def take(value, per_issue: bool = False):
+            # Shapes say what varies by world: (N,) or (N, K) for per-issue numbers, (K,) or a scalar not.
+            return value[worlds] if np.ndim(value) == (2 if per_issue else 1) else value
+
+        numbers = {name: take(getattr(self, name)) for name in _PER_WORLD}
+        lines = [replace(line, cost=take(line.cost)) for line in self.red_lines.lines]
+        return replace(self, ideal=take(self.ideal, True), weights=take(self.weights, True), **numbers,
+                       red_lines=RedLines(lines, self.red_lines.n_issues),
+                       offers=[(k, take(bound), upper) for k, bound, upper in self.offers])
 
     @property
     def bargains(self) -> bool:
@@ -183,6 +197,11 @@ class Party:
         return moved
 
 
+_PER_WORLD = ("war_value", "breach_fear", "guarantee_effect", "sucker_loss", "blame_cost", "noise_sd",
+              "bargaining_power", "resume_risk", "power_shift_effect")
+"""The :class:`Party` numbers that are a scalar or one value per world (N,)."""
+
+
 def power_shift(x: np.ndarray, power_issues: tuple[int, ...]) -> np.ndarray:
     """How far terms ``x`` (..., K) shift future power toward the attacker, in [0, 1]: the mean of
     the terms that do (army limits, an arms embargo after the deal); 0 = none, as during the war."""
@@ -217,6 +236,11 @@ class ProposalPath:
         a, d = self.attacker, self.defender
         curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
         return np.minimum(np.maximum(curve, self.low), self.high)
+
+    def select(self, worlds: np.ndarray) -> ProposalPath:
+        """The path in the worlds ``worlds`` only (see :meth:`Party.select`)."""
+        return ProposalPath(self.attacker.select(worlds), self.defender.select(worlds), self.low[worlds],
+                            self.high[worlds])
 
     def zone_empty(self) -> np.ndarray:
         """Per world: the hard lines leave no possible term on some issue (indivisibility)."""
@@ -256,7 +280,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       levels: int = 5, sweeps: int = 3, settled: np.ndarray | None = None,
                       pinned: np.ndarray | None = None,
                       outside: dict[str, np.ndarray] | None = None, bias: float = 0.0,
-                      mediator_ideal: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      mediator_ideal: np.ndarray | None = None,
+                      where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -275,8 +300,25 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     third objective of a mediator, beside a fair (Nash) or an acceptable deal (Kydd 2003: a biased
     mediator can still be credible).
 
+    ``where`` (N,) bool limits the search to the worlds where the package will be put (elsewhere the
+    proposal is the status quo and the box counts as not empty). Worlds are independent, so this
+    changes no number in the worlds searched; it saves the search where no mediator proposes.
+
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
+    if where is not None and not where.all():
+        worlds = np.flatnonzero(where)
+        proposal, zone_empty = status_quo.copy(), np.zeros(len(status_quo), dtype=bool)
+        if worlds.size:
+            def take(value):
+                return value[worlds] if np.ndim(value) else value
+
+            proposal[worlds], zone_empty[worlds] = mediator_proposal(
+                [party.select(worlds) for party in parties], path.select(worlds), front[worlds], status_quo[worlds],
+                take(leverage), search=search, objective=objective, grid=grid, levels=levels, sweeps=sweeps,
+                settled=settled, pinned=pinned, outside={k: take(v) for k, v in (outside or {}).items()}, bias=bias,
+                mediator_ideal=None if mediator_ideal is None else mediator_ideal[worlds])
+        return proposal, zone_empty
     n_worlds, n_issues = status_quo.shape
     settled = np.ones(n_issues, dtype=bool) if settled is None else settled
     held = ~settled if pinned is None else ~settled | pinned

@@ -283,11 +283,14 @@ class NegotiationModel(mesa.Model):
         return ProposalPath(self.attacker.party(), self.defender.party(), *bounds)
 
     def mediator_proposal(self, leverage: np.ndarray, settled: np.ndarray | None = None,
-                          outside: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                          outside: dict[str, np.ndarray] | None = None,
+                          where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The mediator's package (N, K) and whether the box is empty in some issue (N,).
 
         ``settled`` (K,) is what it settles (default: every issue); a ceasefire keeps the line of
-        contact frozen at the front. ``outside`` is each party's surplus of an agreement in force."""
+        contact frozen at the front. ``outside`` is each party's surplus of an agreement in force.
+        ``where`` (N,) bool: the worlds where it will be put. The search runs only there unless the
+        model keeps its rounds (the teaching view shows, in every world, what would be proposed)."""
         rules = self.spec.negotiation
         pinned = None if settled is None or settled.all() else self._frozen
         return protocol.mediator_proposal(self.parties(), self.proposal_path(), self.war.front, self.status_quo(),
@@ -295,7 +298,8 @@ class NegotiationModel(mesa.Model):
                                           grid=rules.proposal_grid, levels=rules.search_levels,
                                           sweeps=rules.search_sweeps, settled=settled, pinned=pinned,
                                           outside=outside, bias=rules.mediator_bias,
-                                          mediator_ideal=np.nan_to_num(self.mediator_ideal))
+                                          mediator_ideal=np.nan_to_num(self.mediator_ideal),
+                                          where=None if self.keep_rounds else where)
 
     def agreement_surplus(self, parties: list[protocol.Party]) -> dict[str, np.ndarray]:
         """Each party's surplus over fighting of the agreement in force (0 where none is)."""
@@ -414,7 +418,7 @@ class NegotiationModel(mesa.Model):
         else:
             name = "nash"
             settled = self._ceasefire_mask if self.spec.negotiation.agreement == "ceasefire" else self._all_settled
-            terms, zone_empty = self.mediator_proposal(leverage, settled)
+            terms, zone_empty = self.mediator_proposal(leverage, settled, where=proposing)
         record = self._put_to_vote(t, name, "accept", terms, settled, proposing, leverage, zone_empty)
         record.broken = self._broken_now
         record.reneged = self.reneged
@@ -445,7 +449,7 @@ class NegotiationModel(mesa.Model):
         """Worlds in a ceasefire with open issues: the mediator proposes a settlement of every issue,
         which each party compares with the ceasefire in force (not with fighting on)."""
         outside = self.agreement_surplus(self.parties())
-        terms, zone_empty = self.mediator_proposal(leverage, outside=outside)
+        terms, zone_empty = self.mediator_proposal(leverage, outside=outside, where=talks)
         record = self._put_to_vote(t, "settlement", "settle", terms, self._all_settled, talks, leverage, zone_empty,
                                    outside)
         agreed = record.agreed

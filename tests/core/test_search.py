@@ -89,16 +89,27 @@ def test_search_is_the_same_world_by_world_as_in_a_batch(problem):
     batch, _ = mediator_proposal(parties, path, front, status_quo, leverage, search="box")
     rng = np.random.default_rng(7)
     for w in rng.choice(WORLDS, 12, replace=False):
-        one = [Party(**{**p.__dict__, **{name: np.asarray(getattr(p, name))[[w]] for name in
-                                         ("ideal", "weights", "war_value", "breach_fear", "sucker_loss",
-                                          "bargaining_power", "noise_sd") if np.ndim(getattr(p, name)) > 0},
-                        "red_lines": RedLines([CompiledLine(**{**line.__dict__, "cost": np.asarray(line.cost)[[w]]
-                                                               if np.ndim(line.cost) else line.cost})
-                                               for line in p.red_lines.lines], K)}) for p in parties]
+        one = [p.select(np.array([w])) for p in parties]
         low, high = proposal_bounds(one, front[[w]], 1, K)
         alone, _ = mediator_proposal(one, ProposalPath(one[0], one[1], low, high), front[[w]], status_quo[[w]],
                                      leverage[[w]], search="box")
         np.testing.assert_array_equal(alone[0], batch[w])
+
+
+def test_a_search_limited_to_some_worlds_gives_their_batch_numbers_and_the_status_quo_elsewhere(problem):
+    parties, front, status_quo, path, leverage = problem
+    outside = {p.actor_id: np.random.default_rng(3).uniform(-0.05, 0.05, WORLDS) for p in parties}
+    settled = np.arange(K) != 1
+    options = dict(search="box", settled=settled, outside=outside, bias=0.3, mediator_ideal=status_quo[::-1].copy())
+    batch, batch_empty = mediator_proposal(parties, path, front, status_quo, leverage, **options)
+    where = np.random.default_rng(11).uniform(size=WORLDS) < 0.4
+    limited, limited_empty = mediator_proposal(parties, path, front, status_quo, leverage, where=where, **options)
+    np.testing.assert_array_equal(limited[where], batch[where])
+    np.testing.assert_array_equal(limited_empty[where], batch_empty[where])
+    np.testing.assert_array_equal(limited[~where], status_quo[~where])
+    assert not limited_empty[~where].any()
+    none, _ = mediator_proposal(parties, path, front, status_quo, leverage, where=np.zeros(WORLDS, bool), **options)
+    np.testing.assert_array_equal(none, status_quo)
 
 
 def test_search_box_on_a_known_optimum():

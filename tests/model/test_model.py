@@ -55,6 +55,22 @@ def test_results_do_not_depend_on_chunking(baseline):
             np.testing.assert_array_equal(whole.partial_first_month[deal], other.partial_first_month[deal])
 
 
+@pytest.mark.parametrize("agreement", ["settlement", "ceasefire"])
+def test_a_teaching_run_that_searches_every_world_gives_the_monte_carlos_numbers(agreement):
+    """The Monte Carlo searches only where a package is put; the teaching view (keep_rounds) searches
+    every world to show what would be proposed. Both give the same numbers, settlement talks included."""
+    scenario = load_scenario(SCENARIOS / "europe_steps_up.yaml", {"negotiation.agreement": agreement}).scenario
+    monte_carlo = build_model(scenario, worlds=400).run()
+    teaching = build_model(scenario, worlds=400, keep_rounds=True).run()
+    assert any(r.settlement is not None for r in teaching.rounds) or agreement == "settlement"
+    for name in ("first_ceasefire_month", "first_terms", "first_settlement_month", "ceasefire_terms", "breakdowns"):
+        np.testing.assert_array_equal(getattr(monte_carlo, name), getattr(teaching, name))
+    for name, values in monte_carlo.history.items():
+        np.testing.assert_array_equal(values, teaching.history[name])
+    for actor, counts in monte_carlo.decision_counts.items():
+        np.testing.assert_array_equal(counts, teaching.decision_counts[actor])
+
+
 def test_one_world_is_the_same_code_and_runs(baseline):
     model = build_model(baseline.scenario, worlds=1, keep_rounds=True).run()
     assert len(model.rounds) == baseline.scenario.horizon_months
