@@ -36,15 +36,23 @@ def nash_score(surpluses: list[np.ndarray], powers: list[np.ndarray | float],
     feasible = np.ones(shape, dtype=bool)
     worst = np.full(shape, np.inf) if miss == "worst" else np.zeros(shape)
     score = np.zeros(shape)
+    log_surplus = np.empty(shape)
     for surplus, power, veto in zip(surpluses, powers, vetoes, strict=True):
-        veto = np.broadcast_to(veto, shape)
-        feasible &= ~veto | (surplus > 0)
+        positive = surplus > 0
+        everywhere = np.ndim(veto) == 0 and bool(veto)
+        if not everywhere:
+            veto = np.broadcast_to(veto, shape)
+        feasible &= positive if everywhere else ~veto | positive
         if miss == "worst":
-            worst = np.where(veto, np.minimum(worst, surplus), worst)
+            worst = np.minimum(worst, surplus) if everywhere else np.where(veto, np.minimum(worst, surplus), worst)
         else:
-            worst = worst + np.where(veto, np.minimum(surplus, 0.0), 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = score + np.where(veto & (surplus > 0), power * np.log(np.where(surplus > 0, surplus, 1.0)), 0.0)
+            shortfall = np.minimum(surplus, 0.0)
+            worst = worst + (shortfall if everywhere else np.where(veto, shortfall, 0.0))
+        # log S where the player counts (log 1 = 0 elsewhere, so the term adds exactly nothing there).
+        counted = positive if everywhere else veto & positive
+        log_surplus.fill(0.0)
+        np.log(surplus, out=log_surplus, where=counted)
+        score += power * log_surplus
     return np.where(feasible, score, _INFEASIBLE + worst)
 
 

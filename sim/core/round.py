@@ -168,14 +168,7 @@ class Party:
         leans on the parties to accept; ``outside`` (N,) is the surplus over fighting of the
         agreement already in force (0 at war), so the answer compares the package with it.
         """
-        u = self.utility(x)
-        if _is_zero(self.breach_fear) and (settled.all() or _is_zero(self.resume_risk)):
-            value = u  # no fear that the deal fails: it is worth its terms (skips work in the search)
-        else:
-            value = deal_value(u, self.war_value, self.breach_probability(x, settled), self.sucker_loss)
-        audience = self.red_lines.audience_cost(x, settled, front)
-        blame = self.blame_cost * leverage
-        surplus = value - audience + blame - self.war_value - outside
+        u, value, audience, blame, surplus = self._surplus_terms(x, settled, front, leverage, outside)
         hard = self.red_lines.hard_violation(x, settled, front) | self.offer_violation(x, settled)
         result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
                             np.broadcast_to(blame, u.shape), hard, surplus)
@@ -183,6 +176,23 @@ class Party:
         if noise is not None:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
         return result
+
+    def surplus(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray, leverage: np.ndarray | float = 0.0,
+                outside: np.ndarray | float = 0.0) -> np.ndarray:
+        """The surplus of :meth:`assess`, alone: what the mediator's search needs (its box already
+        keeps the hard lines), without the parts of an answer it would discard."""
+        return self._surplus_terms(x, settled, front, leverage, outside)[-1]
+
+    def _surplus_terms(self, x, settled, front, leverage, outside) -> tuple:
+        """Utility, value of the deal, audience cost, blame avoided and surplus of package ``x``."""
+        u = self.utility(x)
+        if _is_zero(self.breach_fear) and (settled.all() or _is_zero(self.resume_risk)):
+            value = u  # no fear that the deal fails: it is worth its terms (skips work in the search)
+        else:
+            value = deal_value(u, self.war_value, self.breach_probability(x, settled), self.sucker_loss)
+        audience = self.red_lines.audience_cost(x, settled, front)
+        blame = self.blame_cost * leverage
+        return u, value, audience, blame, value - audience + blame - self.war_value - outside
 
     def has_veto(self, x: np.ndarray, settled: np.ndarray, status_quo: np.ndarray) -> np.ndarray | bool:
         """Belligerents always decide; others only when a term they control leaves the status quo."""
@@ -205,7 +215,11 @@ _PER_WORLD = ("war_value", "breach_fear", "guarantee_effect", "sucker_loss", "bl
 def power_shift(x: np.ndarray, power_issues: tuple[int, ...]) -> np.ndarray:
     """How far terms ``x`` (..., K) shift future power toward the attacker, in [0, 1]: the mean of
     the terms that do (army limits, an arms embargo after the deal); 0 = none, as during the war."""
-    return np.mean(x[..., list(power_issues)], axis=-1)
+    # Summed term by term, then divided: the numbers of np.mean without its copy of the columns.
+    total = x[..., power_issues[0]]
+    for k in power_issues[1:]:
+        total = total + x[..., k]
+    return total / len(power_issues)
 
 
 def proposal_bounds(parties: list[Party], front: np.ndarray, n_worlds: int,
@@ -260,7 +274,7 @@ def mediator_score(players: list[Party], x: np.ndarray, settled: np.ndarray, fro
     ``miss`` says: see :func:`~sim.core.bargaining.nash_score`). Surpluses are measured from
     fighting on, or from ``outside``: each player's surplus of the agreement in force."""
     outside = outside or {}
-    assessed = [p.assess(x, settled, front, leverage=leverage, outside=outside.get(p.actor_id, 0.0)).surplus
+    assessed = [p.surplus(x, settled, front, leverage=leverage, outside=outside.get(p.actor_id, 0.0))
                 for p in players]
     vetoes = [p.has_veto(x, settled, status_quo) for p in players]
     if objective == "acceptance":
