@@ -3,15 +3,20 @@
     python benchmarks/sweep.py [--points 1000] [--worlds 1000]
 
 A grid over two prior-valued parameters of the baseline (points share model runs), ``--worlds``
-worlds per point, 24 months. Prints each figure and, as its last line,
-``one process: <wm/s>  all cores: <wm/s> (<speed-up>x)  dask: <wm/s>``. It also checks that the
-three runs gave identical tables.
+worlds per point, 24 months. Prints, for each way of running it, the wall time, the CPU time of
+every process involved (this one and its children: local workers; a Dask cluster's workers are
+threads or processes of its own, so its CPU is that of the process tree too) and the world-months
+per second; then the speed-up of all cores over one process against the ideal (wall within 10% of
+half the one-process time on two cores is the target), and whether the three runs gave identical
+tables. Last line: ``one process: <wm/s>  all cores: <wm/s> (<speed-up>x)  dask: <wm/s>``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -19,11 +24,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim import __version__
 from sim.analysis.design import build_design, parse_param
 from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.engine import load_scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -39,21 +51,27 @@ def main() -> None:
     loaded = load_scenario(BASELINE)
     design = build_design("grid", params)
     plan = plan_sweep(loaded, design, worlds=args.worlds, months=[6, 12, 24])
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     world_months = plan.n_points * args.worlds * loaded.scenario.horizon_months
+    print(f"negsim {__version__}; Python {platform.python_version()}, numpy {np.__version__}, "
+          f"pandas {pd.__version__}; {platform.machine()}, {cores} cores")
     print(f"{plan.n_points} points x {args.worlds} worlds x {loaded.scenario.horizon_months} months = "
-          f"{world_months:,} world-months; {len(plan.chunks())} chunks; {cores} cores")
-    rates, tables = {}, {}
+          f"{world_months:,} world-months; {len(plan.chunks())} chunks of {plan.chunk_points} points")
+    rates, tables, walls = {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, kwargs in (("one process", {"workers": 1}), ("all cores", {"workers": cores}),
                               ("dask", {"workers": cores, "dask_local": True})):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), cpu_seconds()
             rows = run_sweep(plan, Path(tmp) / label.replace(" ", "_"), **kwargs)
-            elapsed = time.perf_counter() - began
-            rates[label] = world_months / elapsed
+            walls[label], cpu = time.perf_counter() - began, cpu_seconds() - began_cpu
+            rates[label] = world_months / walls[label]
             tables[label] = pd.DataFrame(rows)
-            print(f"{label}: {elapsed:.1f} s = {rates[label]:,.0f} world-months/s")
+            print(f"{label}: wall {walls[label]:.1f} s = {rates[label]:,.0f} world-months/s; "
+                  f"CPU {cpu:.1f} s = {world_months / cpu:,.0f} world-months per CPU-second")
     same = all(tables["one process"].equals(t) for t in tables.values())
+    ideal = walls["one process"] / cores
+    print(f"all cores: wall {walls['all cores']:.1f} s against the ideal {ideal:.1f} s "
+          f"(one process / {cores}): {walls['all cores'] / ideal - 1:+.0%}")
     print(f"identical tables: {same}")
     print(f"one process: {rates['one process']:,.0f}  all cores: {rates['all cores']:,.0f} "
           f"({rates['all cores'] / rates['one process']:.2f}x)  dask: {rates['dask']:,.0f}")

@@ -130,10 +130,13 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
     grid = np.linspace(0.0, 1.0, levels)[:, None]
     width = np.maximum(high - low, 0.0)
     step = width / (levels - 1)
+    # An issue with no room in any world (a hard line pins it) has every candidate equal to the
+    # incumbent: trying them could change nothing, so they are not scored.
+    movable = [k for k in range(n_issues) if np.any(width[:, k] > 0)]
     for sweep in range(sweeps):
         if sweep > 0:
             step = step / 2.0
-        for k in range(n_issues):
+        for k in movable:
             values = [low[:, k] + grid * width[:, k]]                 # the issue's grid, bounds included
             if sweep > 0:
                 values.append(best[:, k] + np.array([-1.0, 1.0])[:, None] * step[:, k])   # local refinement
