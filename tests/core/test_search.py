@@ -125,6 +125,26 @@ def test_search_box_on_a_known_optimum():
     np.testing.assert_allclose(best[1], [1.0, 0.0], atol=1e-12)
 
 
+def test_search_box_moves_an_issue_pinned_in_every_world_but_one_only_in_that_world():
+    """An issue with no room anywhere is not searched; with room in a single world it still is, there."""
+    target = np.array([[0.3, 0.7], [0.6, 0.2], [0.9, 0.9]])
+    low, high = np.zeros((3, 2)), np.ones((3, 2))
+    low[:, 1] = high[:, 1] = [0.4, 0.5, 0.6]          # issue 1 pinned in every world ...
+    low[2, 1], high[2, 1] = 0.0, 1.0                  # ... but the last
+
+    def score(x):
+        return -np.sum((x - target) ** 2, axis=-1)
+
+    best = search_box(score, np.full((1, 3, 2), 0.5), low, high, levels=5, sweeps=4)
+    np.testing.assert_array_equal(best[:2, 1], [0.4, 0.5])
+    np.testing.assert_allclose(best[:, 0], target[:, 0], atol=1 / 64)
+    np.testing.assert_allclose(best[2, 1], 0.9, atol=1 / 64)
+    pinned = low.copy()
+    pinned[2, 1] = high[2, 1] = 0.6
+    np.testing.assert_array_equal(search_box(score, np.full((1, 3, 2), 0.5), pinned, high, levels=5, sweeps=4)[:, 1],
+                                  [0.4, 0.5, 0.6])
+
+
 def test_a_supporter_refusing_its_terms_never_stops_the_belligerents_agreeing_the_rest(problem):
     parties, front, status_quo, path, leverage = problem
     rng = np.random.default_rng(3)
