@@ -23,6 +23,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--seed", type=non_negative, help="random seed (default: the scenario's)")
     parser.add_argument("--chunk-size", type=positive, default=DEFAULT_CHUNK,
                         help="worlds per model run; changes memory use, never the numbers")
+    parser.add_argument("--workers", type=positive,
+                        help="local processes that run the chunks (default: all cores); never changes the numbers")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError("--resume needs the --out folder of the interrupted run")
     result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
                           on_chunk=progress, posterior=posterior_from(args), checkpoint=checkpoint,
-                          resume=args.resume, reused=None if args.quiet else _say_reused)
+                          resume=args.resume, reused=None if args.quiet else _say_reused, workers=args.workers)
     summary = summarise(result)
     summary["provenance"] = made_by(args, result.provenance)
     print(format_report(summary))

@@ -46,8 +46,11 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
         for key, args in tasks:
             finished(key, function(shared, *args))
     else:
-        # forkserver: workers start clean, without the parent's threads (fork can deadlock).
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"),
+        # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
+        # imports the task's module once, so each worker forks with it loaded instead of importing it.
+        context = get_context("forkserver")
+        context.set_forkserver_preload([function.__module__])
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
                                  initializer=_exit_with, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(function, shared, *args): key for key, args in tasks}
             try:

@@ -29,6 +29,7 @@ from sim.scenario import LoadedScenario
 from .build import build_model
 from .checkpoint import Checkpoint
 from .defaults import DEFAULT_CHUNK
+from .executor import run_tasks
 from .limits import check_run_size
 from .posterior import Posterior
 from .worlds import PREFIX, ChunkFilesTable, InMemoryTable, WorldTable, chunk_folder
@@ -283,7 +284,7 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
                  chunk_size: int = DEFAULT_CHUNK,
                  on_chunk: Callable[[int, int], None] | None = None, posterior=None,
                  checkpoint: str | Path | None = None, resume: bool = False,
-                 reused: Callable[[int, int], None] | None = None) -> RunResult:
+                 reused: Callable[[int, int], None] | None = None, workers: int | None = 1) -> RunResult:
     """Run a loaded scenario.
 
     Args:
@@ -300,6 +301,8 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
         resume: reuse the chunks an interrupted run left in ``checkpoint`` (same scenario, seed,
             worlds, chunking, overrides and posterior), computing only the rest.
         reused: called with (worlds reused, worlds total) when a resumed run starts.
+        workers: local processes that run the chunks (None: all cores; 1: this process). The
+            numbers never depend on it; the chunks are saved, merged and summed in their order.
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
@@ -321,22 +324,28 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
                 done = sum(stop - start for number, (start, stop) in enumerate(bounds)
                            if store.has(_chunk_name(number)))
                 reused(done, worlds)
+            done = 0
+            todo = []
             for number, (start, stop) in enumerate(bounds):
-                name = _chunk_name(number)
-                if store is not None and store.has(name):
-                    data = store.load(name)
+                if store is not None and store.has(_chunk_name(number)):
+                    files[number].write_bytes(store.load(_chunk_name(number)))
+                    done += stop - start
+                    if on_chunk:
+                        on_chunk(done, worlds)
                 else:
-                    model = build_model(scenario, worlds=stop - start, seed=seed, first_world=start,
-                                        posterior=posterior).run()
-                    data = _chunk_bytes(result_from_model(model, loaded, seed,
-                                                          keep_paths=max(0, PATH_WORLDS - start)))
-                    del model
-                    collect_finished_model()
-                    if store is not None:
-                        store.save(name, data)
+                    todo.append((number, (start, stop)))
+
+            def finished(number: int, data: bytes) -> None:
+                nonlocal done
+                if store is not None:
+                    store.save(_chunk_name(number), data)
                 files[number].write_bytes(data)  # a private scratch copy: no need for atomic writes
+                start, stop = bounds[number]
+                done += stop - start
                 if on_chunk:
-                    on_chunk(stop, worlds)
+                    on_chunk(done, worlds)
+
+            run_tasks(run_chunk, todo, finished, workers=workers, shared=(loaded, seed, posterior))
             result = _merge(files, folder, loaded, seed, worlds)
             if store is not None:
                 store.remove()
@@ -346,6 +355,18 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     result.seconds = time.perf_counter() - began
     result.provenance = made_by
     return result
+
+
+def run_chunk(shared: tuple[LoadedScenario, int, Posterior | None], start: int, stop: int) -> bytes:
+    """Worlds ``start`` to ``stop`` of a run (a task for :func:`~sim.engine.executor.run_tasks`):
+    their result, as the bytes of a chunk file."""
+    loaded, seed, posterior = shared
+    model = build_model(loaded.scenario, worlds=stop - start, seed=seed, first_world=start,
+                        posterior=posterior).run()
+    data = _chunk_bytes(result_from_model(model, loaded, seed, keep_paths=max(0, PATH_WORLDS - start)))
+    del model
+    collect_finished_model()
+    return data
 
 
 def _chunk_name(number: int) -> str:

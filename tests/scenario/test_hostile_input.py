@@ -100,21 +100,22 @@ def test_results_json_is_strict_json_with_nulls_where_a_value_is_undefined(tmp_p
     assert summary["payoff_by_actor"]["russia"]["ci95"] == [None, None]
 
 
-def test_results_json_is_byte_identical_across_chunk_sizes(tmp_path):
+def test_results_json_is_byte_identical_across_chunk_sizes_and_processes(tmp_path):
     """Statistics of drawn parameters (the mean ideal points) are summed block by block, so the file
-    does not depend on how the worlds were chunked (only the timing and the command line differ)."""
+    does not depend on how the worlds were chunked or how many processes ran the chunks (only the
+    timing and the command line differ)."""
     import json
 
     texts = []
-    for chunk in (1000, 3000):
-        out = tmp_path / str(chunk)
+    for chunk, workers in ((1000, 1), (3000, 1), (1000, 2)):
+        out = tmp_path / f"{chunk}-{workers}"
         assert main(["run", BASELINE, "--worlds", "3000", "--chunk-size", str(chunk), "--out", str(out),
-                     "--quiet"]) == 0
+                     "--quiet", "--workers", str(workers)]) == 0
         summary = json.loads((out / "results.json").read_text())
         summary.pop("seconds")
         summary["provenance"].pop("command")
         texts.append(json.dumps(summary, indent=2))
-    assert texts[0] == texts[1]
+    assert texts[0] == texts[1] == texts[2]
 
 
 def test_extends_outside_the_allowed_folders_is_refused_without_reading_the_file(tmp_path, capsys, monkeypatch):
