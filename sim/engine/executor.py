@@ -8,6 +8,7 @@ where a task ran: every random number belongs to a world, not to a process.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -58,14 +59,32 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
                     finished(futures[future], future.result())
             except BrokenProcessPool:
                 raise ExecutionFault("a worker process died (killed, or out of memory)") from None
+            except BaseException:  # Ctrl-C, or a fault in `finished`: stop the workers now, not after their tasks
+                _stop_workers(pool)
+                raise
 
 
 PARENT_POLL_SECONDS = 0.5
 """How often a worker process checks that the process that started it is still alive."""
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's workers and drop its queued tasks (Python 3.14 has ``terminate_workers``)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _exit_with(parent: int) -> None:
-    """Make this worker process exit within a moment of ``parent`` dying, even by SIGKILL.
+    """Make this worker process exit within a moment of ``parent`` dying, even by SIGKILL; and leave
+    Ctrl-C to the parent.
+
+    A terminal sends Ctrl-C's SIGINT to every process of the command: each worker would print its
+    own traceback. The worker ignores it; the parent stops the workers (:func:`_stop_workers`).
 
     A killed parent cannot tell its workers to stop, and they would otherwise finish their tasks
     (minutes of CPU) and linger; the worker's own parent is the forkserver, so the operating
@@ -78,6 +97,7 @@ def _exit_with(parent: int) -> None:
             except (ProcessLookupError, PermissionError):  # gone (or its pid reused by another user)
                 os._exit(1)
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 

@@ -91,6 +91,32 @@ def test_a_killed_run_resumes_to_the_same_bytes(chunks_before_kill, uninterrupte
 
 
 @pytest.mark.slow
+def test_ctrl_c_stops_a_parallel_run_at_once_with_one_line_and_it_resumes_to_the_same_bytes(uninterrupted_run,
+                                                                                              tmp_path):
+    """A terminal's Ctrl-C reaches every process of the command (SIGINT to its process group): the
+    workers leave it to the parent, which stops them at once; no worker prints a traceback."""
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen([*RUN, "--workers", "2", "--out", str(cut)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 180
+    while time.time() < deadline and saved(cut / ".checkpoint", "chunk-*.npz") < 2:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines() == [
+        "negsim: interrupted; finished chunks are saved: add --resume to the same command to finish it"]
+    deadline = time.time() + 10
+    while session_processes(proc.pid) and time.time() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == [], "processes outlived the interrupted command"
+    resumed = subprocess.run([*RUN, "--workers", "2", "--out", str(cut), "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert results_without_timing(cut) == results_without_timing(uninterrupted_run)
+
+
+@pytest.mark.slow
 def test_a_killed_parallel_sweep_leaves_no_process_and_resumes_to_the_same_bytes(tmp_path):
     full, cut = tmp_path / "full", tmp_path / "cut"
     subprocess.run([*SWEEP, "--workers", "1", "--out", str(full)], check=True, capture_output=True)
