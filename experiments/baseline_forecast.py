@@ -22,7 +22,7 @@ OUT = ROOT / "docs" / "figures" / "baseline"
 
 def main() -> None:
     loaded = load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    result = run_scenario(loaded)
+    result = run_scenario(loaded, workers=None)  # every core, as `negsim run` does
     summary = summarise(result)
     report = format_report(summary)
     print(report)
