@@ -32,6 +32,7 @@ import mesa
 import numpy as np
 
 from sim import __version__
+from sim.core import compiled_search
 from sim.core.round import Party
 from sim.engine import build_model, load_scenario
 from sim.engine.run import run_scenario
@@ -87,20 +88,32 @@ def rate(world_months: int, seconds: list[float]) -> str:
 
 def assessments_per_world_month(loaded, worlds: int) -> float:
     """Party-package assessments (one party's surplus for one package in one world) per world-month,
-    counted on a run of ``worlds`` worlds."""
+    counted on a run of ``worlds`` worlds: those of the mediator's compiled search (from the
+    packages it scores, :func:`sim.core.compiled_search.packages_scored`) and the votes'."""
     count = 0
-    original = Party._surplus_terms
+    original_assess, original_search = Party._surplus_terms, compiled_search.search_packages
 
-    def counting(self, x, *args):
+    def counting_assess(self, x, *args):
         nonlocal count
         count += int(np.prod(x.shape[:-1]))
-        return original(self, x, *args)
+        return original_assess(self, x, *args)
 
-    Party._surplus_terms = counting
+    def counting_search(worlds, players, curve, low, high, status_quo, **options):
+        nonlocal count
+        room = (high - low)[worlds] > 0
+        movable = [int(room[a:a + compiled_search.BLOCK].any(axis=0).sum())
+                   for a in range(0, len(worlds), compiled_search.BLOCK)]
+        n_players = players.numbers.shape[0]
+        count += n_players * compiled_search.packages_scored(
+            len(worlds), movable, n_players, curve_only=options["curve_only"], grid=options["grid"],
+            levels=options["levels"], sweeps=options["sweeps"])
+        return original_search(worlds, players, curve, low, high, status_quo, **options)
+
+    Party._surplus_terms, compiled_search.search_packages = counting_assess, counting_search
     try:
         build_model(loaded.scenario, worlds=worlds).run()
     finally:
-        Party._surplus_terms = original
+        Party._surplus_terms, compiled_search.search_packages = original_assess, original_search
     return count / (worlds * loaded.scenario.horizon_months)
 
 

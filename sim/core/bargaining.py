@@ -11,6 +11,10 @@ closest, ``argmax min_i S_i``, which the parties will then reject.
   supporters' vetoes switching on), so a grid per coordinate is used rather than gradients.
 * :func:`search_path` searches a one-dimensional path (the contract curve), kept as the named
   variant ``negotiation.search: curve`` for teaching and comparison.
+
+These numpy functions state the algorithm for any score; the model runs the same search compiled
+for the mediator's objective (:mod:`sim.core.compiled_search`), which is tested to give their
+packages bit for bit.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.special import log_ndtr
 
-from .bargaining import nash_score, search_box, search_path
+from .bargaining import nash_score
 from .redlines import RedLines
 from .utility import contract_curve, deal_value, spatial_utility
 
@@ -320,45 +320,30 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
 
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
-    if where is not None and not where.all():
-        worlds = np.flatnonzero(where)
-        proposal, zone_empty = status_quo.copy(), np.zeros(len(status_quo), dtype=bool)
-        if worlds.size:
-            def take(value):
-                return value[worlds] if np.ndim(value) else value
-
-            proposal[worlds], zone_empty[worlds] = mediator_proposal(
-                [party.select(worlds) for party in parties], path.select(worlds), front[worlds], status_quo[worlds],
-                take(leverage), search=search, objective=objective, grid=grid, levels=levels, sweeps=sweeps,
-                settled=settled, pinned=pinned, outside={k: take(v) for k, v in (outside or {}).items()}, bias=bias,
-                mediator_ideal=None if mediator_ideal is None else mediator_ideal[worlds])
-        return proposal, zone_empty
     n_worlds, n_issues = status_quo.shape
+    proposal, zone_empty = status_quo.copy(), np.zeros(n_worlds, dtype=bool)
+    worlds = np.arange(n_worlds) if where is None else np.flatnonzero(where)
+    if not worlds.size:
+        return proposal, zone_empty
     settled = np.ones(n_issues, dtype=bool) if settled is None else settled
     held = ~settled if pinned is None else ~settled | pinned
+    low, high = path.low, path.high
     if held.any():
-        low = np.where(held, status_quo, path.low)
-        high = np.where(held, status_quo, path.high)
-        path = ProposalPath(path.attacker, path.defender, low, high)
+        low, high = np.where(held, status_quo, low), np.where(held, status_quo, high)
     players = [party for party in parties if party.bargains]
+    # Imported here: numba is loaded only by commands that run a model.
+    from .compiled_search import pack_players, search_packages
 
-    def score(x: np.ndarray, miss: str = "worst") -> np.ndarray:
-        return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss, outside)
-
-    on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
-    if search == "curve":
-        proposal = on_curve[0]
-    else:
-        # Starting from the curve's best point as well, the box search never does worse than the curve.
-        lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
-        starts = np.concatenate([on_curve, path(lam), status_quo[None]])
-        ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
-        proposal = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels,
-                              sweeps=sweeps, toward=ideals)
+    curve = np.stack([np.broadcast_to(value, status_quo.shape).T for value in
+                      (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
+    search_packages(worlds, pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues),
+                    curve, low, high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
+                    levels=levels, sweeps=sweeps, out=proposal)
     if bias and mediator_ideal is not None:
-        target = np.clip(mediator_ideal, path.low, np.maximum(path.low, path.high))
-        proposal = np.where(held, proposal, proposal + bias * (target - proposal))
-    return proposal, path.zone_empty()
+        target = np.clip(mediator_ideal[worlds], low[worlds], np.maximum(low[worlds], high[worlds]))
+        proposal[worlds] = np.where(held, proposal[worlds], proposal[worlds] + bias * (target - proposal[worlds]))
+    zone_empty[worlds] = np.any(low > high + 1e-12, axis=-1)[worlds]
+    return proposal, zone_empty
 
 
 def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,

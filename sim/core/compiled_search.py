@@ -1,0 +1,496 @@
+"""The mediator's search, compiled: the contract-curve and box searches of :mod:`sim.core.bargaining`
+for the objective of :func:`~sim.core.round.mediator_score`, fused into one pass of machine code
+(numba) over blocks of worlds.
+
+Why compiled: the search scores about 200 candidate packages per world and month, each needing every
+veto player's surplus. With numpy over all worlds that is about a thousand array calls a month and
+tens of kilobytes of temporaries per world, streamed through memory. Here all worlds of a block of
+:data:`BLOCK` take the same candidate steps in lockstep (the candidates differ per world, their
+sequence does not), so every loop runs over worlds innermost on contiguous arrays that stay in the
+first-level cache, and the compiler vectorises it.
+
+Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
+against the numpy searches of :mod:`sim.core.bargaining` driven by ``mediator_score``):
+
+* every expression is written in the order numpy evaluates it, with no fused multiply-add and no
+  fast-math reassociation (numba's defaults);
+* the weighted sum over issues of the spatial utility adds the terms in the order of numpy's
+  ``einsum`` inner loop for contiguous float64 with a zero output stride (two lanes, unrolled by
+  eight; :func:`_utilities`);
+* ties and the incumbent follow ``_keep_better``: the first best candidate of a group replaces the
+  incumbent only if strictly better, and a group with a NaN score changes nothing;
+* the acceptance objective calls SciPy's own ``log_ndtr`` (through its Cython C API).
+
+The kernels are cached on disk (``cache=True``), so only the first run on a machine compiles them
+(about a minute); this module is imported only when a search runs, so commands that build no model
+never load numba.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import get_cython_function_address, intrinsic
+
+BLOCK = 128
+"""Worlds searched in lockstep: their working arrays (a few K x BLOCK) stay in the first-level cache."""
+
+# Rows of PlayerArrays.numbers (each a number per world).
+WAR, FEAR, GUARANTEE_EFFECT, SUCKER, RESUME, POWER_SHIFT_EFFECT, BLAME, OUTSIDE, POWER, NOISE_SD = range(10)
+# Columns of PlayerArrays.flags.
+BELLIGERENT, FEARLESS, GUARANTEES, POWER_ON, RESUME_ON, N_POWER, N_LINES = range(7)
+
+NASH, ACCEPTANCE = 0, 1
+"""Objective codes: the asymmetric Nash product, or the chance every veto player accepts."""
+
+_INFEASIBLE = -1e9
+_TINY = 1e-12          # as in sim.core.utility.contract_curve
+_REFINE_OFFSETS = (-0.5, -0.25, 0.25, 0.5)
+_TOWARD_FRACTIONS = (0.03, 0.1, 0.25, 0.5)
+
+
+@dataclass
+class PlayerArrays:
+    """The mediator's veto players for one round, as flat arrays (P players, K issues, N worlds last).
+
+    ``numbers`` (P, 10, N): per-world numbers, rows named by the module constants (``BLAME`` is the
+    blame cost times the mediator's leverage, ``OUTSIDE`` the surplus of the agreement in force,
+    ``NOISE_SD`` the decision noise floored at 1e-3 as the acceptance objective uses it).
+    ``flags`` (P, 7) int: belligerent; fearless (the deal is worth its terms: no breach fear and no
+    open issue that could fail); the guarantees issue or -1; whether power shifts count; whether
+    open issues add the resume risk; how many power issues and audience lines there are.
+    ``power_sign`` (P,), ``power_issues`` (P, K) int. ``ideal``, ``weights`` (P, K, N).
+    ``controls`` (P, K) bool: settled issues the player controls (its veto switches on when one of
+    them leaves the status quo). Audience lines on settled issues, in order: ``line_issue`` (P, L)
+    int, ``line_upper`` (P, L) bool, ``line_threshold`` (P, L, N) (the bound with its 1e-9
+    tolerance) and ``line_cost`` (P, L, N).
+    """
+
+    numbers: np.ndarray
+    flags: np.ndarray
+    power_sign: np.ndarray
+    power_issues: np.ndarray
+    ideal: np.ndarray
+    weights: np.ndarray
+    controls: np.ndarray
+    line_issue: np.ndarray
+    line_upper: np.ndarray
+    line_threshold: np.ndarray
+    line_cost: np.ndarray
+
+    def in_worlds(self, worlds: np.ndarray) -> tuple:
+        """The arrays in the order the kernel takes them, the per-world ones at ``worlds`` only."""
+        take = lambda array: np.ascontiguousarray(array[..., worlds])  # noqa: E731
+        return (take(self.numbers), self.flags, self.power_sign, self.power_issues, take(self.ideal),
+                take(self.weights), self.controls, self.line_issue, self.line_upper, take(self.line_threshold),
+                take(self.line_cost))
+
+
+def _is_zero(value) -> bool:
+    return np.ndim(value) == 0 and value == 0
+
+
+def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage: np.ndarray | float,
+                 outside: dict[str, np.ndarray], n_worlds: int, n_issues: int) -> PlayerArrays:
+    """Flatten the veto players (:class:`~sim.core.round.Party`, those that bargain) for the kernel,
+    each number computed by the same numpy expression as in :meth:`Party.surplus`."""
+    n_players = len(players)
+    per_world = lambda value: np.broadcast_to(value, (n_worlds,))  # noqa: E731
+    per_issue = lambda value: np.broadcast_to(value, (n_worlds, n_issues)).T  # noqa: E731
+    numbers = np.empty((n_players, 10, n_worlds))
+    flags = np.zeros((n_players, 7), dtype=np.int64)
+    power_sign = np.zeros(n_players)
+    power_issues = np.zeros((n_players, max(n_issues, 1)), dtype=np.int64)
+    ideal = np.empty((n_players, n_issues, n_worlds))
+    weights = np.empty((n_players, n_issues, n_worlds))
+    controls = np.zeros((n_players, n_issues), dtype=np.bool_)
+    audience = [[line for line in p.red_lines.lines if not line.hard and settled[line.issue]] for p in players]
+    n_lines = max([len(lines) for lines in audience] + [1])
+    line_issue = np.zeros((n_players, n_lines), dtype=np.int64)
+    line_upper = np.zeros((n_players, n_lines), dtype=np.bool_)
+    line_threshold = np.zeros((n_players, n_lines, n_worlds))
+    line_cost = np.zeros((n_players, n_lines, n_worlds))
+    everything_settled = bool(settled.all())
+    for i, p in enumerate(players):
+        numbers[i, WAR] = per_world(p.war_value)
+        numbers[i, FEAR] = per_world(p.breach_fear)
+        numbers[i, GUARANTEE_EFFECT] = per_world(p.guarantee_effect)
+        numbers[i, SUCKER] = per_world(p.sucker_loss)
+        numbers[i, RESUME] = per_world(p.resume_risk)
+        numbers[i, POWER_SHIFT_EFFECT] = per_world(p.power_shift_effect)
+        numbers[i, BLAME] = per_world(p.blame_cost * leverage)
+        numbers[i, OUTSIDE] = per_world(outside.get(p.actor_id, 0.0))
+        numbers[i, POWER] = per_world(p.bargaining_power)
+        numbers[i, NOISE_SD] = per_world(np.maximum(p.noise_sd, 1e-3))
+        flags[i, BELLIGERENT] = p.belligerent
+        flags[i, FEARLESS] = _is_zero(p.breach_fear) and (everything_settled or _is_zero(p.resume_risk))
+        flags[i, GUARANTEES] = -1 if p.guarantees is None else p.guarantees
+        flags[i, POWER_ON] = bool(p.power_issues and p.power_sign and not _is_zero(p.power_shift_effect))
+        flags[i, RESUME_ON] = not everything_settled
+        flags[i, N_POWER] = len(p.power_issues)
+        flags[i, N_LINES] = len(audience[i])
+        power_sign[i] = p.power_sign
+        power_issues[i, :len(p.power_issues)] = p.power_issues
+        ideal[i] = per_issue(p.ideal)
+        weights[i] = per_issue(p.weights)
+        for k in p.controls:
+            controls[i, k] = settled[k]
+        for j, line in enumerate(audience[i]):
+            bound = line.bound + front if line.relative_to_front else line.bound
+            line_issue[i, j] = line.issue
+            line_upper[i, j] = line.upper
+            line_threshold[i, j] = per_world(bound + 1e-9 if line.upper else bound - 1e-9)
+            line_cost[i, j] = per_world(line.cost)
+    return PlayerArrays(numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
+                        line_upper, line_threshold, line_cost)
+
+
+def _log_ndtr_address() -> int:
+    """Address of SciPy's ``log_ndtr`` for doubles, ``double f(double, int skip_dispatch)``."""
+    return get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_1log_ndtr")
+
+
+@intrinsic
+def _call_log_ndtr(typingctx, address, x):
+    """Call the C function at ``address`` (a runtime integer, so the kernel stays cacheable)."""
+    signature = types.float64(types.int64, types.float64)
+
+    def codegen(context, builder, sig, args):
+        double, flag = ir.DoubleType(), ir.IntType(32)
+        function = builder.inttoptr(args[0], ir.FunctionType(double, [double, flag]).as_pointer())
+        return builder.call(function, [args[1], ir.Constant(flag, 0)])
+
+    return signature, codegen
+
+
+@njit(cache=True, error_model="numpy")
+def _utilities(i, a, b, x, ideal, weights, lane0, lane1):
+    """Player ``i``'s spatial utility of packages ``x`` (K, N) in worlds ``a:b``, into ``lane0``.
+
+    ``1 - sum_k w_k (x_k - ideal_k)^2``, the sum taken in the order of numpy's einsum inner loop:
+    two lanes (even and odd issues), eight issues at a time as ``t0 + (t2 + (t4 + (t6 + lane)))``,
+    then two at a time, then the lanes added.
+    """
+    n_issues = x.shape[0]
+    lane0[a:b] = 0.0
+    lane1[a:b] = 0.0
+    k = 0
+    # Rows as one-dimensional views, so that the loops over worlds compile to vector instructions.
+    while n_issues - k >= 8:
+        x0, x1, x2, x3, x4, x5, x6, x7 = x[k], x[k + 1], x[k + 2], x[k + 3], x[k + 4], x[k + 5], x[k + 6], x[k + 7]
+        i0, i1, i2, i3 = ideal[i, k], ideal[i, k + 1], ideal[i, k + 2], ideal[i, k + 3]
+        i4, i5, i6, i7 = ideal[i, k + 4], ideal[i, k + 5], ideal[i, k + 6], ideal[i, k + 7]
+        w0, w1, w2, w3 = weights[i, k], weights[i, k + 1], weights[i, k + 2], weights[i, k + 3]
+        w4, w5, w6, w7 = weights[i, k + 4], weights[i, k + 5], weights[i, k + 6], weights[i, k + 7]
+        for n in range(a, b):
+            g0, g2, g4, g6 = x0[n] - i0[n], x2[n] - i2[n], x4[n] - i4[n], x6[n] - i6[n]
+            lane0[n] = g0 * g0 * w0[n] + (g2 * g2 * w2[n] + (g4 * g4 * w4[n] + (g6 * g6 * w6[n] + lane0[n])))
+        for n in range(a, b):
+            g1, g3, g5, g7 = x1[n] - i1[n], x3[n] - i3[n], x5[n] - i5[n], x7[n] - i7[n]
+            lane1[n] = g1 * g1 * w1[n] + (g3 * g3 * w3[n] + (g5 * g5 * w5[n] + (g7 * g7 * w7[n] + lane1[n])))
+        k += 8
+    while k < n_issues:
+        _add_term(a, b, x[k], ideal[i, k], weights[i, k], lane0)
+        if k + 1 < n_issues:
+            _add_term(a, b, x[k + 1], ideal[i, k + 1], weights[i, k + 1], lane1)
+        k += 2
+    for n in range(a, b):
+        lane0[n] = 1.0 - (lane0[n] + lane1[n])
+
+
+@njit(cache=True, error_model="numpy")
+def _add_term(a, b, x, ideal, weights, lane):
+    for n in range(a, b):
+        gap = x[n] - ideal[n]
+        lane[n] = gap * gap * weights[n] + lane[n]
+
+
+@njit(cache=True, error_model="numpy")
+def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
+               line_upper, line_threshold, line_cost):
+    """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
+    (:meth:`Party.surplus`: the value of the deal after the commitment problem, less audience costs,
+    plus the blame avoided, less the value of fighting on and of the agreement in force).
+
+    Each step is its own loop over worlds, so that each compiles to vector instructions.
+    """
+    utility, other_lane, audience, breach, shift = work[0], work[1], work[2], work[3], work[4]
+    _utilities(i, a, b, x, ideal, weights, utility, other_lane)
+    audience[a:b] = 0.0
+    for j in range(flags[i, N_LINES]):
+        issue = line_issue[i, j]
+        if line_upper[i, j]:
+            for n in range(a, b):
+                audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] > line_threshold[i, j, n] else audience[n]
+        else:
+            for n in range(a, b):
+                audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] < line_threshold[i, j, n] else audience[n]
+    if flags[i, FEARLESS]:
+        for n in range(a, b):
+            surplus[n] = utility[n]                                     # the deal is worth its terms
+    else:
+        guarantees = flags[i, GUARANTEES]
+        if guarantees < 0:
+            for n in range(a, b):
+                breach[n] = numbers[i, FEAR, n] * 1.0
+        else:
+            for n in range(a, b):
+                breach[n] = numbers[i, FEAR, n] * (1.0 - numbers[i, GUARANTEE_EFFECT, n] * (1.0 - x[guarantees, n]))
+        if flags[i, POWER_ON]:
+            n_power = flags[i, N_POWER]
+            shift[a:b] = x[power_issues[i, 0], a:b]
+            for j in range(1, n_power):
+                for n in range(a, b):
+                    shift[n] = shift[n] + x[power_issues[i, j], n]
+            sign = power_sign[i]
+            for n in range(a, b):
+                moved = breach[n] * (1.0 + sign * numbers[i, POWER_SHIFT_EFFECT, n] * (shift[n] / n_power))
+                breach[n] = min(max(moved, 0.0), 1.0)
+        if flags[i, RESUME_ON]:
+            for n in range(a, b):
+                breach[n] = 1.0 - (1.0 - breach[n]) * (1.0 - numbers[i, RESUME, n])
+        for n in range(a, b):
+            surplus[n] = (1.0 - breach[n]) * utility[n] + breach[n] * (numbers[i, WAR, n] - numbers[i, SUCKER, n])
+    for n in range(a, b):
+        surplus[n] = surplus[n] - audience[n] + numbers[i, BLAME, n] - numbers[i, WAR, n] - numbers[i, OUTSIDE, n]
+
+
+@njit(cache=True, error_model="numpy")
+def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
+            power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost):
+    """The mediator's objective (:func:`mediator_score`) for packages ``x`` (K, N) in worlds ``a:b``,
+    into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Every player's surplus
+    and veto first; then the logarithms, only where the package is feasible (elsewhere the score is
+    the miss, and the Nash sum would be discarded)."""
+    n_players, n_issues = numbers.shape[0], x.shape[0]
+    for i in range(n_players):
+        _surpluses(i, a, b, x, surpluses[i], work, numbers, flags, power_sign, power_issues, ideal, weights,
+                   line_issue, line_upper, line_threshold, line_cost)
+        vetoes[i, a:b] = 1.0 if flags[i, BELLIGERENT] else 0.0
+        for k in range(n_issues):
+            if controls[i, k] and not flags[i, BELLIGERENT]:
+                for n in range(a, b):
+                    vetoes[i, n] = 1.0 if abs(x[k, n] - status_quo[k, n]) > 1e-9 else vetoes[i, n]
+    total, worst, feasible = work[3], work[4], work[5]
+    total[a:b] = 0.0
+    if objective == ACCEPTANCE:
+        for i in range(n_players):
+            for n in range(a, b):
+                if vetoes[i, n]:
+                    total[n] = total[n] + _call_log_ndtr(log_ndtr, surpluses[i, n] / numbers[i, NOISE_SD, n])
+        score[a:b] = total[a:b]
+        return
+    # Branch-free loops over worlds first: feasibility and the miss.
+    feasible[a:b] = 1.0
+    worst[a:b] = 0.0 if shortfall else np.inf
+    for i in range(n_players):
+        for n in range(a, b):
+            s, veto = surpluses[i, n], vetoes[i, n] != 0.0
+            feasible[n] = 0.0 if veto and not s > 0 else feasible[n]
+            if shortfall:
+                worst[n] = worst[n] + min(s, 0.0) if veto else worst[n]
+            else:
+                worst[n] = min(worst[n], s) if veto else worst[n]
+    # Then the logarithms, only where feasible (elsewhere the Nash sum would be discarded); a player
+    # without a veto adds power x log 1 = 0, which changes nothing.
+    for i in range(n_players):
+        for n in range(a, b):
+            if feasible[n] != 0.0 and vetoes[i, n] != 0.0:
+                total[n] = total[n] + numbers[i, POWER, n] * np.log(surpluses[i, n])
+    for n in range(a, b):
+        score[n] = total[n] if feasible[n] != 0.0 else _INFEASIBLE + worst[n]
+
+
+@njit(cache=True, error_model="numpy")
+def _curve(a, b, lam, x, low, high, curve):
+    """Packages on the belligerents' contract curve at ``lam`` (N,), clipped to the box, into ``x``
+    (:class:`ProposalPath` and :func:`~sim.core.utility.contract_curve`)."""
+    for k in range(x.shape[0]):
+        for n in range(a, b):
+            ia, wa, ib, wb = curve[0, k, n], curve[1, k, n], curve[2, k, n], curve[3, k, n]
+            numerator = wb * ib + _TINY * 0.5 * (ia + ib) + lam[n] * (wa * ia - wb * ib)
+            denominator = wb + _TINY + lam[n] * (wa - wb)
+            x[k, n] = min(max(numerator / denominator, low[k, n]), high[k, n])
+
+
+@njit(cache=True, error_model="numpy")
+def _offer(a, b, first, candidate, score, top, top_score, nan, improved):
+    """One candidate of a group: the group's first best so far is kept in ``top`` (branch-free
+    loops over worlds: which world improves is unpredictable)."""
+    for n in range(a, b):
+        nan[n] = 1.0 if score[n] != score[n] else nan[n]
+        improved[n] = 1.0 if first or score[n] > top_score[n] else 0.0
+        top_score[n] = score[n] if improved[n] else top_score[n]
+    for k in range(candidate.shape[0]):
+        for n in range(a, b):
+            top[k, n] = candidate[k, n] if improved[n] else top[k, n]
+
+
+@njit(cache=True, error_model="numpy")
+def _settle(a, b, top, top_score, nan, best, best_score, improved):
+    """The end of a group: its best replaces the incumbent where strictly better (and no score was NaN)."""
+    for n in range(a, b):
+        improved[n] = 1.0 if nan[n] == 0.0 and top_score[n] > best_score[n] else 0.0
+        best_score[n] = top_score[n] if improved[n] else best_score[n]
+        nan[n] = 0.0
+    for k in range(best.shape[0]):
+        for n in range(a, b):
+            best[k, n] = top[k, n] if improved[n] else best[k, n]
+
+
+@njit(cache=True, error_model="numpy")
+def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
+                  work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
+                  weights, controls, line_issue, line_upper, line_threshold, line_cost):
+    """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
+    n_issues = best.shape[0]
+    score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
+    lam, best_lam, top_lam, improved = work[10], work[11], work[12], work[13]
+    nan[a:b] = 0.0
+
+    def scores(x, shortfall):
+        _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
+                power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost)
+
+    # The contract curve: a grid of lam, then two rounds of refinement around the best (search_path).
+    best_lam[a:b] = lam_grid[0]
+    best_score[a:b] = -np.inf
+    for g in range(lam_grid.shape[0]):
+        lam[a:b] = lam_grid[g]
+        _curve(a, b, lam, candidate, low, high, curve)
+        scores(candidate, False)
+        for n in range(a, b):
+            if score[n] != score[n]:
+                nan[n] = 1.0
+            if g == 0 or score[n] > top_score[n]:
+                top_score[n], top_lam[n] = score[n], lam[n]
+    step = 1.0 / (lam_grid.shape[0] - 1)
+    for refine in range(3):
+        for n in range(a, b):
+            if not nan[n] and top_score[n] > best_score[n]:
+                best_score[n], best_lam[n] = top_score[n], top_lam[n]
+            nan[n] = 0.0
+        if refine == 2:
+            break
+        for g in range(len(_REFINE_OFFSETS)):
+            for n in range(a, b):
+                lam[n] = min(max(best_lam[n] + _REFINE_OFFSETS[g] * step, 0.0), 1.0)
+            _curve(a, b, lam, candidate, low, high, curve)
+            scores(candidate, False)
+            for n in range(a, b):
+                if score[n] != score[n]:
+                    nan[n] = 1.0
+                if g == 0 or score[n] > top_score[n]:
+                    top_score[n], top_lam[n] = score[n], lam[n]
+        step /= 4.0
+    _curve(a, b, best_lam, best, low, high, curve)
+    if curve_only:
+        return
+    # The box (search_box): the starts, then sweeps over the issues and moves toward the ideals.
+    best_score[a:b] = -np.inf
+    for s in range(lam_grid.shape[0] + 2):
+        if s == 0:
+            candidate[:, a:b] = best[:, a:b]
+        elif s <= lam_grid.shape[0]:
+            lam[a:b] = lam_grid[s - 1]
+            _curve(a, b, lam, candidate, low, high, curve)
+        else:
+            for k in range(n_issues):
+                for n in range(a, b):
+                    candidate[k, n] = min(max(status_quo[k, n], low[k, n]), high[k, n])
+        scores(candidate, True)
+        _offer(a, b, s == 0, candidate, score, top, top_score, nan, improved)
+    _settle(a, b, top, top_score, nan, best, best_score, improved)
+    levels = level_grid.shape[0]
+    # An issue with no room in any world of the block is skipped: its candidates all equal the incumbent.
+    step_size = work[14:14 + n_issues]
+    for k in range(n_issues):
+        for n in range(a, b):
+            step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1)
+    for sweep in range(sweeps):
+        if sweep > 0:
+            step_size[:, a:b] = step_size[:, a:b] / 2.0
+        for k in range(n_issues):
+            movable = False
+            for n in range(a, b):
+                movable = movable or high[k, n] - low[k, n] > 0.0
+            if not movable:
+                continue
+            candidate[:, a:b] = best[:, a:b]
+            for v in range(levels + (2 if sweep > 0 else 0)):
+                for n in range(a, b):
+                    if v < levels:
+                        value = low[k, n] + level_grid[v] * max(high[k, n] - low[k, n], 0.0)
+                    else:
+                        value = best[k, n] + (-1.0 if v == levels else 1.0) * step_size[k, n]
+                    candidate[k, n] = min(max(value, low[k, n]), high[k, n])
+                scores(candidate, True)
+                _offer(a, b, v == 0, candidate, score, top, top_score, nan, improved)
+            _settle(a, b, top, top_score, nan, best, best_score, improved)
+        for f in range(len(_TOWARD_FRACTIONS)):
+            fraction = _TOWARD_FRACTIONS[f]
+            for i in range(ideal.shape[0]):
+                for k in range(n_issues):
+                    for n in range(a, b):
+                        moved = best[k, n] + fraction * (ideal[i, k, n] - best[k, n])
+                        candidate[k, n] = min(max(moved, low[k, n]), high[k, n])
+                scores(candidate, True)
+                _offer(a, b, f == 0 and i == 0, candidate, score, top, top_score, nan, improved)
+        _settle(a, b, top, top_score, nan, best, best_score, improved)
+
+
+@njit(cache=True, error_model="numpy")
+def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
+            numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
+            line_threshold, line_cost):
+    n_issues, n_worlds = best.shape
+    work = np.empty((14 + n_issues, n_worlds))
+    surpluses, vetoes = np.empty((numbers.shape[0], n_worlds)), np.empty((numbers.shape[0], n_worlds))
+    candidate, top = np.empty((n_issues, n_worlds)), np.empty((n_issues, n_worlds))
+    for a in range(0, n_worlds, BLOCK):
+        # Unsigned bounds: loops over worlds then index without wraparound checks, and vectorise.
+        _search_block(np.uint64(a), np.uint64(min(a + BLOCK, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
+                      low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
+                      top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
+                      line_upper, line_threshold, line_cost)
+
+
+def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
+                    levels: int, sweeps: int) -> int:
+    """How many (world, package) scores :func:`search_packages` computes: ``n_searched`` worlds in
+    blocks of :data:`BLOCK`, with ``movable_per_block`` issues that have room in some world of each
+    block (for benchmarks: each score assesses every one of the ``n_players`` veto players)."""
+    per_world = grid + 2 * len(_REFINE_OFFSETS)                                  # the contract curve
+    if curve_only:
+        return n_searched * per_world
+    total = 0
+    for block, movable in enumerate(movable_per_block):
+        worlds = min(BLOCK, n_searched - block * BLOCK)
+        box = grid + 2 + sum(movable * (levels + (2 if sweep else 0)) + len(_TOWARD_FRACTIONS) * n_players
+                             for sweep in range(sweeps))
+        total += worlds * (per_world + box)
+    return total
+
+
+def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray, low: np.ndarray,
+                    high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
+                    levels: int, sweeps: int, out: np.ndarray) -> None:
+    """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
+
+    ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
+    define the contract curve; ``low``, ``high`` (N, K) the box. With ``curve_only`` the best point
+    of the curve (``grid`` points, two refinements); otherwise the box search from it (``levels``
+    points per issue, ``sweeps`` passes), as :func:`~sim.core.bargaining.search_box` describes.
+    """
+    if grid < 2 or levels < 2:
+        raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
+    code = {"nash": NASH, "acceptance": ACCEPTANCE}[objective]
+    by_issue = lambda array: np.ascontiguousarray(array[worlds].T, dtype=float)  # noqa: E731
+    best = np.empty((low.shape[1], len(worlds)))
+    _search(curve_only, np.linspace(0.0, 1.0, grid), np.linspace(0.0, 1.0, levels), sweeps, by_issue(low),
+            by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
+            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.in_worlds(worlds))
+    out[worlds] = best.T

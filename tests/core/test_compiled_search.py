@@ -1,0 +1,130 @@
+"""The compiled search (sim.core.compiled_search) gives the numpy searches' packages bit for bit.
+
+The reference below is the mediator's search written with numpy over worlds, as the model ran it
+before the search was compiled: the curve search (``search_path``) and the box search
+(``search_box``) of :mod:`sim.core.bargaining`, scoring packages with ``mediator_score``. The random
+problems exercise every term of a surplus (breach fear eased by guarantees, shifts of future power,
+open issues that may fail, audience lines fixed and relative to the front, blame, an agreement in
+force), supporters whose veto switches on with their terms, both objectives and both searches.
+"""
+
+import numpy as np
+import pytest
+
+from sim.core.bargaining import search_box, search_path
+from sim.core.redlines import CompiledLine, RedLines
+from sim.core.round import Party, ProposalPath, mediator_proposal, mediator_score, proposal_bounds
+
+K = 5          # territory, guarantees, army limits, sanctions, recognition (odd: the einsum tail counts)
+
+
+def reference_proposal(parties, path, front, status_quo, leverage, *, search="box", objective="nash", grid=9,
+                       levels=5, sweeps=3, settled=None, pinned=None, outside=None):
+    """The numpy search, as ``mediator_proposal`` ran it before it was compiled (no bias, every world)."""
+    n_worlds, n_issues = status_quo.shape
+    settled = np.ones(n_issues, dtype=bool) if settled is None else settled
+    held = ~settled if pinned is None else ~settled | pinned
+    if held.any():
+        path = ProposalPath(path.attacker, path.defender, np.where(held, status_quo, path.low),
+                            np.where(held, status_quo, path.high))
+    players = [party for party in parties if party.bargains]
+
+    def score(x, miss="worst"):
+        return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss, outside)
+
+    on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
+    if search == "curve":
+        return on_curve[0]
+    lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
+    starts = np.concatenate([on_curve, path(lam), status_quo[None]])
+    ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
+    return search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
+                      toward=ideals)
+
+
+def random_problem(seed: int, n: int):
+    """Four actors over K issues, every number random per world."""
+    rng = np.random.default_rng(seed)
+    front = rng.uniform(0.3, 0.7, n)
+
+    def weights():
+        w = rng.uniform(0.05, 1.0, (n, K))
+        return w / w.sum(axis=1, keepdims=True)
+
+    def ideal(*centres):
+        return np.clip(np.column_stack([rng.normal(c, 0.15, n) for c in centres]), 0.0, 1.0)
+
+    power = dict(power_issues=(2, 3), power_shift_effect=rng.uniform(0, 0.8, n))
+    attacker = Party(
+        "a", True, ideal(1.0, 0.9, 0.9, 0.2, 1.0), weights(), rng.uniform(0.4, 0.85, n), rng.uniform(0, 0.5, n),
+        0.0, rng.uniform(0, 0.3, n),
+        RedLines([CompiledLine(0, 0.1, False, True, False, rng.uniform(0.0, 0.3, n)),
+                  CompiledLine(4, 0.5, False, False, False, 0.05)], K),
+        blame_cost=rng.uniform(0, 0.1, n), bargaining_power=rng.uniform(0.5, 2.0, n), guarantees=1,
+        resume_risk=rng.uniform(0, 0.3, n), power_sign=-1.0, **power)
+    defender = Party(
+        "d", True, ideal(0.0, 0.0, 0.0, 0.9, 0.0), weights(), rng.uniform(0.4, 0.85, n), rng.uniform(0, 0.5, n),
+        rng.uniform(0, 0.9, n), rng.uniform(0, 0.3, n),
+        RedLines([CompiledLine(0, 0.0, True, True, True, 0.0), CompiledLine(4, 0.6, True, False, False, 0.1)], K),
+        blame_cost=0.05, guarantees=1, resume_risk=0.1, power_sign=1.0, **power)
+    supporter = Party(
+        "us", False, ideal(0.6, 0.8, 0.5, 0.5, 0.5), weights(), rng.uniform(0.6, 1.0, n), 0.0, 0.0, 0.0,
+        RedLines([CompiledLine(3, 0.8, True, False, True, 0.0)], K), controls=frozenset({3}), noise_sd=0.05)
+    europe = Party(
+        "eu", False, ideal(0.2, 0.3, 0.2, 0.8, 0.1), weights(), rng.uniform(0.6, 1.0, n), rng.uniform(0, 0.2, n),
+        0.5, 0.0, RedLines([CompiledLine(1, 0.2, False, False, False, 0.02)], K), controls=frozenset({1, 3}),
+        noise_sd=0.1, bargaining_power=0.5)
+    parties = [attacker, defender, supporter, europe]
+    status_quo = np.column_stack([front, np.ones(n), np.zeros(n), np.full(n, 0.9), np.zeros(n)])
+    low, high = proposal_bounds(parties, front, n, K)
+    path = ProposalPath(attacker, defender, low, high)
+    leverage = rng.uniform(0, 0.5, n)
+    outside = {p.actor_id: rng.uniform(-0.05, 0.05, n) for p in parties}
+    return parties, path, front, status_quo, leverage, outside
+
+
+CASES = {
+    "settlement, box": {},
+    "settlement, curve": dict(search="curve"),
+    "acceptance objective": dict(objective="acceptance"),
+    "ceasefire (open issues, territory pinned), against the agreement in force": dict(
+        settled=np.array([True, True, False, True, False]), pinned=np.array([True, False, False, False, False]),
+        outside=True),
+    "a finer search": dict(grid=13, levels=7, sweeps=4),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_compiled_search_gives_the_numpy_search_bit_for_bit(case):
+    parties, path, front, status_quo, leverage, outside = random_problem(seed=len(case), n=700)
+    options = dict(CASES[case])
+    if options.pop("outside", False):
+        options["outside"] = outside
+    compiled, _ = mediator_proposal(parties, path, front, status_quo, leverage, **options)
+    reference = reference_proposal(parties, path, front, status_quo, leverage, **options)
+    assert np.isfinite(compiled).all()
+    np.testing.assert_array_equal(compiled, reference)
+    # The problems have deals and misses, and the search moves terms off the status quo.
+    scores = mediator_score([p for p in parties if p.bargains], reference[None], options.get("settled", np.ones(K, bool)),
+                            front, status_quo, leverage)[0]
+    assert 0.05 < np.mean(scores > -1e8) < 0.95
+    assert np.mean(np.any(reference != status_quo, axis=1)) > 0.5
+
+
+@pytest.mark.parametrize("n_issues", [1, 2, 3, 8, 9, 11, 16, 17])
+def test_the_utility_sum_is_added_as_numpy_adds_it_for_any_number_of_issues(n_issues):
+    """Numpy's einsum adds the weighted squares in two lanes, eight issues at a time; the compiled
+    utility must add them in that order, or the last bits (and so some argmax) differ."""
+    from sim.core.compiled_search import _utilities
+    from sim.core.utility import spatial_utility
+
+    rng = np.random.default_rng(n_issues)
+    n = 300
+    x, ideal = rng.uniform(size=(n_issues, n)), rng.uniform(size=(1, n_issues, n))
+    weights = rng.uniform(size=(1, n_issues, n))
+    weights /= weights.sum(axis=1, keepdims=True)
+    lane0, lane1 = np.empty(n), np.empty(n)
+    _utilities(0, np.uint64(0), np.uint64(n), x, ideal, weights, lane0, lane1)
+    # Numpy's order is that of contiguous operands, as the model's are (a strided one takes another loop).
+    contiguous = [np.ascontiguousarray(a.T) for a in (x, ideal[0], weights[0])]
+    np.testing.assert_array_equal(lane0, spatial_utility(contiguous[0][None], *contiguous[1:])[0])
