@@ -458,6 +458,22 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
                       line_upper, line_threshold, line_cost)
 
 
+def warm_up() -> None:
+    """Load the compiled search (from numba's disk cache, or compile it) by searching one tiny world,
+    with argument types exactly those of a real search. A forkserver calls it once before it forks
+    the workers of a parallel run, so they do not each spend a second loading it."""
+    n_worlds, n_issues, n_players = 1, 2, 2
+    players = PlayerArrays(np.ones((n_players, 10, n_worlds)), np.zeros((n_players, 7), dtype=np.int64),
+                           np.zeros(n_players), np.zeros((n_players, n_issues), dtype=np.int64),
+                           np.full((n_players, n_issues, n_worlds), 0.5), np.full((n_players, n_issues, n_worlds), 0.5),
+                           np.zeros((n_players, n_issues), dtype=np.bool_), np.zeros((n_players, 1), dtype=np.int64),
+                           np.zeros((n_players, 1), dtype=np.bool_), np.zeros((n_players, 1, n_worlds)),
+                           np.zeros((n_players, 1, n_worlds)))
+    box = np.zeros((n_worlds, n_issues)), np.ones((n_worlds, n_issues))
+    search_packages(np.arange(n_worlds), players, np.full((4, n_issues, n_worlds), 0.5), *box, box[0],
+                    curve_only=False, objective="nash", grid=3, levels=2, sweeps=1, out=box[0].copy())
+
+
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
                     levels: int, sweeps: int) -> int:
     """How many (world, package) scores :func:`search_packages` computes: ``n_searched`` worlds in

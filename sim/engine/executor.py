@@ -48,9 +48,10 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
             finished(key, function(shared, *args))
     else:
         # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
-        # imports the task's module once, so each worker forks with it loaded instead of importing it.
+        # imports the task's module once (and loads the compiled search: sim.engine.preload), so each
+        # worker forks with them loaded instead of loading them itself.
         context = get_context("forkserver")
-        context.set_forkserver_preload([function.__module__])
+        context.set_forkserver_preload([function.__module__, "sim.engine.preload"])
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
                                  initializer=_exit_with, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(function, shared, *args): key for key, args in tasks}

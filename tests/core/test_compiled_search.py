@@ -128,3 +128,14 @@ def test_the_utility_sum_is_added_as_numpy_adds_it_for_any_number_of_issues(n_is
     # Numpy's order is that of contiguous operands, as the model's are (a strided one takes another loop).
     contiguous = [np.ascontiguousarray(a.T) for a in (x, ideal[0], weights[0])]
     np.testing.assert_array_equal(lane0, spatial_utility(contiguous[0][None], *contiguous[1:])[0])
+
+
+def test_the_warm_up_loads_the_very_kernel_a_model_runs():
+    """The forkserver's warm-up (sim.engine.preload) is useful only if its argument types are those
+    of a real search: otherwise each worker still loads (or compiles) the kernel a model needs."""
+    from sim.core import compiled_search
+
+    parties, path, front, status_quo, leverage, _ = random_problem(seed=1, n=50)
+    mediator_proposal(parties, path, front, status_quo, leverage)
+    compiled_search.warm_up()
+    assert len(compiled_search._search.signatures) == 1
