@@ -22,7 +22,7 @@ against the numpy searches of :mod:`sim.core.bargaining` driven by ``mediator_sc
 * the acceptance objective calls SciPy's own ``log_ndtr`` (through its Cython C API).
 
 The kernels are cached on disk (``cache=True``), so only the first run on a machine compiles them
-(about a minute); this module is imported only when a search runs, so commands that build no model
+(about 30 s); this module is imported only when a search runs, so commands that build no model
 never load numba.
 """
 
