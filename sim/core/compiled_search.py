@@ -348,7 +348,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
-    lam, best_lam, top_lam, improved = work[10], work[11], work[12], work[13]
+    improved = work[13]
     nan[a:b] = 0.0
 
     def scores(x, shortfall):
@@ -356,37 +356,27 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost)
 
     # The contract curve: a grid of lam, then two rounds of refinement around the best (search_path).
-    best_lam[a:b] = lam_grid[0]
+    # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
+    lam, best_lam, top_lam = work[10:11], work[11:12], work[12:13]
+    best_lam[0, a:b] = lam_grid[0]
     best_score[a:b] = -np.inf
     for g in range(lam_grid.shape[0]):
-        lam[a:b] = lam_grid[g]
-        _curve(a, b, lam, candidate, low, high, curve)
+        lam[0, a:b] = lam_grid[g]
+        _curve(a, b, lam[0], candidate, low, high, curve)
         scores(candidate, False)
-        for n in range(a, b):
-            if score[n] != score[n]:
-                nan[n] = 1.0
-            if g == 0 or score[n] > top_score[n]:
-                top_score[n], top_lam[n] = score[n], lam[n]
+        _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
+    _settle(a, b, top_lam, top_score, nan, best_lam, best_score, improved)
     step = 1.0 / (lam_grid.shape[0] - 1)
-    for refine in range(3):
-        for n in range(a, b):
-            if not nan[n] and top_score[n] > best_score[n]:
-                best_score[n], best_lam[n] = top_score[n], top_lam[n]
-            nan[n] = 0.0
-        if refine == 2:
-            break
+    for _ in range(2):
         for g in range(len(_REFINE_OFFSETS)):
             for n in range(a, b):
-                lam[n] = min(max(best_lam[n] + _REFINE_OFFSETS[g] * step, 0.0), 1.0)
-            _curve(a, b, lam, candidate, low, high, curve)
+                lam[0, n] = min(max(best_lam[0, n] + _REFINE_OFFSETS[g] * step, 0.0), 1.0)
+            _curve(a, b, lam[0], candidate, low, high, curve)
             scores(candidate, False)
-            for n in range(a, b):
-                if score[n] != score[n]:
-                    nan[n] = 1.0
-                if g == 0 or score[n] > top_score[n]:
-                    top_score[n], top_lam[n] = score[n], lam[n]
+            _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
+        _settle(a, b, top_lam, top_score, nan, best_lam, best_score, improved)
         step /= 4.0
-    _curve(a, b, best_lam, best, low, high, curve)
+    _curve(a, b, best_lam[0], best, low, high, curve)
     if curve_only:
         return
     # The box (search_box): the starts, then sweeps over the issues and moves toward the ideals.
@@ -395,8 +385,8 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
         if s == 0:
             candidate[:, a:b] = best[:, a:b]
         elif s <= lam_grid.shape[0]:
-            lam[a:b] = lam_grid[s - 1]
-            _curve(a, b, lam, candidate, low, high, curve)
+            lam[0, a:b] = lam_grid[s - 1]
+            _curve(a, b, lam[0], candidate, low, high, curve)
         else:
             for k in range(n_issues):
                 for n in range(a, b):
@@ -447,6 +437,8 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
             line_threshold, line_cost):
     n_issues, n_worlds = best.shape
+    # Rows of `work`, one value per world: 0-4 a player's surplus terms (_surpluses), 3-5 the objective's
+    # sums once every surplus is in `surpluses` (_scores), 6-13 the search's bookkeeping, then K step sizes.
     work = np.empty((14 + n_issues, n_worlds))
     surpluses, vetoes = np.empty((numbers.shape[0], n_worlds)), np.empty((numbers.shape[0], n_worlds))
     candidate, top = np.empty((n_issues, n_worlds)), np.empty((n_issues, n_worlds))
