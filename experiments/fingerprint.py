@@ -34,10 +34,11 @@ RECORDS = ("first_ceasefire_month", "first_ceasefire_end", "first_terms", "first
 
 
 def digest(model) -> str:
-    arrays = dict(model.history)
-    arrays.update({f"payoff_{k}": v for k, v in model.payoff.items()})
-    arrays.update({f"counts_{k}": v for k, v in model.decision_counts.items()})
-    arrays.update({name: getattr(model, name) for name in RECORDS})
+    state = model.state
+    arrays = dict(state.history)
+    arrays.update({f"payoff_{k}": v for k, v in state.payoff.items()})
+    arrays.update({f"counts_{k}": v for k, v in state.decision_counts.items()})
+    arrays.update({name: getattr(state, name) for name in RECORDS})
     h = hashlib.sha256()
     for key in sorted(arrays):
         h.update(key.encode())
@@ -49,7 +50,7 @@ def main() -> None:
     worlds = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     for path, overrides in CASES:
         model = build_model(load_scenario(path, overrides or None).scenario, worlds=worlds).run()
-        print(path + json.dumps(overrides), digest(model)[:16], float(model.history["in_ceasefire"][:, -1].mean()),
+        print(path + json.dumps(overrides), digest(model)[:16], float(model.state.history["in_ceasefire"][:, -1].mean()),
               flush=True)
 
 

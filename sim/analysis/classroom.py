@@ -23,7 +23,7 @@ from sim.engine.loading import load_scenario
 from sim.engine.outputs import mean_ci, month_labels, wilson_interval
 from sim.engine.run import run_scenario
 from sim.scenario import LoadedScenario, UserError, with_overrides
-from sim.scenario.levers import LEVER_DESCRIPTIONS, LEVERS, OFFER_LEVERS, lever_without_channel
+from sim.scenario.levers import LEVER_TABLE, lever_without_channel
 from sim.scenario.params import Prior
 from sim.scenario.schema import Scenario
 
@@ -40,23 +40,12 @@ PRECISE_WORLDS = 4000
 MAX_WORLDS = 20_000
 """The most worlds one request may ask for, so that one browser cannot hold the server for minutes."""
 
-PRESSURE_RANGE = (0.0, 2.0)
-"""Slider range of pressure levers (1 = the actor's 2022-24 average). Judgement: up to twice the
-documented average; the schema accepts up to 10 when typed into the number box."""
-
 LESSONS: dict[str, tuple[str, str]] = {
-    "sanctions": ("04-outside-options.md", "Lesson 4: outside options and pressure"),
-    "arms": ("04-outside-options.md", "Lesson 4: outside options and pressure"),
-    "intelligence": ("04-outside-options.md", "Lesson 4: outside options and pressure"),
-    "financial_aid": ("04-outside-options.md", "Lesson 4: outside options and pressure"),
-    "engagement": ("05-mediation-credibility.md", "Lesson 5: mediation and credibility"),
-    "escalation": ("06-what-should-washington-do.md", "Lesson 6: equilibria and credible threats"),
-    "relief_offer": ("06-what-should-washington-do.md", "Lesson 6: equilibria and credible threats"),
-    "troop_offer": ("03-commitment-problem.md", "Lesson 3: the commitment problem and guarantees"),
     "optimism": ("02-private-information.md", "Lesson 2: private information and optimism"),
     "red_line": ("01-bargaining-range.md", "Lesson 1: the bargaining range"),
 }
-"""For each kind of control, the lesson (a file of ``docs/teaching``) that uses it."""
+"""For the controls that are not levers, the lesson (a file of ``docs/teaching``) that uses it; each
+lever's lesson is in its entry of :data:`sim.scenario.levers.LEVER_TABLE`."""
 
 
 @dataclass(frozen=True)
@@ -95,15 +84,14 @@ def controls(scenario: Scenario) -> list[Control]:
     """Every control of the page for ``scenario``, grouped by actor, in the scenario's actor order."""
     out = []
     for actor_id, actor in scenario.actors.items():
-        for lever in LEVERS:
-            if lever_without_channel(lever, actor_id, scenario) is not None:
+        for lever in LEVER_TABLE:
+            if lever_without_channel(lever.name, actor_id, scenario) is not None:
                 continue
-            value, prior = _written(getattr(actor.levers, lever))
-            bounded = lever in OFFER_LEVERS or lever == "engagement"
-            low, high = (0.0, 1.0) if bounded else PRESSURE_RANGE
-            lesson, title = LESSONS[lever]
-            out.append(Control(f"actors.{actor_id}.levers.{lever}", lever.replace("_", " "), actor.name,
-                               LEVER_DESCRIPTIONS[lever], value, prior, low, max(high, value), 0.05,
+            value, prior = _written(getattr(actor.levers, lever.name))
+            low, high = lever.sweep_range
+            lesson, title = lever.lesson if lever.lesson is not None else ("", "")
+            out.append(Control(f"actors.{actor_id}.levers.{lever.name}", lever.name.replace("_", " "), actor.name,
+                               lever.description, value, prior, low, max(high, value), 0.05,
                                lesson=lesson, lesson_title=title))
         if actor.role != "belligerent":
             continue

@@ -27,10 +27,8 @@ from sim.engine.build import build_model
 from sim.engine.posterior import Posterior
 from sim.model.streams import RepeatedWorld
 from sim.scenario import LEVERS, Prior, Scenario
+from sim.scenario.levers import LEVER_TABLE
 from sim.scenario.paths import scalar_paths
-
-LEVER_RANGE = (0.0, 2.0)
-"""The range searched for a lever: from none to twice its 2022-24 average (judgement)."""
 
 
 @dataclass
@@ -63,11 +61,12 @@ class Counterfactual:
 
 
 def _candidates(scenario: Scenario, drawn: dict[str, np.ndarray]) -> list[tuple[str, float, float]]:
-    """(path, low, high) of every parameter drawn from a prior, and of every actor's levers."""
+    """(path, low, high) of every parameter drawn from a prior, and of every actor's levers (each over its
+    range in :data:`~sim.scenario.levers.LEVER_TABLE`)."""
     priors = scalar_paths(scenario)
     out = [(p, priors[p].low, priors[p].high) for p in drawn
            if isinstance(priors.get(p), Prior) and not priors[p].is_point and not p.split(".")[-2:-1] == ["levers"]]
-    out += [(f"actors.{a}.levers.{lever}", *LEVER_RANGE) for a in scenario.actors for lever in LEVERS]
+    out += [(f"actors.{a}.levers.{lever.name}", *lever.sweep_range) for a in scenario.actors for lever in LEVER_TABLE]
     return out
 
 
@@ -78,7 +77,7 @@ class _World:
         self.scenario, self.world, self.seed, self.posterior = scenario, world, seed, posterior
         self.copies = 0
         probe = self._model(1, {})
-        self.values = {path: float(np.broadcast_to(v, (1,))[0]) for path, v in probe.drawn.items()}
+        self.values = {path: float(np.broadcast_to(v, (1,))[0]) for path, v in probe.draw.drawn.items()}
         for actor in probe.agents:
             for lever in LEVERS:
                 self.values.setdefault(f"actors.{actor.actor_id}.levers.{lever}",
@@ -99,7 +98,7 @@ class _World:
         for _ in range(months):
             model.step()
         self.copies += len(trials)
-        return np.asarray(model.first_ceasefire_month).copy()
+        return np.asarray(model.state.first_ceasefire_month).copy()
 
 
 def counterfactual(scenario: Scenario, world: int, by: int, seed: int | None = None, grid: int = 9,

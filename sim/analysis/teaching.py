@@ -23,7 +23,7 @@ GRID = 101
 
 def _month_state(model, index: int) -> dict:
     """What the explanation shows of one world after a month."""
-    war = model.war
+    war = model.state.war
     return {
         "levers": {a.actor_id: {lever: float(np.broadcast_to(a.levers[lever], (model.n_worlds,))[index])
                                 for lever in LEVERS} for a in model.agents},
@@ -37,7 +37,7 @@ def _month_state(model, index: int) -> dict:
                       for a in model.agents},
         "cost": {a.actor_id: float(np.broadcast_to(a.monthly_cost, (model.n_worlds,))[index])
                  for a in model.agents},
-        "in_ceasefire": bool(model.in_ceasefire[index]),
+        "in_ceasefire": bool(model.state.in_ceasefire[index]),
     }
 
 
@@ -86,30 +86,30 @@ def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: i
     trace = trace_world(scenario, world=world, seed=seed, months=min(month, scenario.horizon_months),
                         posterior=posterior)
     model, index = trace.model, trace.index
-    record = model.rounds[-1]
-    ks = [model.issue_index[i] for i in issues]
+    record = model.state.rounds[-1]
+    ks = [model.facts.issue_index[i] for i in issues]
     # The grid includes the proposal and, on territory, the front: red lines often meet exactly there.
-    territory = model.issue_role.get("territory")
+    territory = model.facts.issue_role.get("territory")
     axes = [np.unique(np.concatenate([np.linspace(0.0, 1.0, GRID), [record.terms[index, k]],
                                       [record.front[index]] if k == territory else []]))
             for k in ks]
     mesh = np.meshgrid(*axes, indexing="ij")
     points = mesh[0].size
-    x = np.broadcast_to(record.terms[index], (points, model.n_issues)).copy()
+    x = np.broadcast_to(record.terms[index], (points, model.facts.n_issues)).copy()
     for k, values in zip(ks, mesh, strict=True):
         x[:, k] = values.ravel()
     settled = record.settled.copy()
     settled[ks] = True
     # Evaluate the grid for this world: grid on the leading axis, in slices to bound memory.
     accept, surplus = {}, {}
-    step = max(1, 200_000 // (model.n_worlds * model.n_issues))
+    step = max(1, 200_000 // (model.n_worlds * model.facts.n_issues))
     for actor in model.agents:
         parts_veto, parts_ok, parts_surplus = [], [], []
         for start in range(0, points, step):
             x_all = np.broadcast_to(x[start:start + step, None, :],
-                                    (min(step, points - start), model.n_worlds, model.n_issues))
-            veto = np.broadcast_to(actor.has_veto(x_all, settled), x_all.shape[:2])[:, index]
-            a = actor.assess(x_all, settled, leverage=record.leverage)
+                                    (min(step, points - start), model.n_worlds, model.facts.n_issues))
+            veto = np.broadcast_to(actor.has_veto(model.state, x_all, settled), x_all.shape[:2])[:, index]
+            a = actor.assess(model.state, x_all, settled, leverage=record.leverage)
             parts_veto.append(veto)
             parts_ok.append((~a.hard_violation & (a.surplus > 0))[:, index])
             parts_surplus.append(np.where(a.hard_violation[:, index], np.nan, a.surplus[:, index]))
@@ -122,10 +122,10 @@ def bargain_view(scenario: Scenario, issues: list[str], month: int = 3, world: i
     curve = path(np.linspace(0, 1, 201)[:, None] * np.ones((1, model.n_worlds)))[:, index, :]
     war_outcome = {}
     for actor in (model.attacker, model.defender):
-        if model.issue_role.get("territory") in ks:
-            horizon = np.broadcast_to(model.planning_horizon, (model.n_worlds,))[index]
-            advance = actor.expected_advance()[index] * horizon / model.territory_scale
-            horizon_front = float(advance + model.war.front[index])
+        if model.facts.issue_role.get("territory") in ks:
+            horizon = np.broadcast_to(model.facts.planning_horizon, (model.n_worlds,))[index]
+            advance = actor.expected_advance(model.state.war)[index] * horizon / model.facts.territory_scale
+            horizon_front = float(advance + model.state.war.front[index])
             war_outcome[actor.actor_id] = min(horizon_front, 1.0)
     return BargainView(scenario.name, record.month, month_labels(scenario.start, record.month)[-1],
                        issues, axes, accept, surplus, {a.actor_id: a.name for a in model.agents},

@@ -37,7 +37,7 @@ def outcome_matrix(model) -> np.ndarray:
 
 def parameter_matrix(model, names: list[str]) -> np.ndarray:
     """(worlds, parameters): the values each world drew."""
-    return np.stack([np.broadcast_to(model.drawn[name], (model.n_worlds,)) for name in names], axis=1)
+    return np.stack([np.broadcast_to(model.draw.drawn[name], (model.n_worlds,)) for name in names], axis=1)
 
 
 @dataclass

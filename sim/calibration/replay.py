@@ -82,12 +82,12 @@ class RecordReplay:
             self._score_partial(model, event, record)
         for event in self._events(t, "outcome"):
             if event.general_ceasefire is not None:
-                matched = (model.first_ceasefire_month > 0) == event.general_ceasefire
+                matched = (model.state.first_ceasefire_month > 0) == event.general_ceasefire
                 label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
                 self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float),
                                                rule=float(not event.general_ceasefire)))
             for deal, most in event.agreed_at_most.items():
-                agreed = model.history[f"partial_{deal}"][:, :t]
+                agreed = model.state.history[f"partial_{deal}"][:, :t]
                 starts = agreed[:, 0].astype(int) + (agreed[:, 1:] & ~agreed[:, :-1]).sum(axis=1)
                 matched = starts <= most
                 label = f"the {deal.replace('_', ' ')} agreed at most {most} time{'s' * (most > 1)} by then"
@@ -105,7 +105,7 @@ class RecordReplay:
             p_accept = np.where(assessment.hard_violation, 0.0, norm.cdf(assessment.surplus / sd))
             wanted = documented == "accept"
             # The rule: the defender takes a bare ceasefire at the front and nothing more; the attacker nothing.
-            bare_ceasefire = record.settled.sum() == 1 and record.settled[model.issue_role.get("territory", -1)]
+            bare_ceasefire = record.settled.sum() == 1 and record.settled[model.facts.issue_role.get("territory", -1)]
             rule_accepts = model.actors[actor_id].side == "defender" and bool(bare_ceasefire)
             self.decisions.append(Decision(
                 event.id, str(event.date), f"{names[actor_id]} {documented}s '{event.package}'", documented,
@@ -117,15 +117,15 @@ class RecordReplay:
 
     @staticmethod
     def _undo_agreement(model: NegotiationModel, record: RoundRecord) -> None:
-        agreed = record.agreed & (model.first_ceasefire_month == record.month)
-        model.in_ceasefire &= ~agreed
-        model.first_ceasefire_month[agreed] = 0
-        model.first_terms[agreed] = np.nan
-        model.ceasefire_terms[agreed] = np.nan
+        agreed = record.agreed & (model.state.first_ceasefire_month == record.month)
+        model.state.in_ceasefire &= ~agreed
+        model.state.first_ceasefire_month[agreed] = 0
+        model.state.first_terms[agreed] = np.nan
+        model.state.ceasefire_terms[agreed] = np.nan
 
     def _score_partial(self, model: NegotiationModel, event: Event, record: RoundRecord) -> None:
         names = {a.actor_id: a.name for a in model.agents}
-        deal = model.partial[event.deal]
+        deal = model.state.partial[event.deal]
         decision = record.partial[event.deal].answers
         for actor_id, documented in {**event.decisions, **{a: None for a in event.contested}}.items():
             value = deal.value[actor_id] + deal.goodwill[actor_id] * record.leverage

@@ -181,33 +181,33 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
     Args:
         keep_paths: keep the month-by-month paths of only the first this many worlds (default: all).
     """
-    history = model.history
+    history = model.state.history
     kept = slice(0, model.n_worlds if keep_paths is None else keep_paths)
     issues = list(loaded.scenario.issues)
     columns = {
-        "first_ceasefire_month": model.first_ceasefire_month, "first_ceasefire_end": model.first_ceasefire_end,
-        "first_settlement_month": model.first_settlement_month,
-        **{f"terms/{issue}": model.first_terms[:, k].copy() for k, issue in enumerate(issues)},
-        **{f"casualties_at_horizon/{a}": history[f"casualties_{a}"][:, -1].copy() for a in model.war.casualty_rate},
+        "first_ceasefire_month": model.state.first_ceasefire_month, "first_ceasefire_end": model.state.first_ceasefire_end,
+        "first_settlement_month": model.state.first_settlement_month,
+        **{f"terms/{issue}": model.state.first_terms[:, k].copy() for k, issue in enumerate(issues)},
+        **{f"casualties_at_horizon/{a}": history[f"casualties_{a}"][:, -1].copy() for a in model.state.war.casualty_rate},
         "occupied_km2_at_horizon": history["occupied_km2"][:, -1].copy(),
-        **{f"partial_first_month/{d}": deal.first_month for d, deal in model.partial.items()},
-        **{f"partial_in_force_at_horizon/{d}": history[f"partial_{d}"][:, -1].copy() for d in model.partial},
-        **{f"payoff/{a}": p for a, p in model.payoff.items()},
+        **{f"partial_first_month/{d}": deal.first_month for d, deal in model.state.partial.items()},
+        **{f"partial_in_force_at_horizon/{d}": history[f"partial_{d}"][:, -1].copy() for d in model.state.partial},
+        **{f"payoff/{a}": p for a, p in model.state.payoff.items()},
         **{f"param/{path}": np.broadcast_to(np.asarray(value, dtype=float), (model.n_worlds,)).copy()
-           for path, value in model.drawn.items()},
+           for path, value in model.draw.drawn.items()},
     }
     belligerents = [a.actor_id for a in model.agents if a.role == "belligerent"]
     paths = {"in_ceasefire": history["in_ceasefire"], "occupied_km2": history["occupied_km2"],
-             **{f"casualties/{a}": history[f"casualties_{a}"] for a in model.war.casualty_rate},
-             **{f"partial_in_force/{d}": history[f"partial_{d}"] for d in model.partial},
+             **{f"casualties/{a}": history[f"casualties_{a}"] for a in model.state.war.casualty_rate},
+             **{f"partial_in_force/{d}": history[f"partial_{d}"] for d in model.state.partial},
              **{f"victory_belief/{a}": history[f"victory_belief_{a}"] for a in belligerents}}
     return _shell(
         loaded, seed, model.n_worlds, table=InMemoryTable(columns),
         paths={name: path[kept] for name, path in paths.items()},
         in_ceasefire_count=history["in_ceasefire"].sum(axis=0),
         victory_belief_sums={a: block_sums(history[f"victory_belief_{a}"]) for a in belligerents},
-        decisions=model.decision_counts,
-        ideal_sums={a.actor_id: block_sums(np.broadcast_to(a.ideal, (model.n_worlds, model.n_issues)))
+        decisions=model.state.decision_counts,
+        ideal_sums={a.actor_id: block_sums(np.broadcast_to(a.ideal, (model.n_worlds, model.facts.n_issues)))
                     for a in model.agents})
 
 

@@ -6,9 +6,9 @@ scenario (which needs only :mod:`sim.model.rules`) does not import Mesa.
 
 from importlib import import_module
 
-_EXPORTS = {"NegotiationModel": ".model", "RoundRecord": ".model", "Intervention": ".model",
-            "Actor": ".agents", "Belligerent": ".agents", "Europe": ".agents", "Mediator": ".agents",
-            "Russia": ".agents", "Supporter": ".agents", "Ukraine": ".agents", "UnitedStates": ".agents"}
+_EXPORTS = {"NegotiationModel": ".model", "Intervention": ".model", "RoundRecord": ".state", "WorldState": ".state",
+            "Facts": ".state", "Actor": ".agents", "Belligerent": ".agents", "Mediator": ".agents",
+            "Supporter": ".agents"}
 
 __all__ = sorted(_EXPORTS)
 

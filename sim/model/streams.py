@@ -15,6 +15,9 @@ import zlib
 
 import numpy as np
 
+from sim.scenario.paths import scalar_paths
+from sim.scenario.schema import Scenario
+
 BLOCK_SIZE = 1000
 """Worlds per random block. Chunks of a run are whole blocks, which keeps results chunk-invariant."""
 
@@ -112,3 +115,39 @@ class RepeatedWorld(WorldStreams):
             row = self._source._draw(kind, name, per_month)[self._row]
             self._cache[key] = np.repeat(np.asarray(row)[None, ...], self.n_worlds, axis=0)
         return self._cache[key]
+
+
+class ParameterDraws:
+    """Every parameter a run draws per world, named by its key path in the checked scenario.
+
+    ``draw(path, prior)`` returns the point value, or one draw per world from the prior (stream
+    ``param:<path>``); a sweep or posterior overrides it with a value per world keyed by the same
+    path. The path must be one of the scenario's own (:func:`sim.scenario.paths.scalar_paths`), and
+    ``prior`` the value found there: a mistyped path fails when the model is built instead of
+    silently escaping sweeps and posteriors. ``drawn`` keeps every value not a point, by path.
+    """
+
+    def __init__(self, scenario: Scenario, streams: WorldStreams, overrides: dict[str, np.ndarray] | None = None):
+        self.streams = streams
+        self.overrides = dict(overrides or {})
+        self.known = scalar_paths(scenario)
+        self.drawn: dict[str, np.ndarray] = {}
+        self.asked: set[str] = set()
+
+    def __call__(self, path: str, prior) -> np.ndarray | float:
+        found = self.known.get(path, _MISSING)
+        if found is not prior and found != prior:
+            raise KeyError(f"the model draws {path!r}, which is not a parameter of the scenario"
+                           if found is _MISSING else f"the model draws {path!r} from a prior the scenario does not give")
+        self.asked.add(path)
+        if path in self.overrides:
+            value = self.overrides[path]
+        elif prior.is_point:
+            return prior.low
+        else:
+            value = prior.from_uniform(self.streams.uniform(f"param:{path}"))
+        self.drawn[path] = value
+        return value
+
+
+_MISSING = object()

@@ -1,29 +1,47 @@
 """War and economy, month by month: pressure levels, the front, casualties, Russia's economic strain.
 
-Pure numpy over worlds; the agents' levers come in, the state that their costs and beliefs read
-goes out. Calibration sources are in ``scenarios/baseline.yaml``; equations in ``docs/model.md`` [5].
+Pure numpy over worlds; the actors' levers come in as arguments, the state that their costs and
+beliefs read goes out. How each lever reaches the war is declared once, in
+:data:`sim.scenario.levers.LEVER_TABLE`. Calibration sources are in ``scenarios/baseline.yaml``;
+equations in ``docs/model.md`` [5].
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import NegotiationModel
+from sim.scenario.levers import CHANNELS, levers_of
+from sim.scenario.schema import Scenario
+
+from .streams import ParameterDraws, WorldStreams
+
+Levels = Mapping[str, np.ndarray | float]
+"""One actor's lever levels by lever name."""
+
+PRESSURE_CHANNELS = ("aid", "intelligence", "sanctions")
+"""The channels through which supporters' levers move the war, each combined over actors as its
+:class:`~sim.scenario.levers.Channel` says."""
 
 
 class WarState:
-    """The battlefield and economy of every world."""
+    """The battlefield and economy of every world.
 
-    def __init__(self, model: NegotiationModel):
-        spec = model.spec.battlefield
-        econ = model.spec.economy
-        n = model.n_worlds
+    Args:
+        scenario: the checked scenario (its battlefield, economy and each actor's support and side).
+        n_worlds: how many worlds.
+        draw: draws each parameter per world by its key path.
+    """
 
-        def draw(path: str, prior):
-            return model.draw(path, prior)
+    def __init__(self, scenario: Scenario, n_worlds: int, draw: ParameterDraws):
+        spec = scenario.battlefield
+        econ = scenario.economy
+        n = n_worlds
+        self.n_worlds = n
+        self.support = {actor_id: actor.support for actor_id, actor in scenario.actors.items()}
+        self.side = {actor_id: actor.side if actor.role == "belligerent" else None
+                     for actor_id, actor in scenario.actors.items()}
 
         self.scale_km2 = spec.territory_scale_km2
         self.occupied_km2 = np.broadcast_to(
@@ -46,8 +64,8 @@ class WarState:
         self.baseline_intelligence = spec.baseline_intelligence
         self.ceasefire_casualty_share = spec.ceasefire_casualty_share
 
-        self.strain = np.broadcast_to(draw("economy.strain_start", econ.strain_start), (n,)).astype(float)
         self.strain_start = draw("economy.strain_start", econ.strain_start)
+        self.strain = np.broadcast_to(self.strain_start, (n,)).astype(float)
         self.sanctions_effect = draw("economy.sanctions_effect", econ.sanctions_effect)
         self.adjustment_rate = draw("economy.adjustment_rate", econ.adjustment_rate)
         self.deep_strike_effect = draw("economy.deep_strike_effect", econ.deep_strike_effect)
@@ -74,39 +92,43 @@ class WarState:
         """The line of contact on the territory scale: occupied area / territory scale, in [0, 1]."""
         return self.occupied_km2 / self.scale_km2
 
-    def apply_pressure(self, model: NegotiationModel) -> None:
-        """Aggregate the actors' levers into aid, intelligence, sanctions and escalation levels."""
-        aid = np.zeros(model.n_worlds)
-        intelligence = np.zeros(model.n_worlds)
-        sanctions = np.zeros(model.n_worlds)
-        escalation = np.zeros(model.n_worlds)
-        deep_strikes = np.zeros(model.n_worlds)
-        for actor in model.agents:
-            levers, support = actor.levers, actor.spec.support
-            aid = aid + support.aid_share * 0.5 * (levers["arms"] + levers["financial_aid"])
-            intelligence = np.maximum(intelligence, support.intelligence_quality * levers["intelligence"])
-            sanctions = sanctions + support.sanctions_share * levers["sanctions"]
-            if actor.role == "belligerent" and actor.side == "attacker":
-                escalation = escalation + levers["escalation"]
-            elif actor.role == "belligerent":
-                deep_strikes = deep_strikes + levers["escalation"]
+    def apply_pressure(self, levers: Mapping[str, Levels], relief_agreed: np.ndarray | None) -> None:
+        """Aggregate the actors' levers (by actor, in the scenario's order) into aid, intelligence,
+        sanctions and escalation levels, each through its channel. ``relief_agreed`` (N,) is the
+        sanctions relief of a ceasefire in force (0 where none is), which lifts that share of the
+        sanctions; None where no issue is sanctions relief."""
+        level = {channel: np.zeros(self.n_worlds) for channel in PRESSURE_CHANNELS}
+        escalation = np.zeros(self.n_worlds)
+        deep_strikes = np.zeros(self.n_worlds)
+        for actor_id, own in levers.items():
+            for channel in PRESSURE_CHANNELS:
+                spec, names = CHANNELS[channel], levers_of(channel)
+                # The scaled mean of the channel's levers: aid is the mean of arms and financial aid.
+                scale = getattr(self.support[actor_id], spec.scaled_by) * (1.0 / len(names))
+                scaled = scale * sum(own[name] for name in names)
+                level[channel] = (np.maximum(level[channel], scaled) if spec.combine == "max"
+                                  else level[channel] + scaled)
+            if self.side[actor_id] == "attacker":
+                escalation = escalation + own["escalation"]
+            elif self.side[actor_id] == "defender":
+                deep_strikes = deep_strikes + own["escalation"]
         escalation = escalation + self.retaliation * deep_strikes   # the escalation risk of deep strikes
-        relief = model.issue_role.get("sanctions_relief")
-        if relief is not None:  # relief agreed in a ceasefire lifts that share of the sanctions
-            agreed = np.where(model.in_ceasefire, model.ceasefire_terms[:, relief], 0.0)
-            sanctions = sanctions * (1.0 - np.nan_to_num(agreed))
-        self.aid, self.intelligence, self.sanctions = aid, intelligence, sanctions
+        sanctions = level["sanctions"]
+        if relief_agreed is not None:
+            sanctions = sanctions * (1.0 - np.nan_to_num(relief_agreed))
+        self.aid, self.intelligence, self.sanctions = level["aid"], level["intelligence"], sanctions
         self.escalation, self.deep_strikes = escalation, deep_strikes
-        self.aid_gap = np.maximum(0.0, self.baseline_aid - aid) / self.baseline_aid
+        self.aid_gap = np.maximum(0.0, self.baseline_aid - self.aid) / self.baseline_aid
 
-    def step(self, model: NegotiationModel, month: int) -> None:
-        """One month of fighting (or of ceasefire) and of Russia's economy."""
+    def step(self, levers: Mapping[str, Levels], relief_agreed: np.ndarray | None, in_ceasefire: np.ndarray,
+             month: int, streams: WorldStreams) -> None:
+        """One month (1-based) of fighting (or of ceasefire, where ``in_ceasefire``) and of Russia's economy."""
         # What the belligerents expected of this month: last month's pressure carried forward (the
         # documented conditions before month 1), so a change of pressure surprises them once [5].
         forecast_balance = self.balance
-        self.apply_pressure(model)
-        streams, t = model.streams, month - 1
-        fighting = ~model.in_ceasefire
+        self.apply_pressure(levers, relief_agreed)
+        t = month - 1
+        fighting = ~in_ceasefire
         # The balance of pressure: log change of the attacker's mean advance from the documented rate.
         self.balance = (self.arms_effect * (self.baseline_aid - self.aid)
                         + self.intelligence_effect * (self.baseline_intelligence - self.intelligence)
@@ -123,7 +145,7 @@ class WarState:
         cv = self.casualty_volatility
         for actor, rate in self.casualty_rate.items():
             # Pressure that speeds the attacker's advance costs the defender lives and spares the attacker's.
-            sign = 1.0 if model.actors[actor].side == "defender" else -1.0
+            sign = 1.0 if self.side.get(actor) == "defender" else -1.0
             response = np.exp(sign * self.casualty_response[actor] * self.balance)
             shock = np.exp(cv * streams.monthly_normal(f"casualties:{actor}")[:, t] - 0.5 * cv ** 2)
             self.casualties_if_fighting[actor] = rate * response * shock

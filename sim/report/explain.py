@@ -25,7 +25,7 @@ def _reason(model, actor, record, i: int) -> str:
         value = x[i, k]
         limit = float(np.broadcast_to(bound, (model.n_worlds,))[i])
         if settled[k] and (value > limit + 1e-9 if upper else value < limit - 1e-9):
-            return f"beyond its offer on {model.issue_names[k]} ({value:.2f} vs {limit:.2f})"
+            return f"beyond its offer on {model.facts.issue_names[k]} ({value:.2f} vs {limit:.2f})"
     surplus, noise = float(a.surplus[i]), float(record.noise[actor.actor_id][i])
     audience, blame = float(a.audience_cost[i]), float(a.blame_avoided[i])
     text = f"surplus {surplus:+.3f} = deal {float(a.deal_value[i]):.3f} - fighting {float(a.war_value[i]):.3f}"
@@ -45,7 +45,7 @@ def _reason(model, actor, record, i: int) -> str:
 
 def _package_kind(model, record) -> str:
     """What kind of package was on the table, in words."""
-    open_issues = [issue for k, issue in enumerate(model.issue_names) if not record.settled[k]]
+    open_issues = [issue for k, issue in enumerate(model.facts.issue_names) if not record.settled[k]]
     if record.package == "settlement":
         return ("Talks toward a settlement during the ceasefire (each party compares it with the ceasefire in "
                 "force): the mediator's package")
@@ -59,13 +59,13 @@ def _package_kind(model, record) -> str:
 def _describe_proposal(model, record, state, i: int, names: dict[str, str], bullet: str) -> list[str]:
     """The package put forward, any terms a supporter refused, each veto player's answer and why."""
     put_forward = record.terms if record.put_forward is None else record.put_forward
-    terms = ", ".join(f"{issue} {put_forward[i, k]:.2f}" for k, issue in enumerate(model.issue_names)
+    terms = ", ".join(f"{issue} {put_forward[i, k]:.2f}" for k, issue in enumerate(model.facts.issue_names)
                       if record.settled[k])
     lines = [f"{bullet}Proposal: {_package_kind(model, record)}: {terms}"]
     for actor_id, refused in record.refused.items():
         if refused[i]:
             changed = ", ".join(f"{issue} {put_forward[i, k]:.2f}→{record.terms[i, k]:.2f}"
-                                for k, issue in enumerate(model.issue_names)
+                                for k, issue in enumerate(model.facts.issue_names)
                                 if abs(put_forward[i, k] - record.terms[i, k]) > 1e-9)
             lines.append(f"{bullet}  {names[actor_id]} refuses to deliver its terms ({changed or 'none moved'}); "
                          "the belligerents judge the package without them")
@@ -103,7 +103,7 @@ def describe(explained: Trace, markdown: bool = False) -> str:
         lines += ["Terms are on [0, 1]: 0 is Ukraine's position, 1 is Russia's. Values are utilities "
                   "(1 = an actor's ideal).", ""]
     previous = None
-    for record, state, label in zip(model.rounds, explained.states, labels, strict=False):
+    for record, state, label in zip(model.state.rounds, explained.states, labels, strict=False):
         lines.append(f"{h2}Month {record.month} ({label})")
         changes = []
         for actor_id, levers in state["levers"].items():
@@ -140,7 +140,7 @@ def describe(explained: Trace, markdown: bool = False) -> str:
         for deal, decision in record.partial.items():
             if decision.offered[i]:
                 answers = ", ".join(f"{names[p]} {'yes' if decision.answers[p][i] else 'no'}"
-                                    for p in model.partial[deal].spec.parties)
+                                    for p in model.state.partial[deal].spec.parties)
                 lines.append(f"{bullet}Partial deal {deal.replace('_', ' ')}: {answers}")
             if decision.broken[i]:
                 lines.append(f"{bullet}The {deal.replace('_', ' ')} broke down.")

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, create_model, model_validator
 
-from .levers import LEVER_DESCRIPTIONS, LEVERS, OFFER_LEVERS
+from .levers import LEVER, LEVERS
 from .params import (
     AT_LEAST_ONE,
     GROWTH,
@@ -121,14 +121,14 @@ class Commitment(Strict):
 
 
 def _lever_field(lever: str) -> tuple[Any, Any]:
-    offer = lever in OFFER_LEVERS
-    return (Share if offer else LeverLevel,
-            Field(default_factory=lambda: point(1.0 if offer else 0.0), description=LEVER_DESCRIPTIONS[lever]))
+    spec = LEVER[lever]
+    return (Share if spec.is_offer else LeverLevel,
+            Field(default_factory=lambda: point(spec.default), description=spec.description))
 
 
 Levers = create_model("Levers", __base__=Strict, __module__=__name__,
                       __doc__="Pressure levels an actor sets (generated from the one lever list, "
-                              ":data:`sim.scenario.levers.LEVERS`).",
+                              ":data:`sim.scenario.levers.LEVER_TABLE`).",
                       **{lever: _lever_field(lever) for lever in LEVERS})
 
 

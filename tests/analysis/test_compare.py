@@ -55,7 +55,7 @@ def test_us_walk_away_with_aid_cut_never_raises_ukraines_value_of_fighting():
     for _ in range(3):
         base.step()
         away.step()
-        both_at_war = ~base.in_ceasefire & ~away.in_ceasefire
+        both_at_war = ~base.state.in_ceasefire & ~away.state.in_ceasefire
         assert np.all(away.defender.war_value[both_at_war] <= base.defender.war_value[both_at_war] + 1e-12)
 
 
@@ -65,13 +65,13 @@ def test_raising_russias_cost_of_war_never_lowers_acceptance_of_a_package(cost):
     plain = build_model(loaded.scenario, worlds=2000)
     for _ in range(4):
         plain.step()
-    terms, settled = plain.last_round.terms, plain.last_round.settled
+    terms, settled = plain.state.last_round.terms, plain.state.last_round.settled
     noise = plain.streams.monthly_normal("accept:russia")[:, 3]
-    plain.attacker.prepare_round()   # the value of war after the month's learning, as "after" sees it
-    before = plain.attacker.assess(terms, settled, noise=noise).accept
+    plain.attacker.prepare_round(plain.state)   # the value of war after the month's learning, as "after" sees it
+    before = plain.attacker.assess(plain.state, terms, settled, noise=noise).accept
     plain.attacker.cost[cost] = plain.attacker.cost[cost] + 0.05
-    plain.attacker.prepare_round()
-    after = plain.attacker.assess(terms, settled, noise=noise).accept
+    plain.attacker.prepare_round(plain.state)
+    after = plain.attacker.assess(plain.state, terms, settled, noise=noise).accept
     assert np.all(after >= before) and after.sum() > before.sum()
 
 

@@ -17,8 +17,8 @@ def test_explained_world_is_the_same_world_as_in_the_run(baseline):
     for world in (0, 1234):
         explained = run_one_world(baseline.scenario, world=world)
         model, i = explained.model, explained.index
-        assert model.first_ceasefire_month[i] == run.first_ceasefire_month[world]
-        np.testing.assert_array_equal(model.history["occupied_km2"][i], run.occupied_km2[world])
+        assert model.state.first_ceasefire_month[i] == run.first_ceasefire_month[world]
+        np.testing.assert_array_equal(model.state.history["occupied_km2"][i], run.occupied_km2[world])
 
 
 def test_explain_reads_month_by_month_with_reasons(tmp_path, capsys, baseline):

@@ -132,10 +132,10 @@ def test_replay_of_a_small_hand_made_record(baseline):
         assert abs(d.p - d.matched.mean()) < 4 * np.sqrt(0.25 / 2000)
     # The forced action: no US arms or intelligence in month 1 means less aid than the baseline run.
     plain = replay(baseline.scenario, Record(scenario="x", events=[]), worlds=2000)
-    assert model.history["occupied_km2"][:, 0].mean() > plain.history["occupied_km2"][:, 0].mean()
+    assert model.state.history["occupied_km2"][:, 0].mean() > plain.state.history["occupied_km2"][:, 0].mean()
     # The record is imposed: the refused ceasefire started nowhere; the exchange happened everywhere.
-    assert not model.history["in_ceasefire"][:, 0].any()
-    assert np.all(model.partial["prisoner_exchange"].first_month == 1)
+    assert not model.state.history["in_ceasefire"][:, 0].any()
+    assert np.all(model.state.partial["prisoner_exchange"].first_month == 1)
 
 
 def test_an_accepted_documented_proposal_is_not_undone():
@@ -144,9 +144,9 @@ def test_an_accepted_documented_proposal_is_not_undone():
                                                        "actors.russia.red_lines.0.cost": 0.0}).scenario
     refused = replay(dove, hand_made_record(accept_both=False), worlds=2000)
     accepted = replay(dove, hand_made_record(accept_both=True), worlds=2000)
-    assert not refused.history["in_ceasefire"][:, 0].any()
-    agreed = accepted.history["in_ceasefire"][:, 0]
-    assert agreed.any() and np.array_equal(agreed, accepted.first_ceasefire_month == 1)
+    assert not refused.state.history["in_ceasefire"][:, 0].any()
+    agreed = accepted.state.history["in_ceasefire"][:, 0]
+    assert agreed.any() and np.array_equal(agreed, accepted.state.first_ceasefire_month == 1)
 
 
 def test_backtest_meets_its_targets(baseline):

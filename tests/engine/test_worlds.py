@@ -75,7 +75,7 @@ def test_worlds_parquet_has_one_row_per_world_and_does_not_depend_on_chunking(tm
     assert all(any(fnmatch.fnmatch(c, p) for p in patterns) for c in frame.columns), frame.columns
     # The drawn parameters vary between worlds, and are those of the model (same named streams).
     model = build_model(baseline.scenario, worlds=2500, seed=3)
-    victory = model.drawn["actors.russia.beliefs.victory"]
+    victory = model.draw.drawn["actors.russia.beliefs.victory"]
     np.testing.assert_array_equal(frame["param/actors.russia.beliefs.victory"], victory)
     # The outcomes agree with results.json's reported shares.
     results = json.loads((tmp_path / "2500" / "results.json").read_text())

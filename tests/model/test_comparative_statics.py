@@ -33,7 +33,7 @@ def reached(overrides: dict, months: int = MONTHS) -> np.ndarray:
     model = build_model(loaded.scenario, worlds=WORLDS)
     for _ in range(months):
         model.step()
-    return model.first_ceasefire_month > 0
+    return model.state.first_ceasefire_month > 0
 
 
 def assert_not_lower(before: np.ndarray, after: np.ndarray) -> float:
@@ -81,13 +81,13 @@ def test_stronger_guarantees_never_lower_ukraines_acceptance_of_the_same_package
     model = build_model(loaded.scenario, worlds=WORLDS)
     model.step()
     ukraine = model.actors["ukraine"]
-    g = model.issue_role["guarantees"]
-    package = model.status_quo()
-    settled = np.ones(model.n_issues, dtype=bool)
+    g = model.facts.issue_role["guarantees"]
+    package = model.state.status_quo()
+    settled = np.ones(model.facts.n_issues, dtype=bool)
     surpluses = []
     for level in np.linspace(1.0, 0.0, 6):
         package[:, g] = level
-        surpluses.append(ukraine.assess(package, settled).surplus)
+        surpluses.append(ukraine.assess(model.state, package, settled).surplus)
     assert np.all(np.diff(np.stack(surpluses), axis=0) >= -1e-12)
 
 
@@ -99,6 +99,6 @@ def test_a_supporter_refusing_its_terms_leaves_a_deal_on_the_rest():
     agreed_without_europe = 0
     for _ in range(MONTHS):
         model.step()
-        record = model.last_round
+        record = model.state.last_round
         agreed_without_europe += int((record.agreed & record.refused["europe"]).sum())
     assert agreed_without_europe > 0

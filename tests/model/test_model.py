@@ -6,7 +6,7 @@ import pytest
 from sim.engine import build_model, load_scenario
 from sim.engine.outputs import ceasefire_by_month, summarise
 from sim.engine.run import run_scenario
-from sim.model import Mediator, Russia, Ukraine
+from sim.model import Belligerent, Mediator
 
 from ..conftest import SCENARIOS
 
@@ -18,8 +18,9 @@ def small_run(baseline):
 
 def test_agents_are_mesa_agents_of_the_right_classes(baseline):
     model = build_model(baseline.scenario, worlds=1)
-    assert isinstance(model.actors["russia"], Russia) and model.attacker is model.actors["russia"]
-    assert isinstance(model.actors["ukraine"], Ukraine) and model.defender is model.actors["ukraine"]
+    assert isinstance(model.actors["russia"], Belligerent) and model.attacker is model.actors["russia"]
+    assert isinstance(model.actors["ukraine"], Belligerent) and model.defender is model.actors["ukraine"]
+    assert (model.attacker.side, model.defender.side) == ("attacker", "defender")   # from the scenario
     assert len(model.agents) == len(baseline.scenario.actors)
 
 
@@ -62,19 +63,19 @@ def test_a_teaching_run_that_searches_every_world_gives_the_monte_carlos_numbers
     scenario = load_scenario(SCENARIOS / "europe_steps_up.yaml", {"negotiation.agreement": agreement}).scenario
     monte_carlo = build_model(scenario, worlds=400).run()
     teaching = build_model(scenario, worlds=400, keep_rounds=True).run()
-    assert any(r.settlement is not None for r in teaching.rounds) or agreement == "settlement"
+    assert any(r.settlement is not None for r in teaching.state.rounds) or agreement == "settlement"
     for name in ("first_ceasefire_month", "first_terms", "first_settlement_month", "ceasefire_terms", "breakdowns"):
-        np.testing.assert_array_equal(getattr(monte_carlo, name), getattr(teaching, name))
-    for name, values in monte_carlo.history.items():
-        np.testing.assert_array_equal(values, teaching.history[name])
-    for actor, counts in monte_carlo.decision_counts.items():
-        np.testing.assert_array_equal(counts, teaching.decision_counts[actor])
+        np.testing.assert_array_equal(getattr(monte_carlo.state, name), getattr(teaching.state, name))
+    for name, values in monte_carlo.state.history.items():
+        np.testing.assert_array_equal(values, teaching.state.history[name])
+    for actor, counts in monte_carlo.state.decision_counts.items():
+        np.testing.assert_array_equal(counts, teaching.state.decision_counts[actor])
 
 
 def test_one_world_is_the_same_code_and_runs(baseline):
     model = build_model(baseline.scenario, worlds=1, keep_rounds=True).run()
-    assert len(model.rounds) == baseline.scenario.horizon_months
-    assert model.rounds[0].package == "ceasefire_30_day"
+    assert len(model.state.rounds) == baseline.scenario.horizon_months
+    assert model.state.rounds[0].package == "ceasefire_30_day"
 
 
 def test_front_frozen_and_casualties_low_during_ceasefire(small_run):
@@ -123,9 +124,9 @@ negotiation:
     model = build_model(loaded.scenario, worlds=1000, keep_rounds=True).run()
     assert isinstance(model.actors["turkey"], Mediator)
     # Turkey is always engaged: every world still at war gets a proposal every month.
-    assert model.rounds[0].proposed.all()
-    for before, now in zip(model.rounds, model.rounds[1:], strict=False):
-        in_force_before = model.history["in_ceasefire"][:, before.month - 1]
+    assert model.state.rounds[0].proposed.all()
+    for before, now in zip(model.state.rounds, model.state.rounds[1:], strict=False):
+        in_force_before = model.state.history["in_ceasefire"][:, before.month - 1]
         assert (now.proposed | in_force_before).all()
     result = run_scenario(loaded, worlds=1000)
     assert ceasefire_by_month(result)[-1] > 0

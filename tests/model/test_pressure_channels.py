@@ -48,7 +48,7 @@ def test_an_aid_cut_raises_russias_optimism_and_lowers_ukraines(baseline_12):
 
 def test_an_arms_surge_raises_russian_casualties_and_spares_ukrainian_ones(baseline_12):
     surge = run({"actors.us.levers.arms": 2.0})
-    war, base = surge.war.cumulative_casualties, baseline_12.war.cumulative_casualties
+    war, base = surge.state.war.cumulative_casualties, baseline_12.state.war.cumulative_casualties
     assert significant(base["russia"], war["russia"]) > 3
     assert significant(base["ukraine"], war["ukraine"]) < -3
     assert significant(baseline_12.attacker.victory_belief, surge.attacker.victory_belief) < -3
@@ -56,15 +56,15 @@ def test_an_arms_surge_raises_russian_casualties_and_spares_ukrainian_ones(basel
 
 def test_deep_strikes_raise_russian_strain_and_draw_retaliation(baseline_12):
     strikes = run({"actors.ukraine.levers.escalation": 2.0})
-    assert significant(baseline_12.war.strain, strikes.war.strain) > 3
-    assert np.all(strikes.war.escalation >= baseline_12.war.escalation)
-    assert significant(baseline_12.war.cumulative_casualties["ukraine"],
-                       strikes.war.cumulative_casualties["ukraine"]) > 3
+    assert significant(baseline_12.state.war.strain, strikes.state.war.strain) > 3
+    assert np.all(strikes.state.war.escalation >= baseline_12.state.war.escalation)
+    assert significant(baseline_12.state.war.cumulative_casualties["ukraine"],
+                       strikes.state.war.cumulative_casualties["ukraine"]) > 3
 
 
 def test_an_aid_cut_lowers_ukraines_payoff():
     base, cut = run({}, months=24), run(NO_WESTERN_AID, months=24)
-    assert significant(base.payoff["ukraine"], cut.payoff["ukraine"]) < -3
+    assert significant(base.state.payoff["ukraine"], cut.state.payoff["ukraine"]) < -3
 
 
 def test_the_payoff_is_the_discounted_mean_of_the_monthly_payoffs():
@@ -75,11 +75,11 @@ def test_the_payoff_is_the_discounted_mean_of_the_monthly_payoffs():
     by_hand = {a.actor_id: np.zeros(model.n_worlds) for a in model.agents}
     for t in range(1, 7):
         model.step()
-        position = np.where(model.in_ceasefire[:, None], model.ceasefire_terms, model.status_quo())
+        position = np.where(model.state.in_ceasefire[:, None], model.state.ceasefire_terms, model.state.status_quo())
         for actor in model.agents:
-            flow, d = actor.month_payoff(model.in_ceasefire, position), actor.patience
+            flow, d = actor.month_payoff(model.state, position), actor.patience
             by_hand[actor.actor_id] += (1 - d) * d ** (t - 1) * flow + (d ** t * flow if t == 6 else 0.0)
-    for actor_id, payoff in model.payoff.items():
+    for actor_id, payoff in model.state.payoff.items():
         np.testing.assert_allclose(payoff, by_hand[actor_id], rtol=1e-12, atol=1e-12)
         assert np.all(payoff <= 1.0)   # no actor does better than its ideal at no cost
 
@@ -120,12 +120,12 @@ def test_stricter_power_terms_lower_ukraines_surplus_in_every_world():
     model = run({}, months=1, worlds=1000)
     terms, settled = model.package_terms("us_framework_april_2025")
     settled = settled | True
-    limits = model.issue_role["army_limits"]
+    limits = model.facts.issue_role["army_limits"]
     strict = terms.copy()
     strict[:, limits] = 1.0
     loose = terms.copy()
     loose[:, limits] = 0.0
-    assert np.all(model.defender.assess(strict, settled).surplus < model.defender.assess(loose, settled).surplus)
+    assert np.all(model.defender.assess(model.state, strict, settled).surplus < model.defender.assess(model.state, loose, settled).surplus)
 
 
 def test_every_lever_is_declared_with_its_channel(baseline):
@@ -135,12 +135,12 @@ def test_every_lever_is_declared_with_its_channel(baseline):
 
 
 OUTCOMES = {
-    "P(ceasefire by 12)": lambda m: m.first_ceasefire_month > 0,
-    "occupied area": lambda m: m.war.occupied_km2,
-    "Russian strain": lambda m: m.war.strain,
-    **{f"{a} casualties": (lambda m, a=a: m.war.cumulative_casualties[a]) for a in ("russia", "ukraine")},
+    "P(ceasefire by 12)": lambda m: m.state.first_ceasefire_month > 0,
+    "occupied area": lambda m: m.state.war.occupied_km2,
+    "Russian strain": lambda m: m.state.war.strain,
+    **{f"{a} casualties": (lambda m, a=a: m.state.war.cumulative_casualties[a]) for a in ("russia", "ukraine")},
     **{f"{a} victory belief": (lambda m, a=a: m.actors[a].victory_belief) for a in ("russia", "ukraine")},
-    **{f"{a} payoff so far": (lambda m, a=a: m.payoff[a]) for a in ("russia", "ukraine", "us", "europe")},
+    **{f"{a} payoff so far": (lambda m, a=a: m.state.payoff[a]) for a in ("russia", "ukraine", "us", "europe")},
 }
 
 

@@ -343,7 +343,7 @@ def test_rule_effects_reach_the_model_in_a_run():
     model = build_model(loaded.scenario, worlds=200)
     for _ in range(4):
         model.step()
-    np.testing.assert_allclose(model.actors["europe"].lobbied["arms"], 0.6)
+    np.testing.assert_allclose(model.state.lobbied["europe"]["arms"], 0.6)
 
 
 @pytest.mark.parametrize("scenario", sorted(p.name for p in SCENARIOS.glob("*.yaml")))
