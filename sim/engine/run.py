@@ -32,7 +32,7 @@ from .defaults import DEFAULT_CHUNK
 from .executor import run_tasks
 from .limits import check_run_size
 from .posterior import Posterior
-from .worlds import PREFIX, ChunkFilesTable, InMemoryTable, WorldTable, chunk_folder
+from .worlds import PREFIX, ChunkFilesTable, InMemoryTable, WorldTable, chunk_folder, world_columns
 
 PATH_WORLDS = 100_000
 """Month-by-month paths (occupied area, casualties, beliefs, ceasefires in force) are kept for the
@@ -183,27 +183,10 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
     """
     history = model.state.history
     kept = slice(0, model.n_worlds if keep_paths is None else keep_paths)
-    issues = list(loaded.scenario.issues)
-    columns = {
-        "first_ceasefire_month": model.state.first_ceasefire_month, "first_ceasefire_end": model.state.first_ceasefire_end,
-        "first_settlement_month": model.state.first_settlement_month,
-        **{f"terms/{issue}": model.state.first_terms[:, k].copy() for k, issue in enumerate(issues)},
-        **{f"casualties_at_horizon/{a}": history[f"casualties_{a}"][:, -1].copy() for a in model.state.war.casualty_rate},
-        "occupied_km2_at_horizon": history["occupied_km2"][:, -1].copy(),
-        **{f"partial_first_month/{d}": deal.first_month for d, deal in model.state.partial.items()},
-        **{f"partial_in_force_at_horizon/{d}": history[f"partial_{d}"][:, -1].copy() for d in model.state.partial},
-        **{f"payoff/{a}": p for a, p in model.state.payoff.items()},
-        **{f"param/{path}": np.broadcast_to(np.asarray(value, dtype=float), (model.n_worlds,)).copy()
-           for path, value in model.draw.drawn.items()},
-    }
-    belligerents = [a.actor_id for a in model.agents if a.role == "belligerent"]
-    paths = {"in_ceasefire": history["in_ceasefire"], "occupied_km2": history["occupied_km2"],
-             **{f"casualties/{a}": history[f"casualties_{a}"] for a in model.state.war.casualty_rate},
-             **{f"partial_in_force/{d}": history[f"partial_{d}"] for d in model.state.partial},
-             **{f"victory_belief/{a}": history[f"victory_belief_{a}"] for a in belligerents}}
+    belligerents = model.facts.belligerents
     return _shell(
-        loaded, seed, model.n_worlds, table=InMemoryTable(columns),
-        paths={name: path[kept] for name, path in paths.items()},
+        loaded, seed, model.n_worlds, table=InMemoryTable(world_columns(model)),
+        paths={name: path[kept] for name, path in model.state.paths().items()},
         in_ceasefire_count=history["in_ceasefire"].sum(axis=0),
         victory_belief_sums={a: block_sums(history[f"victory_belief_{a}"]) for a in belligerents},
         decisions=model.state.decision_counts,

@@ -13,32 +13,83 @@ from __future__ import annotations
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.fileio import atomic_write
 
+if TYPE_CHECKING:
+    from sim.model.model import NegotiationModel
+
 PREFIX = "table/"
 """Prefix of a per-world column's name inside a chunk file (beside the chunk's paths and sums)."""
 
-WORLD_COLUMNS = {
-    "world": "the world's index: world w of negsim run is world w of negsim explain and negsim bdm",
-    "first_ceasefire_month": "month of the first ceasefire (1 = the scenario's first month); 0: none by the horizon",
-    "first_ceasefire_end": "month the first ceasefire broke down; 0: it held to the horizon (or there was none)",
-    "first_settlement_month": "month every issue was settled; 0: never by the horizon",
-    "terms/<issue>": "terms of the package agreed at the first ceasefire (0 = Ukraine's position, 1 = Russia's); "
-                     "NaN without a ceasefire",
-    "casualties_at_horizon/<actor>": "the actor's casualties in the horizon's month (people a month)",
-    "occupied_km2_at_horizon": "area Russia occupies at the horizon, km2",
-    "partial_first_month/<deal>": "month the partial deal was first in force; 0: never",
-    "partial_in_force_at_horizon/<deal>": "1 if the partial deal is in force at the horizon, else 0",
-    "payoff/<actor>": "the actor's mean discounted monthly utility over the horizon (docs/model.md [9])",
-    "param/<key.path>": "every parameter drawn from a prior in this world, by its dotted key path in the scenario "
-                        "(for example param/actors.russia.beliefs.victory)",
-}
-"""The per-world table's columns (``worlds.parquet``), declared once: name pattern and meaning."""
+
+@dataclass(frozen=True)
+class WorldColumn:
+    """One per-world outcome of a run, declared once: its name (``<actor>``, ``<issue>`` or ``<deal>``
+    stands for a group of columns), unit and meaning, and how it is read from a model that has run
+    (``read(model)`` gives the columns by full name; None for the world index, added by the table)."""
+
+    name: str
+    unit: str
+    meaning: str
+    read: Callable[[NegotiationModel], dict[str, np.ndarray]] | None = None
+
+    def describe(self) -> str:
+        """The meaning with its unit, as the table's documentation gives it."""
+        return f"{self.meaning} ({self.unit})" if self.unit else self.meaning
+
+
+def _horizon(model: NegotiationModel, key: str) -> np.ndarray:
+    return model.state.history[key][:, -1].copy()
+
+
+WORLD_COLUMN_TABLE: tuple[WorldColumn, ...] = (
+    WorldColumn("world", "", "the world's index: world w of negsim run is world w of negsim explain and negsim bdm"),
+    WorldColumn("first_ceasefire_month", "month", "month of the first ceasefire (1 = the scenario's first month); "
+                "0: none by the horizon", lambda m: {"first_ceasefire_month": m.state.first_ceasefire_month}),
+    WorldColumn("first_ceasefire_end", "month", "month the first ceasefire broke down; 0: it held to the horizon "
+                "(or there was none)", lambda m: {"first_ceasefire_end": m.state.first_ceasefire_end}),
+    WorldColumn("first_settlement_month", "month", "month every issue was settled; 0: never by the horizon",
+                lambda m: {"first_settlement_month": m.state.first_settlement_month}),
+    WorldColumn("terms/<issue>", "position on the issue scale", "terms of the package agreed at the first ceasefire "
+                "(0 = Ukraine's position, 1 = Russia's); NaN without a ceasefire",
+                lambda m: {f"terms/{issue}": m.state.first_terms[:, k].copy()
+                           for k, issue in enumerate(m.facts.issue_names)}),
+    WorldColumn("casualties_at_horizon/<actor>", "people, cumulative", "the actor's killed and wounded from the "
+                "run's start to the horizon",
+                lambda m: {f"casualties_at_horizon/{a}": _horizon(m, f"casualties_{a}") for a in m.state.war.casualty_rate}),
+    WorldColumn("occupied_km2_at_horizon", "km2", "area Russia occupies at the horizon",
+                lambda m: {"occupied_km2_at_horizon": _horizon(m, "occupied_km2")}),
+    WorldColumn("partial_first_month/<deal>", "month", "month the partial deal was first in force; 0: never",
+                lambda m: {f"partial_first_month/{d}": deal.first_month for d, deal in m.state.partial.items()}),
+    WorldColumn("partial_in_force_at_horizon/<deal>", "", "1 if the partial deal is in force at the horizon, else 0",
+                lambda m: {f"partial_in_force_at_horizon/{d}": _horizon(m, f"partial_{d}") for d in m.state.partial}),
+    WorldColumn("payoff/<actor>", "utility per month", "the actor's mean discounted monthly utility over the horizon "
+                "(docs/model.md [9])", lambda m: {f"payoff/{a}": p for a, p in m.state.payoff.items()}),
+    WorldColumn("param/<key.path>", "", "every parameter drawn from a prior in this world, by its dotted key path in "
+                "the scenario (for example param/actors.russia.beliefs.victory)",
+                lambda m: {f"param/{path}": np.broadcast_to(np.asarray(value, dtype=float), (m.n_worlds,)).copy()
+                           for path, value in m.draw.drawn.items()}),
+)
+"""The per-world table's columns (``worlds.parquet``, a run's chunk files), declared once."""
+
+WORLD_COLUMNS: dict[str, str] = {column.name: column.describe() for column in WORLD_COLUMN_TABLE}
+"""The per-world table's columns: name pattern and meaning with its unit (from :data:`WORLD_COLUMN_TABLE`)."""
+
+
+def world_columns(model: NegotiationModel) -> dict[str, np.ndarray]:
+    """Every per-world column of a model that has run, in declared order."""
+    columns: dict[str, np.ndarray] = {}
+    for column in WORLD_COLUMN_TABLE:
+        if column.read is not None:
+            columns.update(column.read(model))
+    return columns
 
 
 class WorldTable:

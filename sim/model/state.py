@@ -81,33 +81,37 @@ class PartialDecision:
 
 @dataclass(frozen=True)
 class Series:
-    """One month-by-month record, (N, T): its key (``{actor}``/``{deal}`` filled per actor or deal),
-    what it is one of, its dtype, unit and meaning."""
+    """One month-by-month record, (N, T): its key in ``WorldState.history`` and its name among a run's
+    paths (``RunResult.paths``; None: not kept there), each with ``{actor}`` or ``{deal}`` filled per
+    actor or deal; what it is one of, its dtype, unit and meaning."""
 
     key: str
+    path: str | None
     per: str            # "run", "casualty actor", "partial deal" or "belligerent"
     dtype: type
     unit: str
     meaning: str
 
-    def keys(self, state: WorldState) -> list[str]:
-        """The history keys of this series in ``state``."""
+    def names(self, state: WorldState) -> list[tuple[str, str | None]]:
+        """(history key, path name) of each record of this series in ``state``."""
         if self.per == "run":
-            return [self.key]
+            return [(self.key, self.path)]
         names = {"casualty actor": list(state.war.casualty_rate), "partial deal": list(state.partial),
                  "belligerent": state.facts.belligerents}[self.per]
         field_name = "deal" if self.per == "partial deal" else "actor"
-        return [self.key.format(**{field_name: name}) for name in names]
+        return [(self.key.format(**{field_name: name}),
+                 None if self.path is None else self.path.format(**{field_name: name})) for name in names]
 
 
 SERIES: tuple[Series, ...] = (
-    Series("in_ceasefire", "run", bool, "true/false", "a ceasefire is in force at the end of the month"),
-    Series("occupied_km2", "run", np.float32, "km2", "area the attacker occupies at the end of the month"),
-    Series("strain", "run", np.float32, "0-1", "the attacker's economic strain"),
-    Series("casualties_{actor}", "casualty actor", np.float32, "people, cumulative",
+    Series("in_ceasefire", "in_ceasefire", "run", bool, "true/false", "a ceasefire is in force at the end of the month"),
+    Series("occupied_km2", "occupied_km2", "run", np.float32, "km2", "area the attacker occupies at the end of the month"),
+    Series("strain", None, "run", np.float32, "0-1", "the attacker's economic strain"),
+    Series("casualties_{actor}", "casualties/{actor}", "casualty actor", np.float32, "people, cumulative",
            "the actor's killed and wounded since the run's start"),
-    Series("partial_{deal}", "partial deal", bool, "true/false", "the partial deal was agreed or in force this month"),
-    Series("victory_belief_{actor}", "belligerent", np.float32, "probability",
+    Series("partial_{deal}", "partial_in_force/{deal}", "partial deal", bool, "true/false",
+           "the partial deal was agreed or in force this month"),
+    Series("victory_belief_{actor}", "victory_belief/{actor}", "belligerent", np.float32, "probability",
            "the belligerent's belief that fighting on brings its decisive victory"),
 )
 """The month-by-month record (``WorldState.history``), declared once."""
@@ -194,7 +198,7 @@ class WorldState:
         self.first_ceasefire_end = np.zeros(n, dtype=np.int32)     # 0: has not broken down
         self.first_terms = np.full((n, k), np.nan)
         self.first_settlement_month = np.zeros(n, dtype=np.int32)   # 0: no settlement of every issue yet
-        self.history = {key: np.zeros((n, t), dtype=series.dtype) for series in SERIES for key in series.keys(self)}
+        self.history = {key: np.zeros((n, t), dtype=series.dtype) for series in SERIES for key, _ in series.names(self)}
         self.payoff = {a: np.zeros(n) for a in scenario.actors}   # discounted so far (docs/model.md [9])
         self.decision_counts: dict[str, np.ndarray] = {}
         self.keep_rounds = keep_rounds
@@ -222,6 +226,10 @@ class WorldState:
         return np.where(self.in_ceasefire, self.ceasefire_terms[:, relief], 0.0)
 
     # -- the month's bookkeeping -------------------------------------------------------------
+    def paths(self) -> dict[str, np.ndarray]:
+        """The month-by-month records a run keeps (:data:`SERIES` with a path name), by that name."""
+        return {path: self.history[key] for series in SERIES for key, path in series.names(self) if path is not None}
+
     def begin_month(self) -> None:
         """Last month's stalls and threats become this month's; this month's threat costs start at 0."""
         n = self.facts.n_worlds
