@@ -1,5 +1,5 @@
 """The mediator's search, compiled: the contract-curve and box searches of :mod:`sim.core.bargaining`
-for the objective of :func:`~sim.core.round.mediator_score`, fused into one pass of machine code
+for the mediator's objective, fused into one pass of machine code
 (numba) over blocks of worlds.
 
 Why compiled: the search scores about 200 candidate packages per world and month, each needing every
@@ -10,7 +10,7 @@ sequence does not), so every loop runs over worlds innermost on contiguous array
 first-level cache, and the compiler vectorises it.
 
 Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
-against the numpy searches of :mod:`sim.core.bargaining` driven by ``mediator_score``):
+against the numpy search kept in the tests as the oracle, ``tests/core/reference_search.py``):
 
 * every expression is written in the order numpy evaluates it, with no fused multiply-add and no
   fast-math reassociation (numba's defaults);
@@ -28,40 +28,76 @@ never load numba.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import config, njit, types
 from numba.extending import get_cython_function_address, intrinsic
+from scipy.special import log_ndtr
+
+from .bargaining import INFEASIBLE, NOISE_FLOOR, REFINE_OFFSETS, TOWARD_FRACTIONS, is_zero
 
 BLOCK = 128
 """Worlds searched in lockstep: their working arrays (a few K x BLOCK) stay in the first-level cache."""
 
-# Rows of PlayerArrays.numbers (each a number per world).
-WAR, FEAR, GUARANTEE_EFFECT, SUCKER, RESUME, POWER_SHIFT_EFFECT, BLAME, OUTSIDE, POWER, NOISE_SD = range(10)
-# Columns of PlayerArrays.flags.
-BELLIGERENT, FEARLESS, GUARANTEES, POWER_ON, RESUME_ON, N_POWER, N_LINES = range(7)
+PLAYER_NUMBERS: tuple[tuple[str, Callable], ...] = (
+    ("war", lambda p, leverage, outside: p.war_value),
+    ("fear", lambda p, leverage, outside: p.breach_fear),
+    ("guarantee_effect", lambda p, leverage, outside: p.guarantee_effect),
+    ("sucker", lambda p, leverage, outside: p.sucker_loss),
+    ("resume", lambda p, leverage, outside: p.resume_risk),
+    ("power_shift_effect", lambda p, leverage, outside: p.power_shift_effect),
+    ("blame", lambda p, leverage, outside: p.blame_cost * leverage),
+    ("outside", lambda p, leverage, outside: outside.get(p.actor_id, 0.0)),
+    ("power", lambda p, leverage, outside: p.bargaining_power),
+    ("noise_sd", lambda p, leverage, outside: np.maximum(p.noise_sd, NOISE_FLOOR)),
+)
+"""The rows of ``PlayerArrays.numbers``, declared once: each row's name and how :func:`pack_players`
+computes it from a :class:`~sim.core.round.Party` (the same numpy expression as its surplus), the
+mediator's leverage and the surpluses of an agreement in force. The kernel names its rows below."""
+
+PLAYER_FLAGS: tuple[tuple[str, Callable], ...] = (
+    ("belligerent", lambda p, settled: p.belligerent),
+    # The deal is worth its terms: no breach fear and no open issue that could fail.
+    ("fearless", lambda p, settled: is_zero(p.breach_fear) and (bool(settled.all()) or is_zero(p.resume_risk))),
+    ("guarantees", lambda p, settled: -1 if p.guarantees is None else p.guarantees),
+    ("power_on", lambda p, settled: bool(p.power_issues and p.power_sign and not is_zero(p.power_shift_effect))),
+    ("resume_on", lambda p, settled: not bool(settled.all())),
+    ("n_power", lambda p, settled: len(p.power_issues)),
+    ("n_lines", lambda p, settled: len(audience_lines(p, settled))),
+)
+"""The columns of ``PlayerArrays.flags``, declared once: name and how :func:`pack_players` sets it."""
+
+_ROW = {name: i for i, (name, _) in enumerate(PLAYER_NUMBERS)}
+_FLAG = {name: i for i, (name, _) in enumerate(PLAYER_FLAGS)}
+# The kernel's names for them (module constants, which numba compiles in).
+WAR, FEAR, GUARANTEE_EFFECT, SUCKER = _ROW["war"], _ROW["fear"], _ROW["guarantee_effect"], _ROW["sucker"]
+RESUME, POWER_SHIFT_EFFECT, BLAME, OUTSIDE = _ROW["resume"], _ROW["power_shift_effect"], _ROW["blame"], _ROW["outside"]
+POWER, NOISE_SD = _ROW["power"], _ROW["noise_sd"]
+BELLIGERENT, FEARLESS, GUARANTEES, POWER_ON = _FLAG["belligerent"], _FLAG["fearless"], _FLAG["guarantees"], _FLAG["power_on"]
+RESUME_ON, N_POWER, N_LINES = _FLAG["resume_on"], _FLAG["n_power"], _FLAG["n_lines"]
 
 NASH, ACCEPTANCE = 0, 1
 """Objective codes: the asymmetric Nash product, or the chance every veto player accepts."""
 
-_INFEASIBLE = -1e9
 _TINY = 1e-12          # as in sim.core.utility.contract_curve
-_REFINE_OFFSETS = (-0.5, -0.25, 0.25, 0.5)
-_TOWARD_FRACTIONS = (0.03, 0.1, 0.25, 0.5)
+_REFINE_OFFSETS = REFINE_OFFSETS        # tuples of the specification, as numba constants
+_TOWARD_FRACTIONS = TOWARD_FRACTIONS
+_INFEASIBLE = INFEASIBLE
 
 
 @dataclass
 class PlayerArrays:
     """The mediator's veto players for one round, as flat arrays (P players, K issues, N worlds last).
 
-    ``numbers`` (P, 10, N): per-world numbers, rows named by the module constants (``BLAME`` is the
-    blame cost times the mediator's leverage, ``OUTSIDE`` the surplus of the agreement in force,
-    ``NOISE_SD`` the decision noise floored at 1e-3 as the acceptance objective uses it).
-    ``flags`` (P, 7) int: belligerent; fearless (the deal is worth its terms: no breach fear and no
-    open issue that could fail); the guarantees issue or -1; whether power shifts count; whether
-    open issues add the resume risk; how many power issues and audience lines there are.
+    ``numbers`` (P, rows, N): per-world numbers, one row per entry of :data:`PLAYER_NUMBERS` (``blame``
+    is the blame cost times the mediator's leverage, ``outside`` the surplus of the agreement in
+    force, ``noise_sd`` the decision noise floored as the acceptance objective uses it).
+    ``flags`` (P, columns) int, one column per entry of :data:`PLAYER_FLAGS`: belligerent; fearless;
+    the guarantees issue or -1; whether power shifts count; whether open issues add the resume risk;
+    how many power issues and audience lines there are.
     ``power_sign`` (P,), ``power_issues`` (P, K) int. ``ideal``, ``weights`` (P, K, N).
     ``controls`` (P, K) bool: settled issues the player controls (its veto switches on when one of
     them leaves the status quo). Audience lines on settled issues, in order: ``line_issue`` (P, L)
@@ -89,49 +125,36 @@ class PlayerArrays:
                 take(self.line_cost))
 
 
-def _is_zero(value) -> bool:
-    return np.ndim(value) == 0 and value == 0
+def audience_lines(party, settled: np.ndarray) -> list:
+    """A player's audience lines (soft red lines) on settled issues, in order: the ones the search scores."""
+    return [line for line in party.red_lines.lines if not line.hard and settled[line.issue]]
 
 
 def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage: np.ndarray | float,
                  outside: dict[str, np.ndarray], n_worlds: int, n_issues: int) -> PlayerArrays:
     """Flatten the veto players (:class:`~sim.core.round.Party`, those that bargain) for the kernel,
-    each number computed by the same numpy expression as in :meth:`Party.surplus`."""
+    each number computed as :data:`PLAYER_NUMBERS` and :data:`PLAYER_FLAGS` declare."""
     n_players = len(players)
     per_world = lambda value: np.broadcast_to(value, (n_worlds,))  # noqa: E731
     per_issue = lambda value: np.broadcast_to(value, (n_worlds, n_issues)).T  # noqa: E731
-    numbers = np.empty((n_players, 10, n_worlds))
-    flags = np.zeros((n_players, 7), dtype=np.int64)
+    numbers = np.empty((n_players, len(PLAYER_NUMBERS), n_worlds))
+    flags = np.zeros((n_players, len(PLAYER_FLAGS)), dtype=np.int64)
     power_sign = np.zeros(n_players)
     power_issues = np.zeros((n_players, max(n_issues, 1)), dtype=np.int64)
     ideal = np.empty((n_players, n_issues, n_worlds))
     weights = np.empty((n_players, n_issues, n_worlds))
     controls = np.zeros((n_players, n_issues), dtype=np.bool_)
-    audience = [[line for line in p.red_lines.lines if not line.hard and settled[line.issue]] for p in players]
+    audience = [audience_lines(p, settled) for p in players]
     n_lines = max([len(lines) for lines in audience] + [1])
     line_issue = np.zeros((n_players, n_lines), dtype=np.int64)
     line_upper = np.zeros((n_players, n_lines), dtype=np.bool_)
     line_threshold = np.zeros((n_players, n_lines, n_worlds))
     line_cost = np.zeros((n_players, n_lines, n_worlds))
-    everything_settled = bool(settled.all())
     for i, p in enumerate(players):
-        numbers[i, WAR] = per_world(p.war_value)
-        numbers[i, FEAR] = per_world(p.breach_fear)
-        numbers[i, GUARANTEE_EFFECT] = per_world(p.guarantee_effect)
-        numbers[i, SUCKER] = per_world(p.sucker_loss)
-        numbers[i, RESUME] = per_world(p.resume_risk)
-        numbers[i, POWER_SHIFT_EFFECT] = per_world(p.power_shift_effect)
-        numbers[i, BLAME] = per_world(p.blame_cost * leverage)
-        numbers[i, OUTSIDE] = per_world(outside.get(p.actor_id, 0.0))
-        numbers[i, POWER] = per_world(p.bargaining_power)
-        numbers[i, NOISE_SD] = per_world(np.maximum(p.noise_sd, 1e-3))
-        flags[i, BELLIGERENT] = p.belligerent
-        flags[i, FEARLESS] = _is_zero(p.breach_fear) and (everything_settled or _is_zero(p.resume_risk))
-        flags[i, GUARANTEES] = -1 if p.guarantees is None else p.guarantees
-        flags[i, POWER_ON] = bool(p.power_issues and p.power_sign and not _is_zero(p.power_shift_effect))
-        flags[i, RESUME_ON] = not everything_settled
-        flags[i, N_POWER] = len(p.power_issues)
-        flags[i, N_LINES] = len(audience[i])
+        for row, (_, number) in enumerate(PLAYER_NUMBERS):
+            numbers[i, row] = per_world(number(p, leverage, outside))
+        for column, (_, flag) in enumerate(PLAYER_FLAGS):
+            flags[i, column] = flag(p, settled)
         power_sign[i] = p.power_sign
         power_issues[i, :len(p.power_issues)] = p.power_issues
         ideal[i] = per_issue(p.ideal)
@@ -153,17 +176,22 @@ def _log_ndtr_address() -> int:
     return get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_1log_ndtr")
 
 
-@intrinsic
-def _call_log_ndtr(typingctx, address, x):
-    """Call the C function at ``address`` (a runtime integer, so the kernel stays cacheable)."""
-    signature = types.float64(types.int64, types.float64)
+if config.DISABLE_JIT:   # the kernels interpreted (NUMBA_DISABLE_JIT=1): call SciPy's log_ndtr directly
+    def _call_log_ndtr(address, x):
+        """SciPy's ``log_ndtr`` of ``x`` (``address`` is unused when interpreted)."""
+        return float(log_ndtr(x))
+else:
+    @intrinsic
+    def _call_log_ndtr(typingctx, address, x):
+        """Call the C function at ``address`` (a runtime integer, so the kernel stays cacheable)."""
+        signature = types.float64(types.int64, types.float64)
 
-    def codegen(context, builder, sig, args):
-        double, flag = ir.DoubleType(), ir.IntType(32)
-        function = builder.inttoptr(args[0], ir.FunctionType(double, [double, flag]).as_pointer())
-        return builder.call(function, [args[1], ir.Constant(flag, 0)])
+        def codegen(context, builder, sig, args):
+            double, flag = ir.DoubleType(), ir.IntType(32)
+            function = builder.inttoptr(args[0], ir.FunctionType(double, [double, flag]).as_pointer())
+            return builder.call(function, [args[1], ir.Constant(flag, 0)])
 
-    return signature, codegen
+        return signature, codegen
 
 
 @njit(cache=True, error_model="numpy")
@@ -212,7 +240,7 @@ def _add_term(a, b, x, ideal, weights, lane):
 def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
                line_upper, line_threshold, line_cost):
     """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
-    (:meth:`Party.surplus`: the value of the deal after the commitment problem, less audience costs,
+    (:meth:`Party.assess`: the value of the deal after the commitment problem, less audience costs,
     plus the blame avoided, less the value of fighting on and of the agreement in force).
 
     Each step is its own loop over worlds, so that each compiles to vector instructions.
@@ -261,7 +289,7 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
 @njit(cache=True, error_model="numpy")
 def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
             power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost):
-    """The mediator's objective (:func:`mediator_score`) for packages ``x`` (K, N) in worlds ``a:b``,
+    """The mediator's objective (sim.core.bargaining) for packages ``x`` (K, N) in worlds ``a:b``,
     into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Every player's surplus
     and veto first; then the logarithms, only where the package is feasible (elsewhere the score is
     the miss, and the Nash sum would be discarded)."""
@@ -355,7 +383,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
         _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
                 power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost)
 
-    # The contract curve: a grid of lam, then two rounds of refinement around the best (search_path).
+    # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
     lam, best_lam, top_lam = work[10:11], work[11:12], work[12:13]
     best_lam[0, a:b] = lam_grid[0]
@@ -379,7 +407,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     _curve(a, b, best_lam[0], best, low, high, curve)
     if curve_only:
         return
-    # The box (search_box): the starts, then sweeps over the issues and moves toward the ideals.
+    # The box: the starts, then sweeps over the issues and moves toward the ideals.
     best_score[a:b] = -np.inf
     for s in range(lam_grid.shape[0] + 2):
         if s == 0:
@@ -455,7 +483,8 @@ def warm_up() -> None:
     with argument types exactly those of a real search. A forkserver calls it once before it forks
     the workers of a parallel run, so they do not each spend a second loading it."""
     n_worlds, n_issues, n_players = 1, 2, 2
-    players = PlayerArrays(np.ones((n_players, 10, n_worlds)), np.zeros((n_players, 7), dtype=np.int64),
+    players = PlayerArrays(np.ones((n_players, len(PLAYER_NUMBERS), n_worlds)),
+                           np.zeros((n_players, len(PLAYER_FLAGS)), dtype=np.int64),
                            np.zeros(n_players), np.zeros((n_players, n_issues), dtype=np.int64),
                            np.full((n_players, n_issues, n_worlds), 0.5), np.full((n_players, n_issues, n_worlds), 0.5),
                            np.zeros((n_players, n_issues), dtype=np.bool_), np.zeros((n_players, 1), dtype=np.int64),
@@ -491,7 +520,7 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
     define the contract curve; ``low``, ``high`` (N, K) the box. With ``curve_only`` the best point
     of the curve (``grid`` points, two refinements); otherwise the box search from it (``levels``
-    points per issue, ``sweeps`` passes), as :func:`~sim.core.bargaining.search_box` describes.
+    points per issue, ``sweeps`` passes), as :mod:`sim.core.bargaining` specifies.
     """
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")

@@ -6,7 +6,7 @@ month as arrays over worlds (N) and issues (K). The functions below are the whol
 * :func:`proposal_bounds` and :class:`ProposalPath`: the box of terms no veto player has ruled out
   and the belligerents' contract curve through it;
 * :func:`mediator_proposal`: the package the mediator puts forward, found by searching the whole box
-  for its objective (:func:`mediator_score`: the asymmetric Nash product by default);
+  for its objective (the asymmetric Nash product by default: :mod:`sim.core.bargaining`);
 * :meth:`Party.assess` and :func:`vote`: each party's surplus over fighting on and its random-utility
   answer; a supporter who controls terms may refuse to deliver them (the package is re-formed
   without them), and the package is agreed when both belligerents accept what remains;
@@ -22,18 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.special import log_ndtr
 
-from .bargaining import nash_score
+from .bargaining import is_zero
 from .redlines import RedLines
 from .utility import contract_curve, deal_value, spatial_utility
 
 OfferLine = tuple[int, "np.ndarray | float", bool]
 """An offer's bound on a controlled term: (issue index, bound, whether it is an upper bound)."""
-
-
-def _is_zero(value: np.ndarray | float) -> bool:
-    return np.ndim(value) == 0 and value == 0
 
 
 @dataclass
@@ -150,7 +145,7 @@ class Party:
         else:
             guarantee_strength = 1.0 - x[..., self.guarantees]  # 0 on the scale = full guarantees with troops
             breach = self.breach_fear * (1.0 - self.guarantee_effect * guarantee_strength)
-        if self.power_issues and self.power_sign and not _is_zero(self.power_shift_effect):
+        if self.power_issues and self.power_sign and not is_zero(self.power_shift_effect):
             # Powell (2006): terms that shift future power toward the attacker make renewed war more
             # tempting for it later, so the defender fears breach more and the attacker less.
             shift = power_shift(x, self.power_issues)
@@ -177,16 +172,10 @@ class Party:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
         return result
 
-    def surplus(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray, leverage: np.ndarray | float = 0.0,
-                outside: np.ndarray | float = 0.0) -> np.ndarray:
-        """The surplus of :meth:`assess`, alone: what the mediator's search needs (its box already
-        keeps the hard lines), without the parts of an answer it would discard."""
-        return self._surplus_terms(x, settled, front, leverage, outside)[-1]
-
     def _surplus_terms(self, x, settled, front, leverage, outside) -> tuple:
         """Utility, value of the deal, audience cost, blame avoided and surplus of package ``x``."""
         u = self.utility(x)
-        if _is_zero(self.breach_fear) and (settled.all() or _is_zero(self.resume_risk)):
+        if is_zero(self.breach_fear) and (settled.all() or is_zero(self.resume_risk)):
             value = u  # no fear that the deal fails: it is worth its terms (skips work in the search)
         else:
             value = deal_value(u, self.war_value, self.breach_probability(x, settled), self.sucker_loss)
@@ -266,29 +255,6 @@ MEDIATOR_OBJECTIVES = ("nash", "acceptance")
 chance that every veto player accepts given its decision noise."""
 
 
-def mediator_score(players: list[Party], x: np.ndarray, settled: np.ndarray, front: np.ndarray,
-                   status_quo: np.ndarray, leverage: np.ndarray, objective: str = "nash",
-                   miss: str = "worst", outside: dict[str, np.ndarray] | None = None) -> np.ndarray:
-    """The mediator's objective for packages ``x`` (G, N, K), shape (G, N); every package all veto
-    players accept ranks above every package one of them rejects (then the closest miss counts, as
-    ``miss`` says: see :func:`~sim.core.bargaining.nash_score`). Surpluses are measured from
-    fighting on, or from ``outside``: each player's surplus of the agreement in force."""
-    outside = outside or {}
-    assessed = [p.surplus(x, settled, front, leverage=leverage, outside=outside.get(p.actor_id, 0.0))
-                for p in players]
-    vetoes = [p.has_veto(x, settled, status_quo) for p in players]
-    if objective == "acceptance":
-        # log P(all accept) = sum of log Phi(S_i / sd_i) over veto players; a tiny sd floor keeps a
-        # noiseless party's answer a (steep) function of its surplus.
-        shape = np.broadcast_shapes(*(np.shape(a) for a in assessed))
-        total = np.zeros(shape)
-        for surplus, party, veto in zip(assessed, players, vetoes, strict=True):
-            sd = np.maximum(party.noise_sd, 1e-3)
-            total = total + np.where(veto, log_ndtr(surplus / sd), 0.0)
-        return total
-    return nash_score(assessed, [p.bargaining_power for p in players], vetoes, miss=miss)
-
-
 def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
                       leverage: np.ndarray, *, search: str = "box", objective: str = "nash", grid: int = 9,
                       levels: int = 5, sweeps: int = 3, settled: np.ndarray | None = None,
@@ -344,12 +310,6 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
         proposal[worlds] = np.where(held, proposal[worlds], proposal[worlds] + bias * (target - proposal[worlds]))
     zone_empty[worlds] = np.any(low > high + 1e-12, axis=-1)[worlds]
     return proposal, zone_empty
-
-
-def nash_proposal(parties: list[Party], path: ProposalPath, front: np.ndarray, status_quo: np.ndarray,
-                  leverage: np.ndarray, grid: int) -> tuple[np.ndarray, np.ndarray]:
-    """The asymmetric Nash point on the contract curve (``mediator_proposal`` with ``search="curve"``)."""
-    return mediator_proposal(parties, path, front, status_quo, leverage, search="curve", grid=grid)
 
 
 @dataclass

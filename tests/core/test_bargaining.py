@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.core.bargaining import nash_on_path, nash_score
+from .reference_search import nash_on_path, nash_score
 
 
 def linear_surpluses(cost_a, cost_b, power_a, power_b):

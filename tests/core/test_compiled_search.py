@@ -2,19 +2,26 @@
 
 The reference below is the mediator's search written with numpy over worlds, as the model ran it
 before the search was compiled: the curve search (``search_path``) and the box search
-(``search_box``) of :mod:`sim.core.bargaining`, scoring packages with ``mediator_score``. The random
+(``search_box``) of ``reference_search.py``, scoring packages with ``mediator_score``. The random
 problems exercise every term of a surplus (breach fear eased by guarantees, shifts of future power,
 open issues that may fail, audience lines fixed and relative to the front, blame, an agreement in
 force), supporters whose veto switches on with their terms, both objectives and both searches.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from sim.core.bargaining import search_box, search_path
 from sim.core.redlines import CompiledLine, RedLines
-from sim.core.round import Party, ProposalPath, mediator_proposal, mediator_score, proposal_bounds
+from sim.core.round import Party, ProposalPath, mediator_proposal, proposal_bounds
 
+from .reference_search import mediator_score, search_box, search_path
+
+ROOT = Path(__file__).resolve().parents[2]
 K = 5          # territory, guarantees, army limits, sanctions, recognition (odd: the einsum tail counts)
 
 
@@ -94,9 +101,9 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_the_compiled_search_gives_the_numpy_search_bit_for_bit(case):
-    parties, path, front, status_quo, leverage, outside = random_problem(seed=len(case), n=700)
+def compare_with_reference(case: str, n: int) -> tuple:
+    """The compiled search's packages and the reference's on one random problem of ``n`` worlds."""
+    parties, path, front, status_quo, leverage, outside = random_problem(seed=len(case), n=n)
     options = dict(CASES[case])
     if options.pop("outside", False):
         options["outside"] = outside
@@ -104,6 +111,12 @@ def test_the_compiled_search_gives_the_numpy_search_bit_for_bit(case):
     reference = reference_proposal(parties, path, front, status_quo, leverage, **options)
     assert np.isfinite(compiled).all()
     np.testing.assert_array_equal(compiled, reference)
+    return parties, front, status_quo, leverage, options, reference
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_compiled_search_gives_the_numpy_search_bit_for_bit(case):
+    parties, front, status_quo, leverage, options, reference = compare_with_reference(case, n=700)
     # The problems have deals and misses, and the search moves terms off the status quo.
     scores = mediator_score([p for p in parties if p.bargains], reference[None], options.get("settled", np.ones(K, bool)),
                             front, status_quo, leverage)[0]
@@ -128,6 +141,22 @@ def test_the_utility_sum_is_added_as_numpy_adds_it_for_any_number_of_issues(n_is
     # Numpy's order is that of contiguous operands, as the model's are (a strided one takes another loop).
     contiguous = [np.ascontiguousarray(a.T) for a in (x, ideal[0], weights[0])]
     np.testing.assert_array_equal(lane0, spatial_utility(contiguous[0][None], *contiguous[1:])[0])
+
+
+def test_the_kernels_run_as_plain_python_too():
+    """As stumpy runs its suite once with NUMBA_DISABLE_JIT=1: the kernels, interpreted line by line,
+    give the reference's packages (so a debugger or coverage tool sees the very code that runs, and
+    no compiled-only behaviour hides a difference). Small problems: interpreted, a kernel is slow."""
+    cases = ["settlement, box", "acceptance objective",
+             "ceasefire (open issues, territory pinned), against the agreement in force"]
+    code = ("from tests.core.test_compiled_search import compare_with_reference\n"
+            "from numba import config\n"
+            "assert config.DISABLE_JIT\n"
+            f"for case in {cases!r}:\n"
+            "    compare_with_reference(case, n=24)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "NUMBA_DISABLE_JIT": "1"},
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def test_the_warm_up_loads_the_very_kernel_a_model_runs():

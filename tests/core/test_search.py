@@ -5,9 +5,10 @@ import itertools
 import numpy as np
 import pytest
 
-from sim.core.bargaining import nash_score, search_box
 from sim.core.redlines import CompiledLine, RedLines
-from sim.core.round import Party, ProposalPath, mediator_proposal, mediator_score, proposal_bounds, vote
+from sim.core.round import Party, ProposalPath, mediator_proposal, proposal_bounds, vote
+
+from .reference_search import mediator_score, nash_score, search_box
 
 K = 2          # two issues, so a brute-force grid is exhaustive enough
 WORLDS = 600

@@ -125,7 +125,8 @@ def test_stricter_power_terms_lower_ukraines_surplus_in_every_world():
     strict[:, limits] = 1.0
     loose = terms.copy()
     loose[:, limits] = 0.0
-    assert np.all(model.defender.assess(model.state, strict, settled).surplus < model.defender.assess(model.state, loose, settled).surplus)
+    surplus = {name: model.defender.assess(model.state, x, settled).surplus for name, x in (("strict", strict), ("loose", loose))}
+    assert np.all(surplus["strict"] < surplus["loose"])
 
 
 def test_every_lever_is_declared_with_its_channel(baseline):

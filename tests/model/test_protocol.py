@@ -33,7 +33,7 @@ def test_a_supporter_that_blocks_only_its_terms_never_blocks_a_deal_the_whole_pa
 def test_the_box_search_proposes_packages_the_parties_value_at_least_as_the_curve():
     """Month 1, same state: wherever the curve's package gives every veto player a surplus, the box
     search's does too, and the belligerents' Nash product is no lower."""
-    from sim.core.bargaining import nash_score
+    from ..core.reference_search import nash_score
 
     curve = first_rounds({"negotiation.search": "curve", "negotiation.supporter_veto": "terms"})[0]
     box = first_rounds({"negotiation.search": "box", "negotiation.supporter_veto": "terms"})[0]
