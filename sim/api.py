@@ -80,14 +80,30 @@ class Run:
 
         return plot_ceasefire_curve(self.summary)
 
+    def save(self, folder: str | Path, worlds_table: bool = True) -> list[Path]:
+        """Write exactly what ``negsim run --out FOLDER`` writes (``results.json``, the figures and
+        ``worlds.parquet``); returns the paths."""
+        from sim.report.run_files import write_run
 
-def run(scenario, worlds: int | None = None, seed: int | None = None, posterior=None) -> Run:
-    """Run a scenario (a path or :func:`load`'s result); the same numbers as ``negsim run``."""
+        return write_run(self.result, self.summary, folder, worlds_table=worlds_table)
+
+
+def run(scenario, worlds: int | None = None, seed: int | None = None, posterior=None,
+        workers: int | None = None) -> Run:
+    """Run a scenario (a path or :func:`load`'s result) on ``workers`` local processes (default: all
+    cores, as the command line); the same numbers as ``negsim run``."""
     from sim.engine.outputs import summarise
+    from sim.engine.posterior import Posterior
     from sim.engine.run import run_scenario
 
-    result = run_scenario(_loaded(scenario), worlds=worlds, seed=seed, posterior=posterior)
-    return Run(result, summarise(result))
+    if isinstance(posterior, (str, Path)):   # a posterior file, as --posterior takes
+        posterior = Posterior.load(posterior)
+    result = run_scenario(_loaded(scenario), worlds=worlds, seed=seed, posterior=posterior, workers=workers)
+    summary = summarise(result)
+    call = ", ".join([repr(str(result.provenance.get("scenario_file")))]
+                     + [f"{name}={value!r}" for name, value in (("worlds", worlds), ("seed", seed)) if value is not None])
+    summary["provenance"] = {**result.provenance, "command": f"sim.run({call})"}
+    return Run(result, summary)
 
 
 @dataclass

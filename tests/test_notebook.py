@@ -31,3 +31,36 @@ def test_importing_sim_is_light_and_leaves_matplotlib_alone():
             "assert callable(sim.run) and matplotlib.get_backend() == before; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def _without_run_specifics(results: dict) -> dict:
+    """A results.json less what any two runs differ in: the run time and the command that asked."""
+    return {**results, "seconds": None, "provenance": {**results["provenance"], "command": None}}
+
+
+def test_saving_a_notebook_run_writes_what_the_command_writes(tmp_path, monkeypatch):
+    """``sim.run(...).save(DIR)`` and ``negsim run --out DIR`` write the same files: the figures and
+    the per-world table byte for byte, results.json equal but for run time and command line."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    import sim
+
+    monkeypatch.chdir(ROOT)
+    by_command, by_api = tmp_path / "command", tmp_path / "api"
+    subprocess.run([sys.executable, "-m", "sim.cli", "run", "scenarios/us_walks_away.yaml", "--worlds", "1500",
+                    "--seed", "7", "--out", str(by_command), "--quiet"], check=True, capture_output=True, cwd=ROOT)
+    saved = sim.run("scenarios/us_walks_away.yaml", worlds=1500, seed=7).save(by_api)
+    assert sorted(p.name for p in saved) == sorted(p.name for p in by_command.iterdir() if not p.name.startswith("."))
+    for name in ("ceasefire.png", "terms.png", "war.png"):
+        assert (by_api / name).read_bytes() == (by_command / name).read_bytes(), name
+    first, second = (json.loads((folder / "results.json").read_text()) for folder in (by_command, by_api))
+    assert second["provenance"]["command"] == "sim.run('scenarios/us_walks_away.yaml', worlds=1500, seed=7)"
+    assert _without_run_specifics(first) == _without_run_specifics(second)
+    tables = [pq.read_table(folder / "worlds.parquet") for folder in (by_command, by_api)]
+    assert tables[0].to_pandas().equals(tables[1].to_pandas())   # NaN terms count as equal here
+    made = [json.loads(table.schema.metadata[b"negsim"]) for table in tables]
+    assert [{**m, "provenance": {**m["provenance"], "command": None}} for m in made][0] == \
+        {**made[1], "provenance": {**made[1]["provenance"], "command": None}}

@@ -48,7 +48,7 @@ from sim.core.normal_form import (
     regrets,
 )
 from sim.engine.executor import run_tasks
-from sim.engine.loading import Scenario, load_scenario
+from sim.engine.loading import CheckedScenario, load_scenario
 from sim.engine.outputs import reached_by, wilson_interval
 from sim.engine.run import run_scenario
 from sim.scenario import LoadedScenario, ScenarioError, with_overrides
@@ -86,7 +86,7 @@ class GamePlan:
         return values
 
     def scenario(self, profile: tuple[int, ...]) -> LoadedScenario:
-        return with_overrides(self.base, self.overrides(profile), schema=Scenario)
+        return with_overrides(self.base, self.overrides(profile), schema=CheckedScenario)
 
     def documented_profile(self) -> tuple[int, ...] | None:
         documented = self.game.spec.documented
@@ -111,7 +111,7 @@ def plan_game(path: str | Path, worlds: int | None = None, seed: int | None = No
     for player, strategies in game.spec.players.items():
         for name, strategy in strategies.items():
             try:
-                with_overrides(base, strategy.set, schema=Scenario)
+                with_overrides(base, strategy.set, schema=CheckedScenario)
             except ScenarioError as error:
                 key = f"players.{player}.{name}.set" + (f".{error.key}" if error.key else "")
                 file, line = game.where(f"players.{player}.{name}.set")

@@ -26,7 +26,7 @@ from sim.engine.checkpoint import Checkpoint
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
 from sim.engine.limits import check_sweep_size
-from sim.engine.loading import Scenario as ScenarioSchema
+from sim.engine.loading import CheckedScenario as ScenarioSchema
 from sim.engine.loading import check_values
 from sim.engine.outputs import UNITS, outcome_columns, output_definitions
 from sim.engine.posterior import Posterior

@@ -45,7 +45,6 @@ def _say_reused(done: int, total: int) -> None:
 def run(args: argparse.Namespace) -> int:
     from sim.engine.outputs import summarise
     from sim.engine.run import run_scenario
-    from sim.report.io import write_json
     from sim.report.text import format_report
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
@@ -67,28 +66,11 @@ def run(args: argparse.Namespace) -> int:
     summary["provenance"] = made_by(args, result.provenance)
     print(format_report(summary))
     if args.out:
-        from sim.report.io import save_figures
-        from sim.report.plots import run_figures
+        from sim.report.run_files import write_run
 
-        out = Path(args.out)
-        write_json(out / "results.json", summary)
-        written = [out / "results.json", *save_figures(run_figures(result, summary), out)]
-        if not args.no_worlds_table:
-            written.append(write_worlds_table(result, summary, out / "worlds.parquet"))
+        written = write_run(result, summary, args.out, worlds_table=not args.no_worlds_table)
         print("\nWrote " + ", ".join(str(p) for p in written))
     return 0
-
-
-def write_worlds_table(result, summary: dict, path: Path) -> Path:
-    """``worlds.parquet``: one row per world, its drawn parameters and outcomes (columns:
-    :data:`sim.engine.worlds.WORLD_COLUMNS`), with the run's provenance in the file's metadata."""
-    import json
-
-    from sim.engine.worlds import write_parquet
-    from sim.fileio import strict
-
-    made = {key: summary[key] for key in ("worlds", "seed", "scenario_sha256", "version", "provenance")}
-    return write_parquet(result.table, path, {"negsim": json.dumps(strict(made), allow_nan=False)})
 
 
 def run_variants(args: argparse.Namespace, loaded) -> int:

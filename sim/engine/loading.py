@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.rules import RULE_SPECS
-from sim.scenario import LoadedScenario, ScenarioError, with_overrides
-from sim.scenario import load_scenario as _load
+from sim.scenario import LoadedScenario, ScenarioError, load_with_schema, with_overrides
 from sim.scenario.schema import build_schema
 
-Scenario = build_schema(RULE_SPECS, module=__name__)
-"""The scenario schema: every key, type and range, with the registered strategy rule kinds."""
-Actor = Scenario.model_fields["actors"].annotation.__args__[1]
+CheckedScenario = build_schema(RULE_SPECS, module=__name__)
+"""The scenario schema the program checks files with: every key, type and range of
+:class:`~sim.scenario.schema.Scenario`, with the registered strategy rule kinds."""
+CheckedActor = CheckedScenario.model_fields["actors"].annotation.__args__[1]
+"""An actor of :data:`CheckedScenario` (its ``strategy:`` accepts every registered rule kind)."""
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
@@ -33,7 +34,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
     Raises:
         ScenarioError: naming the file, line and key path of the first problem.
     """
-    return _load(path, overrides, schema=Scenario, extends_roots=extends_roots)
+    return load_with_schema(path, overrides, schema=CheckedScenario, extends_roots=extends_roots)
 
 
 def check_values(loaded: LoadedScenario, values: dict[str, list[float]]) -> None:
@@ -46,7 +47,7 @@ def check_values(loaded: LoadedScenario, values: dict[str, list[float]]) -> None
     """
     for path, listed in values.items():
         for value in sorted({min(listed), max(listed)}):
-            with_overrides(loaded, {path: float(value)}, schema=Scenario)
+            with_overrides(loaded, {path: float(value)}, schema=CheckedScenario)
 
 
 def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
@@ -62,7 +63,7 @@ def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:
     for name, variant in loaded.scenario.variants.items():
         overrides = {**variant.set, **loaded.overrides}
         try:
-            variants[name] = with_overrides(loaded, overrides, schema=Scenario)
+            variants[name] = with_overrides(loaded, overrides, schema=CheckedScenario)
         except ScenarioError as error:
             key = f"variants.{name}.set" + (f".{error.key}" if error.key else "")
             file, line = loaded.source.locate(f"variants.{name}.set")

@@ -16,7 +16,7 @@ from sim.core.redlines import CompiledLine, RedLines
 from sim.core.round import Assessment, Party
 from sim.core.utility import normalise_weights, spatial_utility, war_value
 from sim.scenario.levers import LEVERS, OFFER_LEVERS, offer_channel
-from sim.scenario.schema import Actor as ActorSpec
+from sim.scenario.schema import ActorSpec
 
 from .rules import RULES, Context, Rule, Setup
 from .state import Facts, WorldState

@@ -8,7 +8,7 @@ from .errors import ClusterError, ExecutionFault, PosteriorError, ResumeError, S
 from .levers import LEVERS
 from .params import Prior
 from .schema import Scenario, build_schema
-from .validate import LoadedScenario, load_scenario, with_overrides
+from .validate import LoadedScenario, load_with_schema, with_overrides
 
 __all__ = ["ClusterError", "ExecutionFault", "LEVERS", "LoadedScenario", "PosteriorError", "Prior", "ResumeError",
-           "Scenario", "ScenarioError", "SweepError", "UserError", "build_schema", "load_scenario", "with_overrides"]
+           "Scenario", "ScenarioError", "SweepError", "UserError", "build_schema", "load_with_schema", "with_overrides"]

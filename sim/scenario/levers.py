@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from .schema import Actor, Scenario
+    from .schema import ActorSpec, Scenario
 
 PRESSURE_RANGE = (0.0, 2.0)
 """Search and slider range of pressure levels (1 = the actor's 2022-24 average). Judgement: up to twice
@@ -142,7 +142,7 @@ def lever_without_channel(lever: str, actor_id: str, scenario: Scenario) -> str 
     of quality x level), so an actor's lever matters where it exceeds the others' (Europe's, once the
     US cuts its own).
     """
-    actor: Actor = scenario.actors[actor_id]
+    actor: ActorSpec = scenario.actors[actor_id]
     channel = CHANNELS[LEVER[lever].channel]
     if channel.scaled_by is not None:
         return None if getattr(actor.support, channel.scaled_by) > 0 else f"its support.{channel.scaled_by} is 0"

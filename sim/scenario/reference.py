@@ -56,7 +56,7 @@ def _annotated(schema: type[BaseModel]) -> dict[str, Any]:
     """Pydantic's JSON Schema of ``schema`` with the defaults that factories make, and ``extends:``."""
     result = schema.model_json_schema()
     models = _models(schema)
-    for name, definition in [("Scenario", result), *result.get("$defs", {}).items()]:
+    for name, definition in [(schema.__name__, result), *result.get("$defs", {}).items()]:
         model = models.get(name)
         if model is None:
             continue

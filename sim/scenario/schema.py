@@ -141,7 +141,7 @@ class Support(Strict):
                                                         "lever at 1 provides.")
 
 
-class Actor(Strict):
+class ActorSpec(Strict):
     """One party to the negotiation (a Mesa agent in the model)."""
 
     name: str
@@ -173,7 +173,7 @@ class Actor(Strict):
                                                   "(multiplies the others' blame cost).")
 
     @model_validator(mode="after")
-    def _belligerent_has_side(self) -> Actor:
+    def _belligerent_has_side(self) -> ActorSpec:
         if self.role == "belligerent" and self.side is None:
             raise ValueError("a belligerent needs 'side: attacker' or 'side: defender'")
         return self
@@ -308,7 +308,7 @@ class Scenario(Strict):
     report_months: list[whole(1, 240, "a month")] = Field(default_factory=lambda: [6, 12, 24])
     durable_months: whole(1, 240, "a number of months") = 12
     issues: dict[str, Issue] = Field(min_length=1)
-    actors: dict[str, Actor] = Field(min_length=2)
+    actors: dict[str, ActorSpec] = Field(min_length=2)
     battlefield: Battlefield
     economy: Economy
     negotiation: Negotiation
@@ -329,8 +329,8 @@ def build_schema(rule_specs: tuple[type[RuleSpec], ...], module: str = __name__)
         raise ValueError("build_schema needs at least one rule spec")
     union: Any = rule_specs[0] if len(rule_specs) == 1 else Annotated[
         Union[rule_specs], Field(discriminator="kind")]  # noqa: UP007 (a tuple of classes)
-    actor = create_model("Actor", __base__=Actor, __module__=module, __doc__=Actor.__doc__,
-                         strategy=(list[union], Field(default_factory=list, description=Actor.model_fields[
+    actor = create_model("CheckedActor", __base__=ActorSpec, __module__=module, __doc__=ActorSpec.__doc__,
+                         strategy=(list[union], Field(default_factory=list, description=ActorSpec.model_fields[
                              "strategy"].description)))
-    return create_model("Scenario", __base__=Scenario, __module__=module, __doc__=Scenario.__doc__,
+    return create_model("CheckedScenario", __base__=Scenario, __module__=module, __doc__=Scenario.__doc__,
                         actors=(dict[str, actor], Field(min_length=2)))

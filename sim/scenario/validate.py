@@ -250,8 +250,8 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     return out
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, *,
-                  schema: type[Scenario], extends_roots: tuple[Path, ...] | None = None) -> LoadedScenario:
+def load_with_schema(path: str | Path, overrides: dict[str, Any] | None = None, *,
+                     schema: type[Scenario], extends_roots: tuple[Path, ...] | None = None) -> LoadedScenario:
     """Load, merge, override and validate a scenario file.
 
     Most callers want :func:`sim.engine.load_scenario`, which passes the registered rule kinds.

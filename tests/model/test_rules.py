@@ -193,6 +193,28 @@ class TestRuleContract:
         assert ("months_without_progress" in state.read) == rule.characteristics["uses_deadline"]
 
 
+    def test_declares_what_it_reads(self, kind):
+        """``makes_use_of`` names exactly the context fields the rule reads (beyond the month and its
+        condition's variables), and every state variable it reads is one it declares."""
+        rule, stub = make_rule(*EXAMPLES[kind])
+        state = busy_env()
+        touched: set[str] = set()
+
+        class TrackedContext:
+            def __init__(self, context):
+                self._context = context
+
+            def __getattr__(self, name):
+                touched.add(name)
+                return getattr(self._context, name)
+
+        rule.apply(levels(arms=1.0), TrackedContext(stub.context(state)))
+        assert touched - {"env", "month"} == rule.makes_use_of - {"env"}
+        assert state.read <= rule.variables_read()
+        own = rule.variables_read() - (rule.condition.names if rule.condition else frozenset())
+        assert ("env" in rule.makes_use_of) == bool(own) and own <= state.read
+
+
 def test_fixed_sets_levels():
     rule, stub = make_rule("us", {"kind": "fixed", "set": {"sanctions": 0.9}})
     out = apply(rule, stub, levels(sanctions=0.3, arms=0.5), env()).levels

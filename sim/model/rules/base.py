@@ -85,11 +85,18 @@ class Rule:
     * ``stochastic``: it draws random numbers;
     * ``memory``: its decision depends on earlier months;
     * ``uses_deadline``: it counts months without progress.
+
+    ``makes_use_of`` declares, as Axelrod's classifier does, what of the month's :class:`Context` a
+    rule reads besides the state variables of its ``when:`` condition: context fields (``stalled``,
+    ``base_levels``, ``aid_share``, ``uniform``) and, as ``env``, state variables it reads by name
+    (:meth:`variables_read` lists those). The contract tests check each declaration against what
+    the rule touches.
     """
 
     spec_class: ClassVar[type[RuleSpec]]
     kind: ClassVar[str]
     characteristics: ClassVar[dict[str, bool]] = {}
+    makes_use_of: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, setup: Setup):
         self.spec = setup.spec
@@ -99,6 +106,15 @@ class Rule:
         self._draw = setup.draw
         self.condition = (compile_expression(self.spec.when, setup.variables)
                           if getattr(self.spec, "when", None) else None)
+
+    def variables_read(self) -> frozenset[str]:
+        """Every state variable (:mod:`sim.scenario.variables`) this rule reads: its condition's, and
+        those its kind reads by name (:meth:`own_variables`)."""
+        return (self.condition.names if self.condition is not None else frozenset()) | self.own_variables()
+
+    def own_variables(self) -> frozenset[str]:
+        """State variables the rule's kind reads by name, not through ``when:`` (none by default)."""
+        return frozenset()
 
     def draw(self, name: str, prior) -> np.ndarray | float:
         """A parameter of this rule, per world (named by the rule's key path)."""

@@ -34,6 +34,7 @@ class Conditional(Rule):
 
     spec_class = ConditionalRule
     characteristics = {"conditional": True, "uses_deadline": False, "stochastic": False, "memory": True}
+    makes_use_of = frozenset()
 
     def __init__(self, setup):
         super().__init__(setup)

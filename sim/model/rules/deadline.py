@@ -33,12 +33,16 @@ class Deadline(Rule):
 
     spec_class = DeadlineRule
     characteristics = {"conditional": False, "uses_deadline": True, "stochastic": False, "memory": True}
+    makes_use_of = frozenset({"env", "stalled"})
 
     def __init__(self, setup):
         super().__init__(setup)
         self.set_values, self.add_values = self.levels("set"), self.levels("add")
         self.extension = np.zeros(self.n)
         self.passed = np.zeros(self.n, dtype=bool)
+
+    def own_variables(self):
+        return frozenset({"months_without_progress"})
 
     def apply(self, levels, ctx):
         if self.spec.target:

@@ -24,6 +24,7 @@ class Fixed(Rule):
 
     spec_class = FixedRule
     characteristics = {"conditional": False, "uses_deadline": False, "stochastic": False, "memory": False}
+    makes_use_of = frozenset()
 
     def __init__(self, setup):
         super().__init__(setup)

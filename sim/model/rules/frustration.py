@@ -27,12 +27,16 @@ class Frustration(Rule):
 
     spec_class = FrustrationRule
     characteristics = {"conditional": False, "uses_deadline": False, "stochastic": True, "memory": True}
+    makes_use_of = frozenset({"env", "uniform"})
 
     def __init__(self, setup):
         super().__init__(setup)
         self.hazard = self.draw("hazard_per_failed_round", self.spec.hazard_per_failed_round)
         self.set_values = self.levels("set")
         self.gone = np.zeros(self.n, dtype=bool)
+
+    def own_variables(self):
+        return frozenset({"failed_rounds"})
 
     def apply(self, levels, ctx):
         p = np.minimum(1.0, self.hazard * ctx.env["failed_rounds"])

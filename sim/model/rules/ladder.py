@@ -29,6 +29,7 @@ class Ladder(Rule):
 
     spec_class = LadderRule
     characteristics = {"conditional": True, "uses_deadline": False, "stochastic": False, "memory": True}
+    makes_use_of = frozenset()
 
     def __init__(self, setup):
         super().__init__(setup)

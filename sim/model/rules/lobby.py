@@ -34,6 +34,7 @@ class Lobby(Rule):
 
     spec_class = LobbyRule
     characteristics = {"conditional": True, "uses_deadline": False, "stochastic": True, "memory": True}
+    makes_use_of = frozenset({"uniform"})
     max_successes = 3
 
     def __init__(self, setup):

@@ -26,6 +26,7 @@ class Stall(Rule):
 
     spec_class = StallRule
     characteristics = {"conditional": True, "uses_deadline": False, "stochastic": True, "memory": False}
+    makes_use_of = frozenset({"uniform"})
 
     def __init__(self, setup):
         super().__init__(setup)

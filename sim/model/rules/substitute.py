@@ -35,12 +35,16 @@ class Substitute(Rule):
 
     spec_class = SubstituteRule
     characteristics = {"conditional": False, "uses_deadline": False, "stochastic": False, "memory": True}
+    makes_use_of = frozenset({"env", "base_levels", "aid_share"})
 
     def __init__(self, setup):
         super().__init__(setup)
         self.rate = self.draw("rate", self.spec.rate)
         self.ceiling = self.draw("ceiling", self.spec.ceiling)
         self.extra = {lever: np.zeros(self.n) for lever in self.spec.levers}
+
+    def own_variables(self):
+        return frozenset(f"{self.spec.for_actor}_{lever}" for lever in self.spec.levers)
 
     def apply(self, levels, ctx):
         other = self.spec.for_actor

@@ -40,6 +40,7 @@ class Threat(Rule):
 
     spec_class = ThreatRule
     characteristics = {"conditional": True, "uses_deadline": False, "stochastic": True, "memory": True}
+    makes_use_of = frozenset({"stalled", "uniform"})
 
     def __init__(self, setup):
         super().__init__(setup)
