@@ -139,3 +139,21 @@ def test_mediator_walking_away_means_no_general_ceasefire(tmp_path):
     result = run_scenario(load_scenario(tmp_path / "away.yaml"), worlds=1000)
     assert result.first_ceasefire_month.max() == 0
     assert all(first.max() == 0 for first in result.partial_first_month.values())
+
+
+def test_parameters_are_drawn_by_their_key_paths_in_the_scenario(baseline):
+    """Every parameter the model draws is one of the scenario's key paths (what sweeps, posteriors and
+    the counterfactual name), and a path the scenario does not have fails at once, not silently."""
+    from sim.model.streams import ParameterDraws, WorldStreams
+    from sim.scenario.paths import scalar_paths
+
+    model = build_model(baseline.scenario, worlds=10)
+    known = scalar_paths(baseline.scenario)
+    assert model.draw.asked <= set(known) and set(model.draw.drawn) <= model.draw.asked
+    assert "actors.russia.patience" in model.draw.drawn and "economy.strain_start" in model.draw.drawn
+    draw = ParameterDraws(baseline.scenario, WorldStreams(1, 0, 10, 24))
+    prior = baseline.scenario.actors["russia"].patience
+    with pytest.raises(KeyError, match="not a parameter of the scenario"):
+        draw("actors.russia.patiense", prior)
+    with pytest.raises(KeyError, match="from a prior the scenario does not give"):
+        draw("actors.ukraine.patience", baseline.scenario.actors["ukraine"].beliefs.victory)
