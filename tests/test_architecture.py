@@ -101,3 +101,48 @@ def test_only_the_engine_constructs_a_negotiation_model():
                     if name == "NegotiationModel":
                         builders.append(str(path.relative_to(ROOT)))
     assert builders == ["sim/engine/build.py"]
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Which ``sim`` module imports which (at the top, in functions or under TYPE_CHECKING; a package's
+    ``__init__`` counts as the package)."""
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in SIM.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for module in imports(path):
+            while module and module not in modules:   # `from sim.x import name` names module sim.x
+                module = module.rsplit(".", 1)[0] if "." in module else ""
+            if module and module != name:
+                targets.add(module)
+        graph[name] = targets
+    return graph
+
+
+def test_no_import_circle_between_modules():
+    """No module imports, even for type checking, a module that imports it back (directly or around a
+    circle): each layer, and each module within a layer, reads only what is below it. Packages may
+    import their own modules (``sim/model/__init__`` exports lazily, ``sim/__init__`` the API)."""
+    graph = module_graph()
+    packages = {name for name in graph if (ROOT / Path(*name.split("."))).is_dir()}
+    circles = set()
+
+    def visit(node: str, trail: list[str], on_stack: set[str], done: set[str]) -> None:
+        if node in on_stack:
+            circle = trail[trail.index(node):] + [node]
+            if not any(step in packages and nxt.startswith(step + ".") for step, nxt in zip(circle, circle[1:])):
+                circles.add(" -> ".join(circle))
+            return
+        if node in done:
+            return
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, [*trail, node], on_stack, done)
+        on_stack.discard(node)
+        done.add(node)
+
+    done: set[str] = set()
+    for node in sorted(graph):
+        visit(node, [], set(), done)
+    assert not circles, "import circles:\n" + "\n".join(sorted(circles))

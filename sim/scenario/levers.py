@@ -13,10 +13,7 @@ page and the counterfactual search use, and the lesson each lever links to, all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from .schema import ActorSpec, Scenario
+from typing import Any, Literal
 
 PRESSURE_RANGE = (0.0, 2.0)
 """Search and slider range of pressure levels (1 = the actor's 2022-24 average). Judgement: up to twice
@@ -132,7 +129,7 @@ def offer_channel(lever: str) -> Channel:
     return CHANNELS[LEVER[lever].channel]
 
 
-def lever_without_channel(lever: str, actor_id: str, scenario: Scenario) -> str | None:
+def lever_without_channel(lever: str, actor_id: str, scenario: Any) -> str | None:
     """Why ``lever`` of ``actor_id`` cannot move anything in ``scenario`` (a validated
     :class:`~sim.scenario.schema.Scenario`), or None when it has a channel into the model.
 
@@ -142,7 +139,7 @@ def lever_without_channel(lever: str, actor_id: str, scenario: Scenario) -> str 
     of quality x level), so an actor's lever matters where it exceeds the others' (Europe's, once the
     US cuts its own).
     """
-    actor: ActorSpec = scenario.actors[actor_id]
+    actor = scenario.actors[actor_id]   # the schema imports this table, so it is not imported here
     channel = CHANNELS[LEVER[lever].channel]
     if channel.scaled_by is not None:
         return None if getattr(actor.support, channel.scaled_by) > 0 else f"its support.{channel.scaled_by} is 0"
