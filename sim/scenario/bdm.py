@@ -18,16 +18,14 @@ from pathlib import Path
 from pydantic import Field
 
 from .loader import SourceMap
-from .params import Interval, Prior, Strict, param
+from .params import Capability, Prior, Strict
 from .validate import read_as
-
-CAPABILITY = Interval(0.0, 100.0, "a capability", open_low=True)
 
 
 class ActorCapability(Strict):
     """One actor's capability prior and its rationale."""
 
-    prior: param(CAPABILITY) = Field(description="capability, relative to the other actors' (only ratios matter)")
+    prior: Capability = Field(description="capability, relative to the other actors' (only ratios matter)")
     why: str = Field(min_length=1, description="the seed passage or the judgement behind the range")
 
 

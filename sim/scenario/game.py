@@ -31,7 +31,7 @@ from pydantic import Field
 
 from .errors import ScenarioError
 from .loader import SourceMap, extends_roots
-from .params import Strict, whole
+from .params import GameSeed, GameWorlds, Month, RandomStarts, Resamples, Strict
 from .validate import _error_at, read_as
 
 MAX_STRATEGIES = 8
@@ -57,14 +57,14 @@ class GameSpec(Strict):
     players: dict[str, dict[str, GameStrategy]] = Field(min_length=2)
     documented: dict[str, str] = Field(default_factory=dict,
                                        description="the documented (2025) strategy of each player, by name")
-    worlds: whole(10, 1_000_000, "a whole number of worlds") = 1_000
-    seed: whole(0, 2 ** 32 - 1, "a seed") | None = None
-    months: list[whole(1, 240, "a month")] = Field(default_factory=lambda: [12, 24], min_length=1)
-    bootstrap: whole(0, 100_000, "a number of bootstrap resamples") = 400
+    worlds: GameWorlds = 1_000
+    seed: GameSeed | None = None
+    months: list[Month] = Field(default_factory=lambda: [12, 24], min_length=1)
+    bootstrap: Resamples = 400
     search: Literal["all", "deviations"] = Field(
         "all", description="'all' simulates every profile; 'deviations' only the profiles best-response "
                            "dynamics visit and their unilateral deviations (for games too large to enumerate)")
-    restarts: whole(0, 1_000, "a number of random starts") = 4
+    restarts: RandomStarts = 4
 
 
 @dataclass(frozen=True)

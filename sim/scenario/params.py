@@ -203,3 +203,31 @@ def whole(low: int, high: int, meaning: str = "a whole number") -> Any:
 
 def point(x: float) -> Prior:
     return Prior(low=x, high=x)
+
+
+# Named field types of the schemas (a type checker reads a named type where it would refuse a call).
+PlainPosition = number(POSITION)
+RelativePosition = number(RELATIVE_POSITION)
+PlainShare = number(SHARE)
+PositiveShare = number(Interval(0.0, 1.0, "a share", open_low=True))
+PlainLeverLevel = number(LEVER_LEVEL)
+EscalationLevel = number(Interval(0.0, 10.0, "a lever level"))
+AreaKm2 = number(Interval(1.0, 1e9, "an area in km²"))
+LearningRate = param(LEARNING_RATE)
+Growth = param(GROWTH)
+AtLeastOne = param(AT_LEAST_ONE)
+MonthsPrior = param(Interval(1.0, 240.0, "a number of months"))
+CAPABILITY = Interval(0.0, 100.0, "a capability", open_low=True)
+Capability = param(CAPABILITY)
+Month = whole(1, 240, "a month")
+Months = whole(1, 240, "a number of months")
+MonthsFromZero = whole(0, 240, "a number of months")
+GridPoints = whole(3, 101, "a number of grid points")
+GridPointsPerIssue = whole(2, 21, "a number of grid points per issue")
+Passes = whole(1, 8, "a number of passes over the issues")
+Seed = whole(0, 2**63 - 1, "a seed")
+WorldCount = whole(1, 10_000_000, "a number of worlds")
+GameWorlds = whole(10, 1_000_000, "a whole number of worlds")
+GameSeed = whole(0, 2 ** 32 - 1, "a seed")
+Resamples = whole(0, 100_000, "a number of bootstrap resamples")
+RandomStarts = whole(0, 1_000, "a number of random starts")

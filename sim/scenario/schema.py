@@ -15,25 +15,35 @@ from pydantic import Field, create_model, model_validator
 
 from .levers import LEVER, LEVERS
 from .params import (
-    AT_LEAST_ONE,
-    GROWTH,
     POSITION,
-    RELATIVE_POSITION,
+    AreaKm2,
+    AtLeastOne,
     Discount,
-    Interval,
+    EscalationLevel,
+    GridPoints,
+    GridPointsPerIssue,
+    Growth,
+    LearningRate,
     LeverLevel,
+    Month,
+    Months,
+    MonthsPrior,
     NonNegative,
     Param,
+    Passes,
+    PlainPosition,
+    PlainShare,
     Position,
+    PositiveShare,
     Prior,
     Probability,
+    RelativePosition,
+    Seed,
     Share,
     Strict,
     Unit,
-    number,
-    param,
+    WorldCount,
     point,
-    whole,
 )
 from .rules import RuleSpec
 
@@ -47,7 +57,7 @@ class Issue(Strict):
     status_quo: Position | Literal["front"] = Field(
         description="The position if nothing is agreed (a point, or a prior range when it is a judgement); "
                     "'front' means the current line of contact.")
-    anchors: dict[number(POSITION), str] = Field(default_factory=dict,
+    anchors: dict[PlainPosition, str] = Field(default_factory=dict,
                                       description="Documented meaning of points on the scale.")
     role: Literal["territory", "guarantees", "sanctions_relief", "army_limits", "arms_after_deal"] | None = Field(
         None, description="Issues the war dynamics read: the line of control, the security guarantees "
@@ -60,8 +70,8 @@ class RedLine(Strict):
     """A settled term an actor will not accept (hard), or will accept only at a domestic cost (audience)."""
 
     issue: str
-    above: number(RELATIVE_POSITION) | None = None
-    below: number(RELATIVE_POSITION) | None = None
+    above: RelativePosition | None = None
+    below: RelativePosition | None = None
     relative_to: Literal["front"] | None = Field(
         None, description="Measure 'above'/'below' from the current front (territory only).")
     kind: Literal["hard", "audience"] = "hard"
@@ -93,7 +103,7 @@ class Beliefs(Strict):
     """A belligerent's prior belief that fighting on leads to its decisive victory (Fearon's optimism)."""
 
     victory: Probability = Field(default_factory=lambda: point(0.0))
-    learning_rate: param(Interval(0.0, 1.0, "a learning rate", open_low=True)) = Field(default_factory=lambda: point(1.0),
+    learning_rate: LearningRate = Field(default_factory=lambda: point(1.0),
                                  description="How much one month of fighting is taken to reveal, (0, 1].")
 
 
@@ -183,19 +193,19 @@ class Battlefield(Strict):
     """Monthly war dynamics, anchored on documented advance and casualty rates."""
 
     start_occupied_km2: NonNegative
-    territory_scale_km2: number(Interval(1.0, 1e9, "an area in km²"))
+    territory_scale_km2: AreaKm2
     advance_km2_per_month: NonNegative
     advance_volatility: NonNegative
-    advance_trend: param(GROWTH) = Field(default_factory=lambda: point(0.0))
+    advance_trend: Growth = Field(default_factory=lambda: point(0.0))
     arms_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0))
     escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0))
-    baseline_escalation: number(Interval(0.0, 10.0, "a lever level")) = Field(
+    baseline_escalation: EscalationLevel = Field(
         0.0, description="The attacker's escalation under which the documented advance was measured.")
-    baseline_aid: number(Interval(0.0, 1.0, "a share", open_low=True)) = Field(
+    baseline_aid: PositiveShare = Field(
         description="Aid level under which the documented advance was measured.")
     baseline_intelligence: Unit = 1.0
-    breakthrough_factor: param(AT_LEAST_ONE) = Field(description="How much faster the front moves if the believer's "
+    breakthrough_factor: AtLeastOne = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
     casualties_per_month: dict[str, NonNegative]
     casualty_response: dict[str, NonNegative] = Field(
@@ -242,13 +252,13 @@ class PartialDeal(Strict):
                                        description="Value of pleasing a fully engaged mediator.")
     breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0))
     one_off: bool = False
-    offered_months: list[whole(1, 240, "a month")] | None = Field(None, description="Offered only in these months "
+    offered_months: list[Month] | None = Field(None, description="Offered only in these months "
                                                                "(default: whenever a mediator is engaged).")
     source: str = ""
 
 
 class ScheduledProposal(Strict):
-    month: whole(1, 240, "a month")
+    month: Month
     package: str
 
 
@@ -256,8 +266,8 @@ class Negotiation(Strict):
     """How the monthly round works."""
 
     mediators: list[str] = Field(min_length=1)
-    planning_horizon_months: param(Interval(1.0, 240.0, "a number of months"))
-    proposal_grid: whole(3, 101, "a number of grid points") = Field(
+    planning_horizon_months: MonthsPrior
+    proposal_grid: GridPoints = Field(
         9, description="Points of the belligerents' contract curve the mediator's search starts from.")
     search: Literal["box", "curve"] = Field(
         "box", description="Where the mediator searches: the whole box of terms no veto player has ruled "
@@ -265,11 +275,11 @@ class Negotiation(Strict):
     objective: Literal["nash", "acceptance"] = Field(
         "nash", description="What the mediator maximises: the asymmetric Nash product of the veto players' "
                             "surpluses, or the chance every veto player accepts.")
-    mediator_bias: number(Interval(0.0, 1.0, "a share")) = Field(
+    mediator_bias: PlainShare = Field(
         0.0, description="Share of the way the mediator moves its proposal from the package its objective "
                          "picks toward its own ideal (the leading engaged mediator's), within the box; 0 = unbiased.")
-    search_levels: whole(2, 21, "a number of grid points per issue") = 5
-    search_sweeps: whole(1, 8, "a number of passes over the issues") = 3
+    search_levels: GridPointsPerIssue = 5
+    search_sweeps: Passes = 3
     supporter_veto: Literal["terms", "package"] = Field(
         "terms", description="What a supporter's refusal blocks: only the terms it controls (the package is "
                              "re-formed without them) or the whole package (for teaching).")
@@ -300,13 +310,13 @@ class Scenario(Strict):
 
     name: str
     description: str = ""
-    seed: whole(0, 2**63 - 1, "a seed")
+    seed: Seed
     start: str = Field(pattern=r"^(19[5-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                        description="First simulated month, YYYY-MM (1950-01 to 2100-12).")
-    horizon_months: whole(1, 240, "a number of months")
-    worlds: whole(1, 10_000_000, "a number of worlds") = 10_000
-    report_months: list[whole(1, 240, "a month")] = Field(default_factory=lambda: [6, 12, 24])
-    durable_months: whole(1, 240, "a number of months") = 12
+    horizon_months: Months
+    worlds: WorldCount = 10_000
+    report_months: list[Month] = Field(default_factory=lambda: [6, 12, 24])
+    durable_months: Months = 12
     issues: dict[str, Issue] = Field(min_length=1)
     actors: dict[str, ActorSpec] = Field(min_length=2)
     battlefield: Battlefield

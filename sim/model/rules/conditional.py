@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from sim.scenario.params import whole
+from sim.scenario.params import MonthsFromZero
 from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
 
 from .base import Outcome, Rule, change, register
@@ -25,7 +25,7 @@ class ConditionalRule(RuleSpec):
     set: SetLevels = Field(default_factory=dict)
     add: AddLevels = Field(default_factory=dict)
     mode: Literal["while", "ratchet"] = "while"
-    hold: whole(0, 240, "a number of months") = Field(0, description="Months the change outlasts the condition ('while' only).")
+    hold: MonthsFromZero = Field(0, description="Months the change outlasts the condition ('while' only).")
 
 
 @register

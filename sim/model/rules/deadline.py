@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import Field
 
-from sim.scenario.params import whole
+from sim.scenario.params import Months
 from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
 
 from .base import Outcome, Rule, change, register
@@ -21,7 +21,7 @@ class DeadlineRule(RuleSpec):
     other_actor_fields: ClassVar[tuple[str, ...]] = ("target",)
 
     kind: Literal["deadline"]
-    months: whole(1, 240, "a number of months")
+    months: Months
     set: SetLevels = Field(default_factory=dict)
     add: AddLevels = Field(default_factory=dict)
     target: str | None = None

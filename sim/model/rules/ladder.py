@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.scenario.levers import LeverName
-from sim.scenario.params import LEVER_LEVEL, number
+from sim.scenario.params import PlainLeverLevel
 from sim.scenario.rules import RuleSpec
 
 from .base import Outcome, Rule, register
@@ -20,7 +20,7 @@ class LadderRule(RuleSpec):
     kind: Literal["ladder"]
     when: str
     lever: LeverName
-    rungs: list[number(LEVER_LEVEL)] = Field(min_length=1, max_length=100)
+    rungs: list[PlainLeverLevel] = Field(min_length=1, max_length=100)
 
 
 @register
