@@ -176,7 +176,7 @@ def _log_ndtr_address() -> int:
     return get_cython_function_address("scipy.special.cython_special", "__pyx_fuse_1log_ndtr")
 
 
-if config.DISABLE_JIT:   # the kernels interpreted (NUMBA_DISABLE_JIT=1): call SciPy's log_ndtr directly
+if getattr(config, "DISABLE_JIT", False):   # the kernels interpreted (NUMBA_DISABLE_JIT=1): call SciPy's log_ndtr directly
     def _call_log_ndtr(address, x):
         """SciPy's ``log_ndtr`` of ``x`` (``address`` is unused when interpreted)."""
         return float(log_ndtr(x))

@@ -321,7 +321,7 @@ class Vote:
     assessments: dict[str, Assessment]
     veto: dict[str, np.ndarray]                         # (N,) bool: the party was asked (its answer counted)
     noise: dict[str, np.ndarray]                        # (N,) the shock on its answer, utility units
-    terms: np.ndarray | None = None                     # (N, K) the package as finally put to the belligerents
+    terms: np.ndarray                                   # (N, K) the package as finally put to the belligerents
     refused: dict[str, np.ndarray] = field(default_factory=dict)   # supporter -> (N,) refused its terms
 
 
@@ -363,8 +363,9 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
     n_worlds = terms.shape[0]
     result = Vote(proposing.copy(), {}, {}, {}, terms=terms.copy())
 
-    def answer(party: Party) -> tuple[Assessment, np.ndarray]:
-        """The party's answer to the package as it stands, recorded; and whether it was asked."""
+    def answer(party: Party) -> tuple[np.ndarray, np.ndarray]:
+        """The party's answer to the package as it stands (recorded with its assessment), and
+        whether it was asked."""
         noise = shocks[party.actor_id]
         assessment = party.assess(result.terms, settled, front, noise=noise, leverage=leverage,
                                   outside=outside.get(party.actor_id, 0.0))
@@ -372,20 +373,21 @@ def vote(parties: list[Party], terms: np.ndarray, settled: np.ndarray, front: np
         result.assessments[party.actor_id] = assessment
         result.veto[party.actor_id] = asked
         result.noise[party.actor_id] = party.noise_sd * noise
-        return assessment, asked
+        assert assessment.accept is not None   # an answer, since a shock was given
+        return assessment.accept, asked
 
     supporters = [p for p in parties if not p.belligerent and p.controls] if supporter_veto == "terms" else []
     for party in supporters:
-        assessment, asked = answer(party)
-        refuses = proposing & asked & ~assessment.accept
+        accept, asked = answer(party)
+        refuses = proposing & asked & ~accept
         result.terms = np.where(refuses[:, None], without_terms_of(party, result.terms, settled, status_quo),
                                 result.terms)
         result.refused[party.actor_id] = refuses
     answered = {p.actor_id for p in supporters}
     for party in parties:
         if party.actor_id not in answered:
-            assessment, asked = answer(party)
-            result.agreed &= assessment.accept | ~asked
+            accept, asked = answer(party)
+            result.agreed &= accept | ~asked
     return result
 
 

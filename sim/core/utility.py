@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+PerWorld = np.ndarray | float
+"""A number per world (N,), or one number for every world."""
+
 
 def normalise_weights(salience: np.ndarray) -> np.ndarray:
     """Scale saliences (..., K) so they sum to 1 over issues (the last axis)."""
@@ -58,8 +61,8 @@ def contract_curve(lam: np.ndarray, ideal_a: np.ndarray, weights_a: np.ndarray,
 
 
 def war_value(u_war_now: np.ndarray, monthly_cost: np.ndarray, u_stalemate: np.ndarray,
-              u_victory: np.ndarray, p_victory: np.ndarray, patience: np.ndarray,
-              horizon: np.ndarray) -> np.ndarray:
+              u_victory: np.ndarray, p_victory: np.ndarray, patience: PerWorld,
+              horizon: PerWorld) -> np.ndarray:
     """Value of fighting on [2], in the same per-month utility units as a deal.
 
     ``V = (1 - d^H) (u_now - c) + d^H [v u_victory + (1 - v) (u_stalemate - c)]``: H months of war
@@ -74,7 +77,7 @@ def war_value(u_war_now: np.ndarray, monthly_cost: np.ndarray, u_stalemate: np.n
 
 
 def deal_value(u_deal: np.ndarray, v_war: np.ndarray, breach_prob: np.ndarray,
-               sucker_loss: np.ndarray) -> np.ndarray:
+               sucker_loss: PerWorld) -> np.ndarray:
     """Expected value of accepting a deal under the commitment problem [3].
 
     With probability ``breach_prob`` the other side breaks the deal; the actor is then back at war

@@ -61,7 +61,7 @@ class Checkpoint:
             raise ResumeError(f"{self.folder} is a file, not a folder; choose another --out")
         self.made_folder = not self.folder.exists()
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(self.folder / LOCK, what)
+        self._lock: int | None = _lock(self.folder / LOCK, what)
         self.fresh = not self.manifest.exists()
         try:
             self._check(resume, what)

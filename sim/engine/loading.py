@@ -6,6 +6,7 @@ The classes built here are published under this module's name so that validated 
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sim.scenario.schema import build_schema
 CheckedScenario = build_schema(RULE_SPECS, module=__name__)
 """The scenario schema the program checks files with: every key, type and range of
 :class:`~sim.scenario.schema.Scenario`, with the registered strategy rule kinds."""
-CheckedActor = CheckedScenario.model_fields["actors"].annotation.__args__[1]
+CheckedActor = typing.get_args(CheckedScenario.model_fields["actors"].annotation)[1]
 """An actor of :data:`CheckedScenario` (its ``strategy:`` accepts every registered rule kind)."""
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def month_labels(start: str, months: int) -> list[str]:
     return labels
 
 
-def _spread(values: np.ndarray) -> dict[str, float]:
+def _spread(values: np.ndarray) -> dict[str, float | None]:
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if values.size == 0:
@@ -117,7 +117,7 @@ class Output:
     description: str
     unit: str
     statistics: tuple[str, ...]
-    per_world: Callable[[RunResult, object], np.ndarray]
+    per_world: Callable[[RunResult, Any], np.ndarray]
     keys: Callable[[RunResult, Iterable[int]], list] = lambda result, months: [None]
     key_format: str = "{}"
 
@@ -219,7 +219,7 @@ def mean_ci(values: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def mean_interval(values: np.ndarray) -> dict[str, float]:
+def mean_interval(values: np.ndarray) -> dict[str, Any]:
     """:func:`mean_ci` as a dictionary, with the 5th and 95th percentiles (the spread of outcomes
     across worlds)."""
     mean, low, high = mean_ci(values)

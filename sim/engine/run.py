@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -226,7 +227,7 @@ def _chunk_bytes(part: RunResult) -> bytes:
     for name in SUMMED + BLOCKED:
         arrays.update({f"{name}/{key}": value for key, value in getattr(part, name).items()})
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy types the keyword arrays as its flags
     return buffer.getvalue()
 
 
@@ -234,7 +235,7 @@ def _merge(files: list[Path], folder: Path, loaded: LoadedScenario, seed: int, w
     """The result of a run from its chunk files: per-world columns stay on disk (read per column),
     paths are joined, sums added up in chunk order."""
     paths: dict[str, list[np.ndarray]] = {}
-    sums = {name: {} for name in SUMMED + BLOCKED}
+    sums: dict[str, dict[str, Any]] = {name: {} for name in SUMMED + BLOCKED}
     in_ceasefire_count = 0
     names: list[str] = []
     for file in files:

@@ -105,6 +105,10 @@ class WorldTable:
     def __getitem__(self, name: str) -> np.ndarray:
         raise NotImplementedError
 
+    def subset(self, worlds: slice) -> WorldTable:
+        """The columns of a slice of worlds (tables held in memory only)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot take a subset of its worlds")
+
     def keys(self, group: str) -> list[str]:
         """The keys of a group of columns (``keys("payoff")`` -> the actors), in stored order."""
         return [n.split("/", 1)[1] for n in self.names if n.startswith(f"{group}/")]

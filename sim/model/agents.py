@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.core.redlines import CompiledLine, RedLines
 from sim.core.round import Assessment, Party
-from sim.core.utility import normalise_weights, spatial_utility, war_value
+from sim.core.utility import PerWorld, normalise_weights, spatial_utility, war_value
 from sim.scenario.levers import LEVERS, OFFER_LEVERS, offer_channel
 from sim.scenario.schema import ActorSpec
 
@@ -79,7 +79,7 @@ class Actor(mesa.Agent):
         self.levers: dict[str, np.ndarray | float] = dict(self.base_levels)  # until month 1 decides
         self.red_lines = RedLines([
             CompiledLine(issue=facts.issue_index[line.issue],
-                         bound=line.above if line.above is not None else line.below,
+                         bound=line.bound,
                          upper=line.above is not None, relative_to_front=line.relative_to == "front",
                          hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost))
             for i, line in enumerate(spec.red_lines)], len(issues))
@@ -108,26 +108,26 @@ class Actor(mesa.Agent):
     FIGHTING_COSTS: ClassVar[tuple[str, ...]] = ("base", "aid_gap", "strikes")
     """Costs that stop with a ceasefire; casualties (fewer), strain and threats go on."""
 
-    def cost_components(self, state: WorldState, fighting: bool = True) -> dict[str, np.ndarray]:
+    def cost_components(self, state: WorldState, fighting: bool = True) -> dict[str, PerWorld]:
         """This month's costs by kind, utility units: of the war going on (``fighting``: the casualties
         fighting would cost, also where a ceasefire holds), or as they were (casualties as suffered)."""
         war = state.war
         casualties = (war.casualties_if_fighting if fighting else war.casualties).get(self.actor_id, 0.0)
         # Strikes hurt the side struck: Russia's air campaign Ukraine, Ukraine's deep strikes Russia.
-        struck_by = {"defender": war.escalation, "attacker": war.deep_strikes}.get(self.side, 0.0)
+        struck_by = {"defender": war.escalation, "attacker": war.deep_strikes}.get(self.side or "", 0.0)
         return {"base": self.cost["base"], "casualties": self.cost["per_10k_casualties"] * casualties / 1e4,
                 "economic_strain": self.cost["economic_strain"] * war.strain,
                 "aid_gap": self.cost["aid_gap"] * war.aid_gap, "strikes": self.cost["strikes"] * struck_by,
                 "threats": state.threat_cost[self.actor_id]}
 
-    def own_monthly_cost(self, state: WorldState) -> np.ndarray:
+    def own_monthly_cost(self, state: WorldState) -> PerWorld:
         """This month's cost of the war going on, utility units (before any ceasefire)."""
-        return sum(self.cost_components(state).values())
+        return sum(self.cost_components(state).values(), 0.0)
 
     def month_payoff(self, state: WorldState, position: np.ndarray) -> np.ndarray:
         """This month's payoff (N,), utility units: the utility of ``position`` (N, K), the terms in
         force, less the month's costs (those of fighting only where there is no ceasefire)."""
-        cost = 0.0
+        cost: PerWorld = 0.0
         for kind, value in self.cost_components(state, fighting=False).items():
             cost = cost + (np.where(state.in_ceasefire, 0.0, value) if kind in self.FIGHTING_COSTS else value)
         return self.utility(position) - cost
@@ -171,8 +171,8 @@ class Actor(mesa.Agent):
         lines = []
         for lever in OFFER_LEVERS:
             channel = offer_channel(lever)
-            issue = facts.issue_role.get(channel.issue_role)
-            if issue in self.controls:
+            issue = facts.issue_role.get(channel.issue_role or "")
+            if issue is not None and issue in self.controls:
                 lines.append((issue, self.levers[lever] if channel.caps else 1.0 - self.levers[lever], channel.caps))
         return lines
 
@@ -186,7 +186,7 @@ class Actor(mesa.Agent):
                      bargaining_power=self.bargaining_power,
                      guarantees=facts.issue_role.get("guarantees"), resume_risk=facts.resume_risk,
                      power_issues=facts.power_issues, power_shift_effect=self.power_shift_effect,
-                     power_sign={"defender": 1.0, "attacker": -1.0}.get(self.side, 0.0))
+                     power_sign={"defender": 1.0, "attacker": -1.0}.get(self.side or "", 0.0))
 
     def assess(self, state: WorldState, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
                leverage: np.ndarray | float = 0.0) -> Assessment:

@@ -266,6 +266,7 @@ class NegotiationModel(mesa.Model):
         record = self._put_to_vote(t, name, "accept", terms, settled, proposing, leverage, zone_empty)
         record.broken, record.reneged = broken, reneged
         agreed, terms = record.agreed, record.terms
+        assert agreed is not None   # a vote decides in every world
         for party_id in self.actors:  # in the scenario's order
             counts = self.state.decision_counts.setdefault(party_id, np.zeros((self.horizon, 2)))
             asked = proposing & record.veto[party_id]

@@ -132,7 +132,8 @@ class Facts:
         self.horizon = scenario.horizon_months
         self.issue_names = list(scenario.issues)
         self.issue_index = {name: i for i, name in enumerate(self.issue_names)}
-        self.issue_role = {issue.role: i for i, issue in enumerate(scenario.issues.values()) if issue.role}
+        self.issue_role: dict[str, int] = {issue.role: i for i, issue in enumerate(scenario.issues.values())
+                                           if issue.role}
         # Terms that shift future power toward the attacker (the commitment problem of Powell 2006).
         self.power_issues = tuple(self.issue_role[r] for r in ("army_limits", "arms_after_deal") if r in self.issue_role)
         self.n_issues = len(self.issue_names)

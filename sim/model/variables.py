@@ -38,6 +38,7 @@ def state_variables(state: WorldState, actors: Mapping[str, Actor], scenario: Sc
         if record is not None and actor_id in record.assessments:
             asked = record.proposed & np.broadcast_to(record.veto[actor_id], (n,))
             accept = record.assessments[actor_id].accept
+            assert accept is not None   # a vote's assessments carry the answers
             env[f"rejected_{actor_id}"] = asked & ~accept
             env[f"accepted_{actor_id}"] = asked & accept
         else:

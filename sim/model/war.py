@@ -25,6 +25,17 @@ PRESSURE_CHANNELS = ("aid", "intelligence", "sanctions")
 :class:`~sim.scenario.levers.Channel` says."""
 
 
+def _pressure_channel(name: str) -> tuple[str, str, tuple[str, ...], bool]:
+    """(channel, the support parameter scaling it, its levers, whether the best provider counts)."""
+    channel = CHANNELS[name]
+    if channel.scaled_by is None or channel.combine == "own":
+        raise ValueError(f"pressure channel {name!r} needs a scaling parameter and a way to combine actors")
+    return name, channel.scaled_by, levers_of(name), channel.combine == "max"
+
+
+_PRESSURE = tuple(_pressure_channel(name) for name in PRESSURE_CHANNELS)
+
+
 class WarState:
     """The battlefield and economy of every world.
 
@@ -101,13 +112,11 @@ class WarState:
         escalation = np.zeros(self.n_worlds)
         deep_strikes = np.zeros(self.n_worlds)
         for actor_id, own in levers.items():
-            for channel in PRESSURE_CHANNELS:
-                spec, names = CHANNELS[channel], levers_of(channel)
+            for channel, scaled_by, names, best_counts in _PRESSURE:
                 # The scaled mean of the channel's levers: aid is the mean of arms and financial aid.
-                scale = getattr(self.support[actor_id], spec.scaled_by) * (1.0 / len(names))
+                scale = getattr(self.support[actor_id], scaled_by) * (1.0 / len(names))
                 scaled = scale * sum(own[name] for name in names)
-                level[channel] = (np.maximum(level[channel], scaled) if spec.combine == "max"
-                                  else level[channel] + scaled)
+                level[channel] = np.maximum(level[channel], scaled) if best_counts else level[channel] + scaled
             if self.side[actor_id] == "attacker":
                 escalation = escalation + own["escalation"]
             elif self.side[actor_id] == "defender":

@@ -162,12 +162,12 @@ def _evaluate(node: ast.AST, env: Mapping[str, np.ndarray | float | bool]):
             return _BINARY[type(node.op)](_evaluate(node.left, env), _evaluate(node.right, env))
     if isinstance(node, ast.Compare):
         left = _evaluate(node.left, env)
-        out = True
+        holds: np.ndarray | bool = True
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = _evaluate(comparator, env)
-            out = out & _COMPARE[type(op)](left, right)
+            holds = holds & _COMPARE[type(op)](left, right)
             left = right
-        return out
+        return holds
     if isinstance(node, ast.Name):
         return _CONSTANT_NAMES[node.id] if node.id in _CONSTANT_NAMES else env[node.id]
     if isinstance(node, ast.Constant):

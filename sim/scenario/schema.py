@@ -79,11 +79,19 @@ class RedLine(Strict):
                               description="Audience cost in utility units when an 'audience' line is crossed.")
     why: str = ""
 
+    @property
+    def bound(self) -> float:
+        """The line's bound: ``above`` or ``below``, whichever it has (exactly one, checked at load)."""
+        bound = self.above if self.above is not None else self.below
+        if bound is None:
+            raise ValueError("a red line needs exactly one of 'above' or 'below'")
+        return bound
+
     @model_validator(mode="after")
     def _one_bound(self) -> RedLine:
         if (self.above is None) == (self.below is None):
             raise ValueError("a red line needs exactly one of 'above' or 'below'")
-        bound = self.above if self.above is not None else self.below
+        bound = self.bound
         if self.relative_to is None and not POSITION.contains(bound):
             raise ValueError(f"an absolute red line needs {POSITION.describe()}, found {bound!r}")
         return self
@@ -136,7 +144,7 @@ def _lever_field(lever: str) -> tuple[Any, Any]:
             Field(default_factory=lambda: point(spec.default), description=spec.description))
 
 
-Levers = create_model("Levers", __base__=Strict, __module__=__name__,
+Levers = create_model("Levers", __base__=Strict, __module__=__name__,  # type: ignore[call-overload]
                       __doc__="Pressure levels an actor sets (generated from the one lever list, "
                               ":data:`sim.scenario.levers.LEVER_TABLE`).",
                       **{lever: _lever_field(lever) for lever in LEVERS})

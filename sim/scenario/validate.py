@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def _describe(error: dict[str, Any], root: type[BaseModel] = Scenario) -> str:
+def _describe(error: Mapping[str, Any], root: type[BaseModel] = Scenario) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     found = error.get("input")
@@ -125,8 +126,8 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
         need(actor.salience, issues, f"actors.{aid}.salience", "issue")
         for i, line in enumerate(actor.red_lines):
             need([line.issue], issues, f"actors.{aid}.red_lines.{i}.issue", "issue")
-        for i, issue in enumerate(actor.controls):
-            need([issue], issues, f"actors.{aid}.controls.{i}", "issue")
+        for i, controlled in enumerate(actor.controls):
+            need([controlled], issues, f"actors.{aid}.controls.{i}", "issue")
         missing = issues - set(actor.ideal)
         if missing:
             problems.append((f"actors.{aid}.ideal",
@@ -172,17 +173,18 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
         for i, rule in enumerate(actor.strategy):
             where = f"actors.{aid}.strategy.{i}"
             for name_field in getattr(rule, "actor_fields", ()):
-                name = getattr(rule, name_field, None)
-                if name is not None:
-                    need([name], actors, f"{where}.{name_field}", "actor")
-                    if name == aid and name_field in rule.other_actor_fields:
+                named = getattr(rule, name_field, None)
+                if named is not None:
+                    need([named], actors, f"{where}.{name_field}", "actor")
+                    if named == aid and name_field in rule.other_actor_fields:
                         problems.append((f"{where}.{name_field}",
                                          f"a {rule.kind} rule must name another actor, not its own ('{aid}')."))
-            if getattr(rule, "when", None) is not None:
+            when = getattr(rule, "when", None)   # the rule kinds that act on a condition
+            if when is not None:
                 try:
-                    compile_expression(rule.when, variables)
+                    compile_expression(when, variables)
                 except ExpressionError as exc:
-                    problems.append((f"{where}.when", f"in the condition {rule.when!r}: {exc}"))
+                    problems.append((f"{where}.when", f"in the condition {when!r}: {exc}"))
     belligerents = {a for a, actor in s.actors.items() if actor.role == "belligerent"}
     need(s.battlefield.casualties_per_month, belligerents, "battlefield.casualties_per_month",
          "belligerent")
@@ -227,7 +229,7 @@ def set_path(raw: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     """A copy of ``raw`` with the scalar at ``dotted`` replaced (used by overrides and sweeps)."""
     keys = dotted.split(".")
     out = dict(raw)
-    node = out
+    node: Any = out
     for i, key in enumerate(keys[:-1]):
         child = node.get(key, {}) if isinstance(node, dict) else None
         if isinstance(node, list) and key.isdigit() and int(key) < len(node):

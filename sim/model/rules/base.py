@@ -11,6 +11,7 @@ others); the model applies the effects.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -104,8 +105,8 @@ class Rule:
         self.path = setup.path
         self.n = setup.n_worlds
         self._draw = setup.draw
-        self.condition = (compile_expression(self.spec.when, setup.variables)
-                          if getattr(self.spec, "when", None) else None)
+        when = getattr(self.spec, "when", None)   # the rule kinds that act on a condition have one
+        self.condition = compile_expression(when, setup.variables) if when else None
 
     def variables_read(self) -> frozenset[str]:
         """Every state variable (:mod:`sim.scenario.variables`) this rule reads: its condition's, and
@@ -124,6 +125,8 @@ class Rule:
         return {lever: self.draw(f"{attr}.{lever}", prior) for lever, prior in getattr(self.spec, attr).items()}
 
     def holds(self, ctx: Context) -> np.ndarray:
+        """Where the rule's ``when:`` condition holds this month (N,) (only rules with one ask)."""
+        assert self.condition is not None, f"a {self.kind} rule has no condition"
         return np.broadcast_to(np.asarray(self.condition.evaluate(ctx.env), dtype=bool), (self.n,))
 
     def uniform(self, ctx: Context, name: str) -> np.ndarray:
@@ -150,7 +153,7 @@ RULES: dict[str, type[Rule]] = {}
 
 def register(cls: type[Rule]) -> type[Rule]:
     """Class decorator: make a rule kind known to the model and to the scenario schema."""
-    kind = cls.spec_class.model_fields["kind"].annotation.__args__[0]
+    kind = typing.get_args(cls.spec_class.model_fields["kind"].annotation)[0]
     if kind in RULES:
         raise ValueError(f"rule kind '{kind}' is registered twice")
     cls.kind = kind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -11,6 +12,9 @@ from sim.scenario.params import LeverLevel, NonNegative
 from sim.scenario.rules import RuleSpec
 
 from .base import Outcome, Rule, register
+
+SubstitutableLever = Literal["arms", "financial_aid", "intelligence"]
+"""The levers another actor's cut can be covered on."""
 
 
 class SubstituteRule(RuleSpec):
@@ -23,8 +27,7 @@ class SubstituteRule(RuleSpec):
 
     kind: Literal["substitute"]
     for_actor: str
-    levers: list[Literal["arms", "financial_aid", "intelligence"]] = Field(
-        default_factory=lambda: ["arms", "financial_aid", "intelligence"])
+    levers: list[SubstitutableLever] = Field(default_factory=lambda: list(typing.get_args(SubstitutableLever)))
     rate: NonNegative
     ceiling: LeverLevel
 
