@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.scenario.levers import CHANNELS, levers_of
+from sim.scenario.levers import CHANNELS, LEVER, levers_of
 from sim.scenario.schema import Scenario
 
 from .streams import ParameterDraws, WorldStreams
@@ -25,12 +25,14 @@ PRESSURE_CHANNELS = ("aid", "intelligence", "sanctions")
 :class:`~sim.scenario.levers.Channel` says."""
 
 
-def _pressure_channel(name: str) -> tuple[str, str, tuple[str, ...], bool]:
-    """(channel, the support parameter scaling it, its levers, whether the best provider counts)."""
+def _pressure_channel(name: str) -> tuple[str, str, tuple[tuple[str, float], ...], bool]:
+    """(channel, the support parameter scaling it, its levers with their weights, whether the best
+    provider counts)."""
     channel = CHANNELS[name]
     if channel.scaled_by is None or channel.combine == "own":
         raise ValueError(f"pressure channel {name!r} needs a scaling parameter and a way to combine actors")
-    return name, channel.scaled_by, levers_of(name), channel.combine == "max"
+    return name, channel.scaled_by, tuple((lever, LEVER[lever].weight) for lever in levers_of(name)), \
+        channel.combine == "max"
 
 
 _PRESSURE = tuple(_pressure_channel(name) for name in PRESSURE_CHANNELS)
@@ -112,10 +114,9 @@ class WarState:
         escalation = np.zeros(self.n_worlds)
         deep_strikes = np.zeros(self.n_worlds)
         for actor_id, own in levers.items():
-            for channel, scaled_by, names, best_counts in _PRESSURE:
-                # The scaled mean of the channel's levers: aid is the mean of arms and financial aid.
-                scale = getattr(self.support[actor_id], scaled_by) * (1.0 / len(names))
-                scaled = scale * sum(own[name] for name in names)
+            for channel, scaled_by, weighted, best_counts in _PRESSURE:
+                # The actor's share times the weighted sum of the channel's levers (aid: half arms, half aid).
+                scaled = getattr(self.support[actor_id], scaled_by) * sum(weight * own[name] for name, weight in weighted)
                 level[channel] = np.maximum(level[channel], scaled) if best_counts else level[channel] + scaled
             if self.side[actor_id] == "attacker":
                 escalation = escalation + own["escalation"]

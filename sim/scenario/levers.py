@@ -65,7 +65,10 @@ CHANNELS: dict[str, Channel] = {
 class Lever:
     """One lever: what it is, its channel, the range sweeps and controls use, and its lesson.
 
-    ``lesson`` is a file of ``docs/teaching`` and its title, or None (then ``no_lesson`` says why).
+    ``weight`` is its weight in its channel: an actor's contribution to a channel is its scaling
+    parameter times the weighted sum of its levers there (the defender's aid is the mean of arms and
+    financial aid, each weighing one half, [5]). ``lesson`` is a file of ``docs/teaching`` and its
+    title, or None (then ``no_lesson`` says why).
     """
 
     name: str
@@ -75,6 +78,7 @@ class Lever:
     default: float
     lesson: tuple[str, str] | None
     no_lesson: str = ""
+    weight: float = 1.0
 
     @property
     def is_offer(self) -> bool:
@@ -88,11 +92,12 @@ _THREATS = ("06-what-should-washington-do.md", "Lesson 6: equilibria and credibl
 LEVER_TABLE: tuple[Lever, ...] = (
     Lever("sanctions", "sanctions pressure on the attacker (1 = this actor's 2022-24 average)",
           "sanctions", PRESSURE_RANGE, 0.0, _OUTSIDE),
-    Lever("arms", "arms deliveries to the defender (1 = 2022-24 average)", "aid", PRESSURE_RANGE, 0.0, _OUTSIDE),
+    Lever("arms", "arms deliveries to the defender (1 = 2022-24 average)", "aid", PRESSURE_RANGE, 0.0, _OUTSIDE,
+          weight=0.5),
     Lever("intelligence", "intelligence sharing with the defender (1 = 2022-24 average)", "intelligence",
           PRESSURE_RANGE, 0.0, _OUTSIDE),
     Lever("financial_aid", "financial aid to the defender (1 = 2022-24 average)", "aid", PRESSURE_RANGE, 0.0,
-          _OUTSIDE),
+          _OUTSIDE, weight=0.5),
     Lever("engagement", "monthly probability of engaging as a mediator, 0-1", "mediation", UNIT_RANGE, 0.0,
           ("05-mediation-credibility.md", "Lesson 5: mediation and credibility")),
     Lever("escalation", "strikes beyond the front line (Russia's air campaign, Ukraine's deep strikes)",

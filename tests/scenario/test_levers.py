@@ -38,3 +38,13 @@ def test_a_lever_without_channel_is_explained(baseline, lever):
     for actor_id in baseline.scenario.actors:
         reason = lever_without_channel(lever, actor_id, baseline.scenario)
         assert reason is None or reason.startswith(("its ", "it ", "only "))
+
+
+def test_the_defenders_aid_is_the_mean_of_arms_and_financial_aid():
+    """docs/model.md [5]: aid = sum over actors of aid_share x (arms + financial aid) / 2; a new lever
+    on a channel comes with its own weight and dilutes none of the others."""
+    from sim.scenario.levers import LEVER, levers_of
+
+    assert levers_of("aid") == ("arms", "financial_aid")
+    assert [LEVER[name].weight for name in levers_of("aid")] == [0.5, 0.5]
+    assert all(LEVER[name].weight == 1.0 for channel in ("intelligence", "sanctions") for name in levers_of(channel))
