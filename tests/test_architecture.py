@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +132,7 @@ def test_no_import_circle_between_modules():
     def visit(node: str, trail: list[str], on_stack: set[str], done: set[str]) -> None:
         if node in on_stack:
             circle = trail[trail.index(node):] + [node]
-            if not any(step in packages and nxt.startswith(step + ".") for step, nxt in zip(circle, circle[1:])):
+            if not any(step in packages and nxt.startswith(step + ".") for step, nxt in itertools.pairwise(circle)):
                 circles.add(" -> ".join(circle))
             return
         if node in done:
