@@ -102,7 +102,8 @@ class PlayerArrays:
     ``controls`` (P, K) bool: settled issues the player controls (its veto switches on when one of
     them leaves the status quo). Audience lines on settled issues, in order: ``line_issue`` (P, L)
     int, ``line_upper`` (P, L) bool, ``line_threshold`` (P, L, N) (the bound with its 1e-9
-    tolerance) and ``line_cost`` (P, L, N).
+    tolerance), ``line_cost`` (P, L, N) and ``line_ramp`` (P, L): 0 for a step, else the distance over
+    which the cost rises to its whole value.
     """
 
     numbers: np.ndarray
@@ -116,13 +117,14 @@ class PlayerArrays:
     line_upper: np.ndarray
     line_threshold: np.ndarray
     line_cost: np.ndarray
+    line_ramp: np.ndarray
 
     def in_worlds(self, worlds: np.ndarray) -> tuple:
         """The arrays in the order the kernel takes them, the per-world ones at ``worlds`` only."""
         take = lambda array: np.ascontiguousarray(array[..., worlds])  # noqa: E731
         return (take(self.numbers), self.flags, self.power_sign, self.power_issues, take(self.ideal),
                 take(self.weights), self.controls, self.line_issue, self.line_upper, take(self.line_threshold),
-                take(self.line_cost))
+                take(self.line_cost), self.line_ramp)
 
 
 def audience_lines(party, settled: np.ndarray) -> list:
@@ -150,6 +152,7 @@ def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage
     line_upper = np.zeros((n_players, n_lines), dtype=np.bool_)
     line_threshold = np.zeros((n_players, n_lines, n_worlds))
     line_cost = np.zeros((n_players, n_lines, n_worlds))
+    line_ramp = np.zeros((n_players, n_lines))
     for i, p in enumerate(players):
         for row, (_, number) in enumerate(PLAYER_NUMBERS):
             numbers[i, row] = per_world(number(p, leverage, outside))
@@ -167,8 +170,9 @@ def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage
             line_upper[i, j] = line.upper
             line_threshold[i, j] = per_world(bound + 1e-9 if line.upper else bound - 1e-9)
             line_cost[i, j] = per_world(line.cost)
+            line_ramp[i, j] = line.ramp
     return PlayerArrays(numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                        line_upper, line_threshold, line_cost)
+                        line_upper, line_threshold, line_cost, line_ramp)
 
 
 def _log_ndtr_address() -> int:
@@ -238,7 +242,7 @@ def _add_term(a, b, x, ideal, weights, lane):
 
 @njit(cache=True, error_model="numpy")
 def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
-               line_upper, line_threshold, line_cost):
+               line_upper, line_threshold, line_cost, line_ramp):
     """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
     (:meth:`Party.assess`: the value of the deal after the commitment problem, less audience costs,
     plus the blame avoided, less the value of fighting on and of the agreement in force).
@@ -250,7 +254,19 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
     audience[a:b] = 0.0
     for j in range(flags[i, N_LINES]):
         issue = line_issue[i, j]
-        if line_upper[i, j]:
+        ramp = line_ramp[i, j]
+        if ramp > 0.0:   # the cost grows with the distance beyond the line (RedLines.audience_cost)
+            if line_upper[i, j]:
+                for n in range(a, b):
+                    beyond = x[issue, n] - line_threshold[i, j, n]
+                    audience[n] = audience[n] + line_cost[i, j, n] * min(1.0, beyond / ramp) if beyond > 0.0 \
+                        else audience[n]
+            else:
+                for n in range(a, b):
+                    beyond = line_threshold[i, j, n] - x[issue, n]
+                    audience[n] = audience[n] + line_cost[i, j, n] * min(1.0, beyond / ramp) if beyond > 0.0 \
+                        else audience[n]
+        elif line_upper[i, j]:
             for n in range(a, b):
                 audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] > line_threshold[i, j, n] else audience[n]
         else:
@@ -288,7 +304,7 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
 
 @njit(cache=True, error_model="numpy")
 def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
-            power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost):
+            power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """The mediator's objective (sim.core.bargaining) for packages ``x`` (K, N) in worlds ``a:b``,
     into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Every player's surplus
     and veto first; then the logarithms, only where the package is feasible (elsewhere the score is
@@ -296,7 +312,7 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
     n_players, n_issues = numbers.shape[0], x.shape[0]
     for i in range(n_players):
         _surpluses(i, a, b, x, surpluses[i], work, numbers, flags, power_sign, power_issues, ideal, weights,
-                   line_issue, line_upper, line_threshold, line_cost)
+                   line_issue, line_upper, line_threshold, line_cost, line_ramp)
         vetoes[i, a:b] = 1.0 if flags[i, BELLIGERENT] else 0.0
         for k in range(n_issues):
             if controls[i, k] and not flags[i, BELLIGERENT]:
@@ -372,7 +388,7 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 @njit(cache=True, error_model="numpy")
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
-                  weights, controls, line_issue, line_upper, line_threshold, line_cost):
+                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
@@ -381,7 +397,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 
     def scores(x, shortfall):
         _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
-                power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost)
+                power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp)
 
     # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
@@ -463,7 +479,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 @njit(cache=True, error_model="numpy")
 def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
-            line_threshold, line_cost):
+            line_threshold, line_cost, line_ramp):
     n_issues, n_worlds = best.shape
     # Rows of `work`, one value per world: 0-4 a player's surplus terms (_surpluses), 3-5 the objective's
     # sums once every surplus is in `surpluses` (_scores), 6-13 the search's bookkeeping, then K step sizes.
@@ -475,7 +491,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
         _search_block(np.uint64(a), np.uint64(min(a + BLOCK, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                      line_upper, line_threshold, line_cost)
+                      line_upper, line_threshold, line_cost, line_ramp)
 
 
 def warm_up() -> None:
@@ -489,7 +505,7 @@ def warm_up() -> None:
                            np.full((n_players, n_issues, n_worlds), 0.5), np.full((n_players, n_issues, n_worlds), 0.5),
                            np.zeros((n_players, n_issues), dtype=np.bool_), np.zeros((n_players, 1), dtype=np.int64),
                            np.zeros((n_players, 1), dtype=np.bool_), np.zeros((n_players, 1, n_worlds)),
-                           np.zeros((n_players, 1, n_worlds)))
+                           np.zeros((n_players, 1, n_worlds)), np.zeros((n_players, 1)))
     box = np.zeros((n_worlds, n_issues)), np.ones((n_worlds, n_issues))
     search_packages(np.arange(n_worlds), players, np.full((4, n_issues, n_worlds), 0.5), *box, box[0],
                     curve_only=False, objective="nash", grid=3, levels=2, sweeps=1, out=box[0].copy())

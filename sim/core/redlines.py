@@ -2,8 +2,13 @@
 
 A red line says "I will not sign a deal whose term on issue k is above (or below) b". For the
 territory issue ``b`` can be measured from the current front, so "no withdrawal from land we hold"
-is ``above: 0, relative_to: front``. Only settled terms are checked: a ceasefire that leaves NATO
-membership open does not cross a line about NATO.
+is ``above: 0, relative_to: front``; a bound that moves with the war in other ways (Ukraine's
+remaining Donbas area) is a per-world ``bound`` measured from the front. Only settled terms are
+checked: a ceasefire that leaves NATO membership open does not cross a line about NATO.
+
+An audience line costs its whole ``cost`` once crossed (a step), or, with a ``ramp`` width, a cost
+that grows linearly with the distance beyond the line up to the whole cost at ``ramp`` (the audience
+cost of backing down grows with how far a leader backs down: Fearon 1994, Tomz 2007).
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ class CompiledLine:
     """One red line on issue index ``issue``: a bound, its direction, kind and audience cost."""
 
     issue: int
-    bound: float
+    bound: np.ndarray | float  # per world where it moves with the war (measured from the front then)
     upper: bool  # True: the term may not exceed bound; False: it may not fall below it
     relative_to_front: bool
     hard: bool
     cost: np.ndarray | float  # audience cost, utility units, per world
+    ramp: float = 0.0         # > 0: the audience cost grows linearly to its whole value this far beyond the line
 
 
 class RedLines:
@@ -40,9 +46,13 @@ class RedLines:
         """Whether ``x`` (..., N, K) crosses ``line``; tolerance 1e-9 so a term on the line is fine."""
         if not settled[line.issue]:
             return np.zeros(x.shape[:-1], dtype=bool)
+        return self._beyond(line, x, front) > 0.0
+
+    def _beyond(self, line: CompiledLine, x: np.ndarray, front: np.ndarray) -> np.ndarray:
+        """How far ``x`` lies beyond the line (positive where it crosses; tolerance 1e-9)."""
         value = x[..., line.issue]
         bound = self._bound(line, front)
-        return value > bound + 1e-9 if line.upper else value < bound - 1e-9
+        return value - (bound + 1e-9) if line.upper else (bound - 1e-9) - value
 
     def hard_violation(self, x: np.ndarray, settled: np.ndarray, front: np.ndarray) -> np.ndarray:
         """True where any hard line is crossed, shape ``x.shape[:-1]``."""
@@ -58,8 +68,11 @@ class RedLines:
             return np.zeros(())
         out = np.zeros(x.shape[:-1])
         for line in self.lines:
-            if not line.hard:
-                out = out + np.where(self.crossed(line, x, settled, front), line.cost, 0.0)
+            if line.hard or not settled[line.issue]:
+                continue
+            beyond = self._beyond(line, x, front)
+            cost = line.cost if line.ramp == 0.0 else line.cost * np.minimum(1.0, beyond / line.ramp)
+            out = out + np.where(beyond > 0.0, cost, 0.0)
         return out
 
     def bounds(self, front: np.ndarray, issues: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:

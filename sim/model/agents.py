@@ -7,6 +7,7 @@ each month: *is this package worth more to me than fighting on?* (:meth:`Actor.a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 import mesa
@@ -80,9 +81,12 @@ class Actor(mesa.Agent):
         self.red_lines = RedLines([
             CompiledLine(issue=facts.issue_index[line.issue],
                          bound=line.bound,
-                         upper=line.above is not None, relative_to_front=line.relative_to == "front",
-                         hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost))
+                         upper=line.above is not None, relative_to_front=line.relative_to is not None,
+                         hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost),
+                         ramp=0.0 if line.ramp is None else line.ramp)
             for i, line in enumerate(spec.red_lines)], len(issues))
+        # Lines measured from the Donbas point move with Ukraine's remaining Donbas area, month by month.
+        self.donbas_lines = tuple(i for i, line in enumerate(spec.red_lines) if line.relative_to == "donbas")
         self.controls = {facts.issue_index[k] for k in spec.controls}
         self.rules: list[Rule] = [
             RULES[rule.kind](Setup(rule, actor_id, f"actors.{actor_id}.strategy.{i}", n, draw_path,
@@ -176,12 +180,25 @@ class Actor(mesa.Agent):
                 lines.append((issue, self.levers[lever] if channel.caps else 1.0 - self.levers[lever], channel.caps))
         return lines
 
-    def party(self, facts: Facts) -> Party:
+    def red_lines_now(self, war: WarState) -> RedLines:
+        """Its red lines this month: a line measured from the Donbas point (``relative_to: donbas``) is
+        measured from the front plus Ukraine's remaining Donbas area, so land taken elsewhere does not
+        meet a demand for the Donbas."""
+        if not self.donbas_lines:
+            return self.red_lines
+        lines = list(self.red_lines.lines)
+        for i in self.donbas_lines:
+            lines[i] = replace(lines[i], bound=lines[i].bound + war.donbas_left)
+        return RedLines(lines, self.red_lines.n_issues)
+
+    def party(self, state: WorldState) -> Party:
         """This actor as it enters this month's round (see :mod:`sim.core.round`)."""
+        facts = state.facts
         return Party(actor_id=self.actor_id, belligerent=self.role == "belligerent", ideal=self.ideal,
                      weights=self.weights, war_value=self.war_value, breach_fear=self.breach_fear,
                      guarantee_effect=self.guarantee_effect, sucker_loss=self.sucker_loss,
-                     red_lines=self.red_lines, offers=self.offer_lines(facts), controls=frozenset(self.controls),
+                     red_lines=self.red_lines_now(state.war), offers=self.offer_lines(facts),
+                     controls=frozenset(self.controls),
                      blame_cost=self.blame_cost, noise_sd=self.noise_sd,
                      bargaining_power=self.bargaining_power,
                      guarantees=facts.issue_role.get("guarantees"), resume_risk=facts.resume_risk,
@@ -191,11 +208,11 @@ class Actor(mesa.Agent):
     def assess(self, state: WorldState, x: np.ndarray, settled: np.ndarray, noise: np.ndarray | None = None,
                leverage: np.ndarray | float = 0.0) -> Assessment:
         """Evaluate package ``x`` (..., N, K) at the current front (see :meth:`Party.assess`)."""
-        return self.party(state.facts).assess(x, settled, state.war.front, noise=noise, leverage=leverage)
+        return self.party(state).assess(x, settled, state.war.front, noise=noise, leverage=leverage)
 
     def has_veto(self, state: WorldState, x: np.ndarray, settled: np.ndarray) -> np.ndarray | bool:
         """Whether its answer counts for package ``x`` (see :meth:`Party.has_veto`)."""
-        return self.party(state.facts).has_veto(x, settled, state.status_quo())
+        return self.party(state).has_veto(x, settled, state.status_quo())
 
 
 class Belligerent(Actor):

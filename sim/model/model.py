@@ -135,12 +135,12 @@ class NegotiationModel(mesa.Model):
 
     def parties(self) -> list[protocol.Party]:
         """Every actor as it enters this month's round, in the scenario's order."""
-        return [actor.party(self.facts) for actor in self.agents]
+        return [actor.party(self.state) for actor in self.agents]
 
     def proposal_path(self) -> ProposalPath:
         """The mediator's search path this month (see :class:`~sim.core.round.ProposalPath`)."""
         bounds = protocol.proposal_bounds(self.parties(), self.state.war.front, self.n_worlds, self.facts.n_issues)
-        return ProposalPath(self.attacker.party(self.facts), self.defender.party(self.facts), *bounds)
+        return ProposalPath(self.attacker.party(self.state), self.defender.party(self.state), *bounds)
 
     def mediator_proposal(self, leverage: np.ndarray, settled: np.ndarray | None = None,
                           outside: dict[str, np.ndarray] | None = None,

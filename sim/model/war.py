@@ -77,6 +77,16 @@ class WarState:
         self.baseline_intelligence = spec.baseline_intelligence
         self.ceasefire_casualty_share = spec.ceasefire_casualty_share
 
+        # The front by place (battlefield.donbas): Ukraine's remaining Donbas area, and the share of each
+        # month's advance that falls there while some is left (calibration-facts.md: DeepState, public reporting).
+        donbas = spec.donbas
+        self.has_donbas = donbas is not None
+        self.donbas_held_km2 = np.zeros(n)
+        self.donbas_share: np.ndarray | float = 0.0
+        if donbas is not None:
+            self.donbas_held_km2 = np.broadcast_to(draw("battlefield.donbas.held_km2", donbas.held_km2), (n,)).astype(float)
+            self.donbas_share = draw("battlefield.donbas.share_of_advance", donbas.share_of_advance)
+
         self.strain_start = draw("economy.strain_start", econ.strain_start)
         self.strain = np.broadcast_to(self.strain_start, (n,)).astype(float)
         self.sanctions_effect = draw("economy.sanctions_effect", econ.sanctions_effect)
@@ -104,6 +114,12 @@ class WarState:
     def front(self) -> np.ndarray:
         """The line of contact on the territory scale: occupied area / territory scale, in [0, 1]."""
         return self.occupied_km2 / self.scale_km2
+
+    @property
+    def donbas_left(self) -> np.ndarray:
+        """Ukraine's remaining Donbas area on the territory scale (N,): how far beyond the front the line
+        would be if Ukraine left the rest of Donetsk and Luhansk (0 without a Donbas sector)."""
+        return self.donbas_held_km2 / self.scale_km2
 
     def apply_pressure(self, levers: Mapping[str, Levels], relief_agreed: np.ndarray | None) -> None:
         """Aggregate the actors' levers (by actor, in the scenario's order) into aid, intelligence,
@@ -149,7 +165,11 @@ class WarState:
         # log(observed) - log(the median the belligerents forecast): luck plus the pressure they did not expect.
         self.log_advance_residual = sigma * z + (self.balance - forecast_balance)
         self.advance = np.where(fighting, self.expected_advance * np.exp(sigma * z - 0.5 * sigma ** 2), 0.0)
-        self.occupied_km2 = np.minimum(self.occupied_km2 + self.advance, self.scale_km2)
+        occupied = np.minimum(self.occupied_km2 + self.advance, self.scale_km2)
+        if self.has_donbas:   # the Donbas's share of the land taken, while Ukraine holds some of it
+            taken = np.minimum(self.donbas_held_km2, self.donbas_share * (occupied - self.occupied_km2))
+            self.donbas_held_km2 = self.donbas_held_km2 - taken
+        self.occupied_km2 = occupied
 
         share = np.where(fighting, 1.0, self.ceasefire_casualty_share)
         cv = self.casualty_volatility

@@ -37,6 +37,7 @@ from .params import (
     PositiveShare,
     Prior,
     Probability,
+    RampWidth,
     RelativePosition,
     Seed,
     Share,
@@ -72,11 +73,17 @@ class RedLine(Strict):
     issue: str
     above: RelativePosition | None = None
     below: RelativePosition | None = None
-    relative_to: Literal["front"] | None = Field(
-        None, description="Measure 'above'/'below' from the current front (territory only).")
+    relative_to: Literal["front", "donbas"] | None = Field(
+        None, description="Measure 'above'/'below' from the current front, or from the line Ukraine would hold "
+                          "after leaving the rest of Donetsk and Luhansk (the front plus Ukraine's remaining "
+                          "Donbas area: 'donbas', which needs battlefield.donbas). Territory only.")
     kind: Literal["hard", "audience"] = "hard"
     cost: NonNegative = Field(default_factory=lambda: point(0.0),
                               description="Audience cost in utility units when an 'audience' line is crossed.")
+    ramp: RampWidth | None = Field(
+        None, description="An audience cost that grows with the distance to the commitment (Fearon 1994; "
+                          "Tomz 2007): it rises linearly from 0 at the line to the full cost this far beyond "
+                          "it on the issue scale. Absent: the full cost as soon as the line is crossed (a step).")
     why: str = ""
 
     @property
@@ -197,6 +204,15 @@ class ActorSpec(Strict):
         return self
 
 
+class Donbas(Strict):
+    """The Donbas sector of the front: the part of Donetsk and Luhansk oblasts Ukraine still holds."""
+
+    held_km2: NonNegative = Field(description="Area of Donetsk and Luhansk Ukraine holds at the start, km2.")
+    share_of_advance: Probability = Field(
+        description="Share of each month's advance that falls in the Donbas while Ukraine holds some of it "
+                    "(the rest of the line takes the remainder, and all of it once the Donbas is taken).")
+
+
 class Battlefield(Strict):
     """Monthly war dynamics, anchored on documented advance and casualty rates."""
 
@@ -226,6 +242,9 @@ class Battlefield(Strict):
         description="The attacker's extra escalation per unit of the defender's deep strikes (escalation risk).")
     casualty_volatility: NonNegative = Field(default_factory=lambda: point(0.2))
     ceasefire_casualty_share: Unit = 0.05
+    donbas: Donbas | None = Field(
+        None, description="The front by place: Ukraine's remaining Donbas area and the share of the advance that "
+                          "falls there. Absent: the front is one area, wherever it is taken.")
 
 
 class Economy(Strict):

@@ -164,10 +164,15 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
             roles[issue.role] = name
     for aid, actor in s.actors.items():
         for i, line in enumerate(actor.red_lines):
-            if line.relative_to == "front" and s.issues.get(line.issue) and \
+            if line.relative_to is not None and s.issues.get(line.issue) and \
                     s.issues[line.issue].role != "territory":
                 problems.append((f"actors.{aid}.red_lines.{i}.relative_to",
-                                 "relative_to: front only applies to the territory issue."))
+                                 f"relative_to: {line.relative_to} only applies to the territory issue."))
+            if line.relative_to == "donbas" and s.battlefield.donbas is None:
+                problems.append((f"actors.{aid}.red_lines.{i}.relative_to",
+                                 "relative_to: donbas needs battlefield.donbas (Ukraine's remaining Donbas area)."))
+            if line.ramp is not None and line.kind == "hard":
+                problems.append((f"actors.{aid}.red_lines.{i}.ramp", "a ramp applies to an audience line only."))
     variables = variable_types(s)
     for aid, actor in s.actors.items():
         for i, rule in enumerate(actor.strategy):

@@ -49,8 +49,10 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
                       toward=ideals)
 
 
-def random_problem(seed: int, n: int):
-    """Four actors over K issues, every number random per world."""
+def random_problem(seed: int, n: int, ramped: bool = False):
+    """Four actors over K issues, every number random per world. ``ramped``: the attacker's territorial
+    audience line is measured from a point that differs per world beyond the front (as a Donbas demand
+    is) and its cost ramps up with the distance; Europe's line ramps too."""
     rng = np.random.default_rng(seed)
     front = rng.uniform(0.3, 0.7, n)
 
@@ -65,7 +67,8 @@ def random_problem(seed: int, n: int):
     attacker = Party(
         "a", True, ideal(1.0, 0.9, 0.9, 0.2, 1.0), weights(), rng.uniform(0.4, 0.85, n), rng.uniform(0, 0.5, n),
         0.0, rng.uniform(0, 0.3, n),
-        RedLines([CompiledLine(0, 0.1, False, True, False, rng.uniform(0.0, 0.3, n)),
+        RedLines([CompiledLine(0, rng.uniform(0.0, 0.1, n) if ramped else 0.1, False, True, False,
+                               rng.uniform(0.0, 0.3, n), ramp=0.08 if ramped else 0.0),
                   CompiledLine(4, 0.5, False, False, False, 0.05)], K),
         blame_cost=rng.uniform(0, 0.1, n), bargaining_power=rng.uniform(0.5, 2.0, n), guarantees=1,
         resume_risk=rng.uniform(0, 0.3, n), power_sign=-1.0, **power)
@@ -79,7 +82,8 @@ def random_problem(seed: int, n: int):
         RedLines([CompiledLine(3, 0.8, True, False, True, 0.0)], K), controls=frozenset({3}), noise_sd=0.05)
     europe = Party(
         "eu", False, ideal(0.2, 0.3, 0.2, 0.8, 0.1), weights(), rng.uniform(0.6, 1.0, n), rng.uniform(0, 0.2, n),
-        0.5, 0.0, RedLines([CompiledLine(1, 0.2, False, False, False, 0.02)], K), controls=frozenset({1, 3}),
+        0.5, 0.0, RedLines([CompiledLine(1, 0.2, False, False, False, 0.02, ramp=0.3 if ramped else 0.0)], K),
+        controls=frozenset({1, 3}),
         noise_sd=0.1, bargaining_power=0.5)
     parties = [attacker, defender, supporter, europe]
     status_quo = np.column_stack([front, np.ones(n), np.zeros(n), np.full(n, 0.9), np.zeros(n)])
@@ -98,13 +102,16 @@ CASES = {
         settled=np.array([True, True, False, True, False]), pinned=np.array([True, False, False, False, False]),
         outside=True),
     "a finer search": dict(grid=13, levels=7, sweeps=4),
+    "audience costs that ramp, from bounds that differ per world": dict(ramped=True),
+    "ramped audience costs, acceptance objective": dict(ramped=True, objective="acceptance"),
 }
 
 
 def compare_with_reference(case: str, n: int) -> tuple:
     """The compiled search's packages and the reference's on one random problem of ``n`` worlds."""
-    parties, path, front, status_quo, leverage, outside = random_problem(seed=len(case), n=n)
     options = dict(CASES[case])
+    parties, path, front, status_quo, leverage, outside = random_problem(seed=len(case), n=n,
+                                                                         ramped=options.pop("ramped", False))
     if options.pop("outside", False):
         options["outside"] = outside
     compiled, _ = mediator_proposal(parties, path, front, status_quo, leverage, **options)

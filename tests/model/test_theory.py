@@ -56,7 +56,7 @@ def test_security_guarantees_raise_ukraines_value_of_a_deal(model):
     weak, strong = terms.copy(), terms.copy()
     weak[:, g], strong[:, g] = 1.0, 0.0
     ukraine = model.defender
-    party = ukraine.party(model.facts)
+    party = ukraine.party(model.state)
     assert np.all(party.breach_probability(strong) <= party.breach_probability(weak))
     assert np.all(ukraine.assess(model.state, strong, settled).deal_value > ukraine.assess(model.state, weak, settled).deal_value)
 

@@ -1,0 +1,84 @@
+"""Territory by place: the Donbas sector of the front, demands measured from it, and smooth audience costs."""
+
+import numpy as np
+import pytest
+
+from sim.engine import build_model, load_scenario
+
+from ..conftest import SCENARIOS
+
+WORLDS = 2000
+DONBAS = {"battlefield.donbas": {"held_km2": 8500.0, "share_of_advance": 0.6}}
+DEMAND = {"actors.russia.red_lines.0.below": 0.0, "actors.russia.red_lines.0.relative_to": "donbas"}
+
+
+def model_of(overrides: dict, worlds: int = WORLDS):
+    return build_model(load_scenario(SCENARIOS / "baseline.yaml", overrides).scenario, worlds=worlds)
+
+
+def test_the_donbas_loses_its_share_of_each_months_gains_and_never_goes_below_zero():
+    model = model_of({"battlefield.donbas": {"held_km2": 900.0, "share_of_advance": 0.6}})
+    war = model.state.war
+    for _ in range(12):
+        before_held, before_occupied = war.donbas_held_km2.copy(), war.occupied_km2.copy()
+        model.step()
+        gained = war.occupied_km2 - before_occupied
+        np.testing.assert_allclose(before_held - war.donbas_held_km2, np.minimum(before_held, 0.6 * gained))
+    assert np.all(war.donbas_held_km2 >= 0) and np.any(war.donbas_held_km2 == 0) and np.any(war.donbas_held_km2 > 0)
+
+
+def test_land_taken_elsewhere_does_not_meet_a_demand_for_the_donbas():
+    """With no share of the advance in the Donbas, a freeze falls short of Russia's demand by the whole
+    remaining Donbas whatever the front does; with all of it there, the shortfall shrinks as the front moves."""
+    elsewhere = model_of({**DEMAND, "battlefield.donbas": {"held_km2": 8500.0, "share_of_advance": 0.0}})
+    there = model_of({**DEMAND, "battlefield.donbas": {"held_km2": 8500.0, "share_of_advance": 1.0}})
+    start = there.state.war.occupied_km2.copy()
+    for model in (elsewhere, there):
+        for _ in range(6):
+            model.step()
+    scale = elsewhere.state.war.scale_km2
+    for model, expected_left in ((elsewhere, np.full(WORLDS, 8500.0)),
+                                 (there, np.maximum(0.0, 8500.0 - (there.state.war.occupied_km2 - start)))):
+        lines = model.attacker.red_lines_now(model.state.war).lines
+        front = model.state.war.front
+        threshold = lines[0].bound + front
+        np.testing.assert_allclose((threshold - front) * scale, expected_left, rtol=1e-9, atol=1e-6)
+    assert np.all(elsewhere.state.war.occupied_km2 > start)   # the front did move, elsewhere
+
+
+def test_a_freeze_costs_the_donbas_demand_until_the_donbas_is_taken():
+    model = model_of({**DEMAND, "battlefield.donbas": {"held_km2": 250.0, "share_of_advance": 1.0},
+                      "actors.russia.red_lines.0.cost": 0.2})
+    freeze, settled = model.package_terms("ceasefire_30_day")
+    cost = model.attacker.party(model.state).red_lines.audience_cost(freeze, settled, model.state.war.front)
+    assert np.all(cost == pytest.approx(0.2))
+    model.step()
+    freeze, settled = model.package_terms("ceasefire_30_day")
+    left = model.state.war.donbas_held_km2
+    cost = model.attacker.party(model.state).red_lines.audience_cost(freeze, settled, model.state.war.front)
+    assert np.all(cost[left == 0] == 0) and np.all(cost[left > 1e-3] == pytest.approx(0.2))
+    assert (left == 0).any() and (left > 1e-3).any()
+
+
+def test_a_ramped_audience_cost_grows_with_the_shortfall_up_to_its_whole_value():
+    model = model_of({**DONBAS, **DEMAND, "actors.russia.red_lines.0.cost": 0.2, "actors.russia.red_lines.0.ramp": 0.1})
+    territory = model.facts.issue_role["territory"]
+    freeze, settled = model.package_terms("ceasefire_30_day")
+    lines = model.attacker.party(model.state).red_lines
+    front = model.state.war.front
+    shortfall = 8500.0 / model.state.war.scale_km2
+    costs = []
+    for fraction in (0.0, 0.25, 0.5, 1.0):
+        x = freeze.copy()
+        x[:, territory] = front + fraction * shortfall
+        costs.append(lines.audience_cost(x, settled, front))
+    # the demand is 0.062 beyond the front: the shortfall of a freeze is within the ramp of 0.1
+    np.testing.assert_allclose(costs[0], 0.2 * shortfall / 0.1, rtol=1e-6)
+    assert np.all(np.diff(np.stack(costs), axis=0) < 0) and np.all(costs[-1] == 0)
+
+
+def test_a_donbas_demand_needs_the_donbas_sector():
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="relative_to: donbas needs battlefield.donbas"):
+        load_scenario(SCENARIOS / "baseline.yaml", DEMAND)
