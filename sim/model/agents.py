@@ -13,6 +13,7 @@ from typing import ClassVar
 import mesa
 import numpy as np
 
+from sim.core.bargaining import is_zero
 from sim.core.redlines import CompiledLine, RedLines
 from sim.core.round import Assessment, Party
 from sim.core.utility import PerWorld, normalise_weights, spatial_utility, war_value
@@ -65,6 +66,8 @@ class Actor(mesa.Agent):
                      for name, prior in spec.cost_of_war}
         self.victory_belief = np.broadcast_to(draw("beliefs.victory", spec.beliefs.victory), (n,)).copy()
         self.learning_rate = draw("beliefs.learning_rate", spec.beliefs.learning_rate)
+        self.refusal_signal = draw("beliefs.refusal_signal", spec.beliefs.refusal_signal)
+        self.opponent = next((other for other in facts.belligerents if other != actor_id), None)
         self.breach_fear = draw("commitment.breach_fear", spec.commitment.breach_fear)
         self.guarantee_effect = draw("commitment.guarantee_effect", spec.commitment.guarantee_effect)
         self.sucker_loss = draw("commitment.sucker_loss", spec.commitment.sucker_loss)
@@ -227,12 +230,16 @@ class Belligerent(Actor):
         return war.expected_advance * ((1.0 - v) + v * factor)
 
     def update_beliefs(self, state: WorldState) -> None:
-        """Bayes' rule on the hypothesis "fighting on brings my decisive victory".
+        """Bayes' rule on the hypothesis "fighting on brings my decisive victory", from the battlefield
+        and, with ``refusal_signal``, from the other side's refusals.
 
         Under the hypothesis, the median monthly advance is the expected one times the breakthrough
         factor (attacker) or divided by it (defender); otherwise it is the expected one. The
         observed log advance has standard deviation ``advance_volatility``. ``learning_rate`` in
-        (0, 1] tempers the likelihood ratio (how much a month of fighting is taken to reveal).
+        (0, 1] tempers the likelihood ratio (how much a month of fighting is taken to reveal). The
+        observed advance is that of the world's true balance of power (``true_advance_shift``), so a
+        belief rises where the truth lies toward the believer's hypothesis and falls where it does not:
+        fighting reveals the balance and beliefs converge on it (Slantchev 2003).
         Months under a ceasefire reveal nothing.
         """
         war = state.war
@@ -244,7 +251,21 @@ class Belligerent(Actor):
         log_lr *= self.learning_rate
         v = np.clip(self.victory_belief, 1e-12, 1 - 1e-12)
         log_odds = np.log(v) - np.log1p(-v) + np.where(fighting, log_lr, 0.0)
+        refused = self.opponent_refused(state)
+        if refused is not None:
+            log_odds = log_odds - self.refusal_signal * refused
         self.victory_belief = np.where(self.victory_belief > 0, 1.0 / (1.0 + np.exp(-log_odds)), 0.0)
+
+    def opponent_refused(self, state: WorldState) -> np.ndarray | None:
+        """Where the other belligerent refused this month's package (N,) bool, if refusals signal
+        anything to this one (``beliefs.refusal_signal`` not 0); else None."""
+        record = state.last_round
+        if (is_zero(self.refusal_signal) or self.opponent is None or record is None
+                or self.opponent not in record.assessments):
+            return None
+        accept = record.assessments[self.opponent].accept
+        assert accept is not None   # a vote's assessments carry the answers
+        return record.proposed & np.broadcast_to(record.veto[self.opponent], accept.shape) & ~accept
 
 
 class Supporter(Actor):

@@ -66,6 +66,8 @@ class WarState:
         self.intelligence_effect = draw("battlefield.intelligence_effect", spec.intelligence_effect)
         self.escalation_effect = draw("battlefield.escalation_effect", spec.escalation_effect)
         self.breakthrough_factor = draw("battlefield.breakthrough_factor", spec.breakthrough_factor)
+        # The true balance of power (log shift of the attacker's advance), which no belligerent knows.
+        self.true_shift = draw("battlefield.true_advance_shift", spec.true_advance_shift)
         self.casualty_rate = {actor: draw(f"battlefield.casualties_per_month.{actor}", prior)
                               for actor, prior in spec.casualties_per_month.items()}
         self.casualty_response = {actor: draw(f"battlefield.casualty_response.{actor}", spec.casualty_response[actor])
@@ -163,8 +165,10 @@ class WarState:
         sigma = self.advance_volatility
         z = streams.monthly_normal("battle")[:, t]
         # log(observed) - log(the median the belligerents forecast): luck plus the pressure they did not expect.
-        self.log_advance_residual = sigma * z + (self.balance - forecast_balance)
-        self.advance = np.where(fighting, self.expected_advance * np.exp(sigma * z - 0.5 * sigma ** 2), 0.0)
+        # The truth's shift, luck and the pressure they did not expect; the advance itself at the true balance.
+        self.log_advance_residual = self.true_shift + sigma * z + (self.balance - forecast_balance)
+        self.advance = np.where(fighting, self.expected_advance * np.exp(self.true_shift + sigma * z - 0.5 * sigma ** 2),
+                                0.0)
         occupied = np.minimum(self.occupied_km2 + self.advance, self.scale_km2)
         if self.has_donbas:   # the Donbas's share of the land taken, while Ukraine holds some of it
             taken = np.minimum(self.donbas_held_km2, self.donbas_share * (occupied - self.occupied_km2))

@@ -120,6 +120,11 @@ class Beliefs(Strict):
     victory: Probability = Field(default_factory=lambda: point(0.0))
     learning_rate: LearningRate = Field(default_factory=lambda: point(1.0),
                                  description="How much one month of fighting is taken to reveal, (0, 1].")
+    refusal_signal: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="How much the other belligerent's refusal of a package lowers this one's log-odds of its "
+                    "decisive victory: a side that refuses shows it expects to do well by fighting on (Filson & "
+                    "Werner 2002). 0: refusals reveal nothing.")
 
 
 class Commitment(Strict):
@@ -229,6 +234,13 @@ class Battlefield(Strict):
     baseline_aid: PositiveShare = Field(
         description="Aid level under which the documented advance was measured.")
     baseline_intelligence: Unit = 1.0
+    true_advance_shift: Param = Field(
+        default_factory=lambda: point(0.0),
+        description="The true balance of power in a world, which the belligerents learn about: the log of how much "
+                    "faster (positive) or slower than the documented rate the attacker truly advances there. A prior "
+                    "range draws one per world; where it lies toward the attacker's breakthrough (log of "
+                    "breakthrough_factor) its belief in victory rises as it fights, where it lies below, the belief "
+                    "falls (Slantchev 2003). 0: the documented rate is the truth everywhere.")
     breakthrough_factor: AtLeastOne = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
     casualties_per_month: dict[str, NonNegative]
