@@ -88,8 +88,17 @@ class Actor(mesa.Agent):
                          hard=line.kind == "hard", cost=draw(f"red_lines.{i}.cost", line.cost),
                          ramp=0.0 if line.ramp is None else line.ramp)
             for i, line in enumerate(spec.red_lines)], len(issues))
-        # Lines measured from the Donbas point move with Ukraine's remaining Donbas area, month by month.
+        # Lines measured from the Donbas point move with Ukraine's remaining Donbas area, month by month;
+        # one with an escalation becomes its raised demand, in the worlds drawn to raise it, once the
+        # Donbas is taken.
         self.donbas_lines = tuple(i for i, line in enumerate(spec.red_lines) if line.relative_to == "donbas")
+        self.escalations: dict[int, tuple[float, np.ndarray]] = {}
+        for i in self.donbas_lines:
+            escalation = spec.red_lines[i].escalation
+            if escalation is not None:
+                p = draw(f"red_lines.{i}.escalation.probability", escalation.probability)
+                raises = draw_path.streams.uniform(f"escalates:actors.{actor_id}.red_lines.{i}") < p
+                self.escalations[i] = (escalation.below, np.broadcast_to(raises, (n,)))
         self.controls = {facts.issue_index[k] for k in spec.controls}
         self.rules: list[Rule] = [
             RULES[rule.kind](Setup(rule, actor_id, f"actors.{actor_id}.strategy.{i}", n, draw_path,
@@ -186,12 +195,17 @@ class Actor(mesa.Agent):
     def red_lines_now(self, war: WarState) -> RedLines:
         """Its red lines this month: a line measured from the Donbas point (``relative_to: donbas``) is
         measured from the front plus Ukraine's remaining Donbas area, so land taken elsewhere does not
-        meet a demand for the Donbas."""
+        meet a demand for the Donbas; with an ``escalation``, once the Donbas is taken the demand is the
+        raised one in the worlds drawn to raise it."""
         if not self.donbas_lines:
             return self.red_lines
         lines = list(self.red_lines.lines)
         for i in self.donbas_lines:
-            lines[i] = replace(lines[i], bound=lines[i].bound + war.donbas_left)
+            bound = lines[i].bound + war.donbas_left
+            if i in self.escalations:   # the raised demand, an absolute point, measured from the front
+                raised, raises = self.escalations[i]
+                bound = np.where(raises & (war.donbas_held_km2 <= 0.0), raised - war.front, bound)
+            lines[i] = replace(lines[i], bound=bound)
         return RedLines(lines, self.red_lines.n_issues)
 
     def party(self, state: WorldState) -> Party:

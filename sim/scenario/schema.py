@@ -67,6 +67,17 @@ class Issue(Strict):
                           "embargo after the deal).")
 
 
+class Escalation(Strict):
+    """How a demand measured from the Donbas follows gains: once the Donbas is taken by force, in a share
+    of worlds the actor raises its demand to a new line (war aims grow with success: Goemans 2000,
+    Reiter 2009)."""
+
+    below: PlainPosition = Field(description="The raised demand: terms below this point on the territory scale "
+                                             "cross the line (1 = Ukraine leaves all four regions).")
+    probability: Probability = Field(description="Share of worlds in which the actor raises its demand once the "
+                                                 "Donbas is taken; drawn once per world.")
+
+
 class RedLine(Strict):
     """A settled term an actor will not accept (hard), or will accept only at a domestic cost (audience)."""
 
@@ -84,6 +95,10 @@ class RedLine(Strict):
         None, description="An audience cost that grows with the distance to the commitment (Fearon 1994; "
                           "Tomz 2007): it rises linearly from 0 at the line to the full cost this far beyond "
                           "it on the issue scale. Absent: the full cost as soon as the line is crossed (a step).")
+    escalation: Escalation | None = Field(
+        None, description="For a line measured from the Donbas ('relative_to: donbas', 'below'): the demand it "
+                          "becomes once the Donbas is taken, in a share of worlds. Absent: the demand, once met, "
+                          "stays met.")
     why: str = ""
 
     @property

@@ -82,3 +82,20 @@ def test_a_donbas_demand_needs_the_donbas_sector():
 
     with pytest.raises(ScenarioError, match="relative_to: donbas needs battlefield.donbas"):
         load_scenario(SCENARIOS / "baseline.yaml", DEMAND)
+
+
+def test_a_demand_met_on_the_battlefield_is_raised_in_the_worlds_drawn_to_raise_it():
+    """Goemans (2000), Reiter (2009): war aims grow with success. Once the Donbas is taken, a freeze
+    crosses the raised demand (all four regions) where the actor raises it, and nothing elsewhere."""
+    def freeze_cost(probability):
+        model = model_of({**DEMAND, "battlefield.donbas": {"held_km2": 1.0, "share_of_advance": 1.0},
+                          "actors.russia.red_lines.0.cost": 0.2,
+                          "actors.russia.red_lines.0.escalation": {"below": 1.0, "probability": probability}})
+        model.step()
+        assert np.all(model.state.war.donbas_held_km2 == 0)
+        freeze, settled = model.package_terms("ceasefire_30_day")
+        return model.attacker.party(model.state).red_lines.audience_cost(freeze, settled, model.state.war.front)
+
+    assert np.all(freeze_cost(0.0) == 0) and np.all(freeze_cost(1.0) == pytest.approx(0.2))
+    some = freeze_cost({"low": 0.3, "high": 0.7})
+    assert 0.3 < np.mean(some > 0) < 0.7 and set(np.round(np.unique(some), 9)) == {0.0, 0.2}
