@@ -68,6 +68,8 @@ WORLD_COLUMN_TABLE: tuple[WorldColumn, ...] = (
                 lambda m: {"occupied_km2_at_horizon": _horizon(m, "occupied_km2")}),
     WorldColumn("partial_first_month/<deal>", "month", "month the partial deal was first in force; 0: never",
                 lambda m: {f"partial_first_month/{d}": deal.first_month for d, deal in m.state.partial.items()}),
+    WorldColumn("partial_agreements/<deal>", "count", "how many times the partial deal was agreed by the horizon",
+                lambda m: {f"partial_agreements/{d}": deal.agreements for d, deal in m.state.partial.items()}),
     WorldColumn("partial_in_force_at_horizon/<deal>", "", "1 if the partial deal is in force at the horizon, else 0",
                 lambda m: {f"partial_in_force_at_horizon/{d}": _horizon(m, f"partial_{d}") for d in m.state.partial}),
     WorldColumn("payoff/<actor>", "utility per month", "the actor's mean discounted monthly utility over the horizon "

@@ -23,6 +23,7 @@ import mesa
 import numpy as np
 
 from sim.core import round as protocol
+from sim.core.bargaining import is_zero
 from sim.core.round import ProposalPath
 from sim.scenario.schema import Scenario
 
@@ -113,7 +114,9 @@ class NegotiationModel(mesa.Model):
             goodwill={p: draw(f"partial_deals.{name}.goodwill.{p}", deal.goodwill[p]) if p in deal.goodwill else 0.0
                       for p in deal.parties},
             hazard=draw(f"partial_deals.{name}.breakdown_hazard", deal.breakdown_hazard),
-            in_force=np.zeros(n, dtype=bool), first_month=np.zeros(n, dtype=np.int32))
+            in_force=np.zeros(n, dtype=bool), first_month=np.zeros(n, dtype=np.int32),
+            renewal_penalty=draw(f"partial_deals.{name}.renewal_penalty", deal.renewal_penalty),
+            agreements=np.zeros(n, dtype=np.int32), breakdowns=np.zeros(n, dtype=np.int32))
             for name, deal in self.spec.partial_deals.items()}
 
     @property
@@ -330,20 +333,26 @@ class NegotiationModel(mesa.Model):
             in_force = deal.in_force
             broken = in_force & (self.streams.monthly_uniform(f"partial_break:{name}")[:, t - 1] < deal.hazard)
             in_force &= ~broken
-            offered = active & ~self.state.in_ceasefire & ~in_force
-            if spec.one_off:
+            deal.breakdowns += broken
+            possible = np.ones(self.n_worlds, dtype=bool) if spec.during_ceasefire else ~self.state.in_ceasefire
+            offered = active & possible & ~in_force
+            if spec.one_off and not spec.repeats:
                 offered &= deal.first_month == 0
             if spec.offered_months is not None:
                 offered &= t in spec.offered_months
             if name in forced:
-                offered = ~self.state.in_ceasefire & ~in_force
+                offered = possible & ~in_force
             shocks = {p: self.streams.monthly_normal(f"partial:{name}:{p}")[:, t - 1] for p in spec.parties}
+            value = deal.value
+            if not is_zero(deal.renewal_penalty):   # a deal once broken renews less readily
+                value = {p: v - deal.renewal_penalty * deal.breakdowns for p, v in deal.value.items()}
             answers = protocol.partial_deal_answers(
-                deal.value, deal.goodwill, {p: self.actors[p].noise_sd for p in spec.parties}, shocks, leverage)
+                value, deal.goodwill, {p: self.actors[p].noise_sd for p in spec.parties}, shocks, leverage)
             accepted = offered.copy()
             for party in spec.parties:
                 accepted &= answers[party]
             decisions[name] = PartialDecision(offered, broken, answers)
+            deal.agreements += accepted
             deal.first_month[accepted & (deal.first_month == 0)] = t
             deal.in_force = (in_force | accepted) & (not spec.one_off)
             self.state.history[f"partial_{name}"][:, t - 1] = accepted | deal.in_force

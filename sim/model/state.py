@@ -68,6 +68,9 @@ class PartialDealState:
     hazard: np.ndarray | float                # monthly chance it breaks down
     in_force: np.ndarray                      # (N,) bool
     first_month: np.ndarray                   # (N,) int, 0 = never agreed
+    agreements: np.ndarray                    # (N,) int: how many times it has been agreed
+    breakdowns: np.ndarray                    # (N,) int: how many times it has broken down
+    renewal_penalty: np.ndarray | float = 0.0  # lost from each party's value per breakdown so far
 
 
 @dataclass

@@ -306,6 +306,14 @@ class PartialDeal(Strict):
                                        description="Value of pleasing a fully engaged mediator.")
     breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0))
     one_off: bool = False
+    repeats: bool = Field(False, description="A one-off deal (an exchange) may be agreed again in later months: "
+                                             "a count process, each agreement done when made. Default: agreed once.")
+    renewal_penalty: NonNegative = Field(
+        default_factory=lambda: point(0.0),
+        description="Each breakdown lowers every party's value of agreeing the deal again by this much (utility "
+                    "units per breakdown): a truce once broken renews less readily. 0: breakdowns leave no mark.")
+    during_ceasefire: bool = Field(False, description="Also offered while a general ceasefire holds (an exchange "
+                                                      "of prisoners is not made moot by a ceasefire, a truce is).")
     offered_months: list[Month] | None = Field(None, description="Offered only in these months "
                                                                "(default: whenever a mediator is engaged).")
     source: str = ""
