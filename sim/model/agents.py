@@ -92,6 +92,7 @@ class Actor(mesa.Agent):
         # one with an escalation becomes its raised demand, in the worlds drawn to raise it, once the
         # Donbas is taken.
         self.donbas_lines = tuple(i for i, line in enumerate(spec.red_lines) if line.relative_to == "donbas")
+        self.valued_lines = tuple(i for i in self.donbas_lines if spec.red_lines[i].valued_at_war)
         self.escalations: dict[int, tuple[float, np.ndarray]] = {}
         for i in self.donbas_lines:
             escalation = spec.red_lines[i].escalation
@@ -158,11 +159,18 @@ class Actor(mesa.Agent):
         self.monthly_cost = np.broadcast_to(self.own_monthly_cost(state), (facts.n_worlds,))
         horizon = facts.planning_horizon
         status_quo_now = state.status_quo()
-        later_front = state.war.front + horizon * self.expected_advance(state.war) / facts.territory_scale
-        status_quo_later = state.status_quo(front=np.minimum(later_front, 1.0))
+        war = state.war
+        expected = self.expected_advance(war)
+        later_front = np.minimum(war.front + horizon * expected / facts.territory_scale, 1.0)
+        status_quo_later = state.status_quo(front=later_front)
+        u_now, u_later = self.utility(status_quo_now), self.utility(status_quo_later)
+        if self.valued_lines:   # the Donbas fighting is expected to take counts in the value of war
+            held_later = np.maximum(0.0, war.donbas_held_km2 - war.donbas_share * horizon * expected)
+            u_now = u_now - self.place_cost(war, war.donbas_held_km2, status_quo_now, war.front)
+            u_later = u_later - self.place_cost(war, held_later, status_quo_later, later_front)
         self.war_value = war_value(
-            u_war_now=self.utility(status_quo_now), monthly_cost=self.monthly_cost,
-            u_stalemate=self.utility(status_quo_later),
+            u_war_now=u_now, monthly_cost=self.monthly_cost,
+            u_stalemate=u_later,
             u_victory=self.utility(self.victory_terms(facts, status_quo_now)),
             p_victory=self.victory_belief, patience=self.patience, horizon=horizon)
 
@@ -191,6 +199,14 @@ class Actor(mesa.Agent):
             if issue is not None and issue in self.controls:
                 lines.append((issue, self.levers[lever] if channel.caps else 1.0 - self.levers[lever], channel.caps))
         return lines
+
+    def place_cost(self, war: WarState, held_km2: np.ndarray, position: np.ndarray, front: np.ndarray) -> np.ndarray:
+        """What the lines on a valued place (``valued_at_war``) cost at ``position`` (N, K), the line of
+        contact at ``front``, with Ukraine holding ``held_km2`` of the Donbas: the same cost a deal
+        leaving Ukraine that much would carry."""
+        lines = [replace(self.red_lines.lines[i], bound=self.red_lines.lines[i].bound + held_km2 / war.scale_km2)
+                 for i in self.valued_lines]
+        return RedLines(lines, self.red_lines.n_issues).audience_cost(position, np.ones(position.shape[-1], bool), front)
 
     def red_lines_now(self, war: WarState) -> RedLines:
         """Its red lines this month: a line measured from the Donbas point (``relative_to: donbas``) is

@@ -95,6 +95,12 @@ class RedLine(Strict):
         None, description="An audience cost that grows with the distance to the commitment (Fearon 1994; "
                           "Tomz 2007): it rises linearly from 0 at the line to the full cost this far beyond "
                           "it on the issue scale. Absent: the full cost as soon as the line is crossed (a step).")
+    valued_at_war: bool = Field(
+        False, description="For an audience line measured from the Donbas: the actor values the place, not only "
+                           "its public commitment, so what fighting on is expected to take of the Donbas over the "
+                           "planning horizon counts in its value of war as the same cost the line puts on a deal "
+                           "(a rising side that expects to gain does not freeze: Powell 2006). Default: only a "
+                           "deal short of the demand costs anything.")
     escalation: Escalation | None = Field(
         None, description="For a line measured from the Donbas ('relative_to: donbas', 'below'): the demand it "
                           "becomes once the Donbas is taken, in a share of worlds. Absent: the demand, once met, "

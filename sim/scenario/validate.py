@@ -174,6 +174,9 @@ def _check_references(s: Scenario) -> list[tuple[str, str]]:
             if line.escalation is not None and (line.relative_to != "donbas" or line.below is None):
                 problems.append((f"actors.{aid}.red_lines.{i}.escalation",
                                  "escalation applies to a 'below' line measured from the Donbas (relative_to: donbas)."))
+            if line.valued_at_war and (line.relative_to != "donbas" or line.kind != "audience"):
+                problems.append((f"actors.{aid}.red_lines.{i}.valued_at_war",
+                                 "valued_at_war applies to an audience line measured from the Donbas (relative_to: donbas)."))
             if line.ramp is not None and line.kind == "hard":
                 problems.append((f"actors.{aid}.red_lines.{i}.ramp", "a ramp applies to an audience line only."))
     variables = variable_types(s)
