@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.engine import load_scenario
-
-from .common import non_negative, positive, posterior_from
+from .common import load_scenario, non_negative, positive, posterior_from
 
 
 def add_parser(commands) -> None:

@@ -8,8 +8,22 @@ from contextlib import contextmanager
 
 import yaml
 
-from sim.engine import load_scenario
 from sim.scenario import ScenarioError
+
+
+def load_scenario(path, overrides=None, **kwargs):
+    """:func:`sim.engine.load_scenario`, imported when first called: building the parser for
+    ``negsim --help`` then loads no schema."""
+    from sim.engine import load_scenario as load
+
+    return load(path, overrides, **kwargs)
+
+
+def load_variants(loaded):
+    """:func:`sim.engine.load_variants`, imported when first called."""
+    from sim.engine import load_variants as load
+
+    return load(loaded)
 
 
 def parse_overrides(items: list[str]) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.engine import load_scenario
 from sim.fileio import strict
 
-from .common import folder, made_by, non_negative, positive, posterior_from, progress_bar
+from .common import folder, load_scenario, made_by, non_negative, positive, posterior_from, progress_bar
 
 
 def add_parser(commands) -> None:

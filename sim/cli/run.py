@@ -6,11 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.engine import load_scenario, load_variants
 from sim.engine.defaults import DEFAULT_CHUNK
 from sim.scenario import ScenarioError
 
-from .common import folder, made_by, non_negative, parse_overrides, positive, posterior_from
+from .common import folder, load_scenario, load_variants, made_by, non_negative, parse_overrides, positive, posterior_from
 
 
 def add_parser(commands) -> None:

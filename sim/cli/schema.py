@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from sim.engine.loading import RULE_SPECS, build_schema
-
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
@@ -19,6 +17,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sim.engine.loading import RULE_SPECS, build_schema
     from sim.scenario.reference import json_schema, markdown_reference
 
     schema = build_schema(RULE_SPECS)

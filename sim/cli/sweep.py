@@ -6,11 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.engine import load_scenario
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.scenario.errors import SweepError
 
-from .common import folder, non_negative, positive, posterior_from, progress_bar
+from .common import folder, load_scenario, non_negative, positive, posterior_from, progress_bar
 
 
 def add_parser(commands) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.engine import load_scenario, load_variants
-
-from .common import parse_overrides
+from .common import load_scenario, load_variants, parse_overrides
 
 
 def add_parser(commands) -> None:

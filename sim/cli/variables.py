@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.engine import load_scenario
+from .common import load_scenario
 
 
 def add_parser(commands) -> None:

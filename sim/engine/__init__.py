@@ -13,7 +13,7 @@ Names are imported lazily, so ``import sim.engine`` stays cheap.
 
 from importlib import import_module
 
-_EXPORTS = {"load_scenario": ".loading", "load_variants": ".loading", "Scenario": ".loading", "build_model": ".build",
+_EXPORTS = {"load_scenario": ".loading", "load_variants": ".loading", "CheckedScenario": ".loading", "build_model": ".build",
             "trace_world": ".build", "Trace": ".build", "run_scenario": ".run", "RunResult": ".run",
             "DEFAULT_CHUNK": ".defaults", "Posterior": ".posterior", "run_tasks": ".executor",
             "Checkpoint": ".checkpoint"}
