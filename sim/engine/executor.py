@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
@@ -47,22 +47,52 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
         for key, args in tasks:
             finished(key, function(shared, *args))
     else:
-        # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
-        # imports the task's module once (and loads the compiled search: sim.engine.preload), so each
-        # worker forks with them loaded instead of loading them itself.
-        context = get_context("forkserver")
-        context.set_forkserver_preload([function.__module__, "sim.engine.preload"])
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                 initializer=_exit_with, initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(function, shared, *args): key for key, args in tasks}
-            try:
-                for future in as_completed(futures):
-                    finished(futures[future], future.result())
-            except BrokenProcessPool:
-                raise ExecutionFault("a worker process died (killed, or out of memory)") from None
-            except BaseException:  # Ctrl-C, or a fault in `finished`: stop the workers now, not after their tasks
-                _stop_workers(pool)
-                raise
+        _run_here_and_on_workers(function, tasks, finished, min(workers, len(tasks)), shared)
+
+
+def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple[Any, tuple]],
+                             finished: Callable[[Any, Any], None], workers: int, shared: Any) -> None:
+    """``workers`` busy processes: this one and ``workers - 1`` local ones, taking tasks from one queue.
+
+    This process works too rather than waiting: it starts at once, while the worker processes start
+    (the forkserver imports the task's module and loads the compiled search first, a few seconds of
+    a short run), and it is one process fewer to start. It keeps each worker fed with two tasks, so
+    none waits for the next, and takes a task itself whenever no result is ready.
+    """
+    # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
+    # imports the task's module once (and loads the compiled search: sim.engine.preload), so each
+    # worker forks with them loaded instead of loading them itself.
+    context = get_context("forkserver")
+    context.set_forkserver_preload([function.__module__, "sim.engine.preload"])
+    queue = list(reversed(tasks))   # popped from the end: in the tasks' order
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context,
+                             initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+        futures: dict[Future, Any] = {}
+
+        def feed() -> None:
+            while queue and len(futures) < 2 * (workers - 1):
+                key, args = queue.pop()
+                futures[pool.submit(function, shared, *args)] = key
+
+        def collect(done) -> None:
+            for future in done:
+                finished(futures.pop(future), future.result())
+
+        try:
+            feed()
+            while queue or futures:
+                collect([future for future in futures if future.done()])
+                feed()
+                if queue:
+                    key, args = queue.pop()
+                    finished(key, function(shared, *args))
+                elif futures:
+                    collect(wait(futures, return_when=FIRST_COMPLETED).done)
+        except BrokenProcessPool:
+            raise ExecutionFault("a worker process died (killed, or out of memory)") from None
+        except BaseException:  # Ctrl-C, or a fault in `finished`: stop the workers now, not after their tasks
+            _stop_workers(pool)
+            raise
 
 
 PARENT_POLL_SECONDS = 0.5
