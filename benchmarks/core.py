@@ -86,11 +86,13 @@ def rate(world_months: int, seconds: list[float]) -> str:
     return f"{statistics.median(rates):,.0f} world-months/s (range {rates[0]:,.0f}-{rates[-1]:,.0f})"
 
 
-def assessments_per_world_month(loaded, worlds: int) -> float:
+def assessments_per_world_month(loaded, worlds: int) -> tuple[float, float]:
     """Party-package assessments (one party's surplus for one package in one world) per world-month,
     counted on a run of ``worlds`` worlds: those of the mediator's compiled search (from the
-    packages it scores, :func:`sim.core.compiled_search.packages_scored`) and the votes'."""
+    packages it scores, :func:`sim.core.compiled_search.packages_scored`) and the votes'; and the
+    packages the search scores per world-month (each assessed by every veto player)."""
     count = 0
+    packages = 0
     original_assess, original_search = Party._surplus_terms, compiled_search.search_packages
 
     def counting_assess(self, x, *args):
@@ -103,10 +105,13 @@ def assessments_per_world_month(loaded, worlds: int) -> float:
         room = (high - low)[worlds] > 0
         movable = [int(room[a:a + compiled_search.BLOCK].any(axis=0).sum())
                    for a in range(0, len(worlds), compiled_search.BLOCK)]
+        nonlocal packages
         n_players = players.numbers.shape[0]
-        count += n_players * compiled_search.packages_scored(
+        scored = compiled_search.packages_scored(
             len(worlds), movable, n_players, curve_only=options["curve_only"], grid=options["grid"],
             levels=options["levels"], sweeps=options["sweeps"])
+        packages += scored
+        count += n_players * scored
         return original_search(worlds, players, curve, low, high, status_quo, **options)
 
     Party._surplus_terms, compiled_search.search_packages = counting_assess, counting_search
@@ -114,7 +119,8 @@ def assessments_per_world_month(loaded, worlds: int) -> float:
         build_model(loaded.scenario, worlds=worlds).run()
     finally:
         Party._surplus_terms, compiled_search.search_packages = original_assess, original_search
-    return count / (worlds * loaded.scenario.horizon_months)
+    world_months = worlds * loaded.scenario.horizon_months
+    return count / world_months, packages / world_months
 
 
 def flops_per_assessment(loaded) -> int:
@@ -169,7 +175,7 @@ def main() -> None:
     vectorised = statistics.median(world_months / s for s in cpu)
     one_world = statistics.median(single_months / s for s in single_cpu)
 
-    per_month = assessments_per_world_month(loaded, worlds=4_000)
+    per_month, packages_per_month = assessments_per_world_month(loaded, worlds=4_000)
     flops = flops_per_assessment(loaded)
     work = per_month * flops
     peak = peak_flops_per_core()
@@ -181,7 +187,8 @@ def main() -> None:
           f"{limit / 4:,.0f} at a quarter of peak (compiled code vectorised across worlds)")
     print(f"  measured: {vectorised * work / 1e9:.2f} GFLOP/s, {vectorised / limit:.1%} of peak; "
           f"{limit / 4 / vectorised:.1f}x below a quarter of peak")
-    print(f"world-months/s: {vectorised:,.0f}  vectorised/one-world: {vectorised / one_world:,.0f}")
+    print(f"world-months/s: {vectorised:,.0f}  vectorised/one-world: {vectorised / one_world:,.0f}  "
+          f"packages scored per world-month: {packages_per_month:,.1f}")
 
 
 if __name__ == "__main__":
