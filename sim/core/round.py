@@ -267,7 +267,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
 
     ``search="curve"`` searches only the belligerents' contract curve clipped to the box (``grid``
     points, then local refinement); ``search="box"`` then goes on over the whole box
-    (:func:`~sim.core.bargaining.search_box`) from the curve's best point, ``grid`` points of the
+    (:mod:`sim.core.bargaining` specifies it) from the curve's best point, ``grid`` points of the
     curve and the status quo, so its objective is never below the curve's.
 
     ``settled`` (K,) bool says which issues the package settles (default: all, a settlement);

@@ -1,6 +1,8 @@
-"""The negotiation model: a Mesa model whose every state variable is an array over worlds.
+"""The negotiation model: the Mesa model that drives the months of every world at once.
 
-One month (:meth:`NegotiationModel.step`):
+The worlds' facts and state live in :mod:`.state` (``model.facts``, ``model.state``), arrays over
+worlds; the actors (:mod:`.agents`) and the war (:mod:`.war`) take them as arguments. This module
+only orders a month's steps and records them. One month (:meth:`NegotiationModel.step`):
 
 1. pressure decisions: each actor's strategy sets its levers;
 2. war and economy: the front, casualties, Russia's economic strain;
