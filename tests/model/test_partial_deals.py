@@ -2,24 +2,14 @@
 
 import numpy as np
 
-from sim.engine import build_model, load_scenario
-
-from ..conftest import SCENARIOS
+from .test_pressure_channels import run as run_baseline
+from .test_pressure_channels import significant as paired_z
 
 WORLDS = 3000
 
 
 def run(overrides: dict, months: int = 24):
-    model = build_model(load_scenario(SCENARIOS / "baseline.yaml", overrides).scenario, worlds=WORLDS)
-    for _ in range(months):
-        model.step()
-    return model
-
-
-def paired_z(a: np.ndarray, b: np.ndarray) -> float:
-    """The paired mean difference b - a in Monte Carlo standard errors."""
-    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
-    return float(d.mean() / (d.std(ddof=1) / np.sqrt(d.size)))
+    return run_baseline(overrides, months=months, worlds=WORLDS)
 
 
 def test_a_truce_once_broken_renews_less_readily():
