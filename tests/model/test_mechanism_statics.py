@@ -81,3 +81,15 @@ def test_where_the_donbas_is_a_commitment_only_arms_lower_the_chance_by_keeping_
         return model.attacker.party(model.state).red_lines.audience_cost(freeze, settled, model.state.war.front)[at_war]
 
     assert freeze_cost(armed).mean() > freeze_cost(plain).mean()
+
+
+def test_the_ramp_is_what_turns_the_arms_surge_negative_at_two_years():
+    """The one sign flip left in mechanisms.yaml: more arms raise P(ceasefire by 12 months) and lower it
+    by 24. The mechanism: with a ramped Donbas cost a deal gets cheaper for Russia with every km² it
+    takes, so what slows Russia keeps the deal dear in the last worlds still at war. Checked by knocking
+    the ramp out: with a step cost (no partial credit for conquest) the surge lowers P by 24 months nowhere."""
+    ramped_before, ramped_after = reached(run({}, 24)), reached(run(SURGE, 24))
+    diff, se = paired(ramped_before, ramped_after)
+    assert diff < -3 * se
+    step = {"actors.russia.red_lines.0.ramp": None}
+    assert assert_not_lower(reached(run(step, 24)), reached(run({**step, **SURGE}, 24))) > 0
