@@ -72,8 +72,7 @@ def diagnostics(path: str, worlds: int) -> None:
     accepted = by_blame = 0
     for record in model.state.rounds:
         assessment = record.assessments["ukraine"]
-        asked = record.proposed & np.broadcast_to(record.veto["ukraine"], record.proposed.shape)
-        yes = assessment.accept & asked
+        _, yes = record.answers("ukraine")
         accepted += int(yes.sum())
         by_blame += int((yes & ~(assessment.surplus - assessment.blame_avoided + record.noise["ukraine"] > 0)).sum())
     first = model.state.first_ceasefire_month

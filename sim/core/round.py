@@ -105,7 +105,7 @@ class Party:
             return value[worlds] if np.ndim(value) == (2 if per_issue else 1) else value
 
         numbers = {name: take(getattr(self, name)) for name in _PER_WORLD}
-        lines = [replace(line, cost=take(line.cost)) for line in self.red_lines.lines]
+        lines = [replace(line, cost=take(line.cost), bound=take(line.bound)) for line in self.red_lines.lines]
         return replace(self, ideal=take(self.ideal, True), weights=take(self.weights, True), **numbers,
                        red_lines=RedLines(lines, self.red_lines.n_issues),
                        offers=[(k, take(bound), upper) for k, bound, upper in self.offers])
@@ -239,11 +239,6 @@ class ProposalPath:
         a, d = self.attacker, self.defender
         curve = contract_curve(lam, a.ideal, a.weights, d.ideal, d.weights)
         return np.minimum(np.maximum(curve, self.low), self.high)
-
-    def select(self, worlds: np.ndarray) -> ProposalPath:
-        """The path in the worlds ``worlds`` only (see :meth:`Party.select`)."""
-        return ProposalPath(self.attacker.select(worlds), self.defender.select(worlds), self.low[worlds],
-                            self.high[worlds])
 
     def zone_empty(self) -> np.ndarray:
         """Per world: the hard lines leave no possible term on some issue (indivisibility)."""

@@ -293,9 +293,8 @@ class Belligerent(Actor):
         if (is_zero(self.refusal_signal) or self.opponent is None or record is None
                 or self.opponent not in record.assessments):
             return None
-        accept = record.assessments[self.opponent].accept
-        assert accept is not None   # a vote's assessments carry the answers
-        return record.proposed & np.broadcast_to(record.veto[self.opponent], accept.shape) & ~accept
+        asked, accepted = record.answers(self.opponent)
+        return asked & ~accepted
 
 
 class Supporter(Actor):

@@ -274,8 +274,8 @@ class NegotiationModel(mesa.Model):
         assert agreed is not None   # a vote decides in every world
         for party_id in self.actors:  # in the scenario's order
             counts = self.state.decision_counts.setdefault(party_id, np.zeros((self.horizon, 2)))
-            asked = proposing & record.veto[party_id]
-            counts[t - 1] = (asked.sum(), (asked & record.assessments[party_id].accept).sum())
+            asked, accepted = record.answers(party_id)
+            counts[t - 1] = (asked.sum(), accepted.sum())
         self.state.failed_rounds += proposing & ~agreed
         self.state.in_ceasefire |= agreed
         self.state.ceasefire_terms[agreed] = terms[agreed]

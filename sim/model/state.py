@@ -57,6 +57,14 @@ class RoundRecord:
         """The package settles every issue (a settlement), not only some (a ceasefire with open issues)."""
         return bool(self.settled.all())
 
+    def answers(self, actor_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``actor_id`` was asked this round's package (proposed, and its answer counted), and
+        where it accepted it: two (N,) bool arrays, the second within the first."""
+        asked = self.proposed & np.broadcast_to(self.veto[actor_id], self.proposed.shape)
+        accept = self.assessments[actor_id].accept
+        assert accept is not None   # a vote's assessments carry the answers
+        return asked, asked & accept
+
 
 @dataclass
 class PartialDealState:

@@ -36,11 +36,9 @@ def state_variables(state: WorldState, actors: Mapping[str, Actor], scenario: Sc
     }
     for actor_id, actor in actors.items():
         if record is not None and actor_id in record.assessments:
-            asked = record.proposed & np.broadcast_to(record.veto[actor_id], (n,))
-            accept = record.assessments[actor_id].accept
-            assert accept is not None   # a vote's assessments carry the answers
-            env[f"rejected_{actor_id}"] = asked & ~accept
-            env[f"accepted_{actor_id}"] = asked & accept
+            asked, accepted = record.answers(actor_id)
+            env[f"rejected_{actor_id}"] = asked & ~accepted
+            env[f"accepted_{actor_id}"] = accepted
         else:
             env[f"rejected_{actor_id}"] = env[f"accepted_{actor_id}"] = no
         env[f"threat_pending_{actor_id}"] = state.threat_pending.get(actor_id, no)

@@ -99,3 +99,17 @@ def test_a_demand_met_on_the_battlefield_is_raised_in_the_worlds_drawn_to_raise_
     assert np.all(freeze_cost(0.0) == 0) and np.all(freeze_cost(1.0) == pytest.approx(0.2))
     some = freeze_cost({"low": 0.3, "high": 0.7})
     assert 0.3 < np.mean(some > 0) < 0.7 and set(np.round(np.unique(some), 9)) == {0.0, 0.2}
+
+
+def test_a_party_taken_at_some_worlds_keeps_each_worlds_donbas_demand():
+    """Party.select (a round run on some worlds gives those worlds' numbers) takes a per-world bound at
+    its worlds, as it takes a per-world cost."""
+    model = model_of({**DONBAS, **DEMAND, "actors.russia.red_lines.0.ramp": 0.1})
+    model.step()
+    party, front = model.attacker.party(model.state), model.state.war.front
+    freeze, settled = model.package_terms("ceasefire_30_day")
+    worlds = np.array([3, 7, 11])
+    whole = party.red_lines.audience_cost(freeze, settled, front)[worlds]
+    taken = party.select(worlds).red_lines.audience_cost(freeze[worlds], settled, front[worlds])
+    assert len(set(np.round(whole, 12))) == 3   # the demand differs by world
+    np.testing.assert_array_equal(taken, whole)
