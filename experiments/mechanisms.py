@@ -1,6 +1,6 @@
 """What the mechanisms of scenarios/mechanisms.yaml change, measured on common random numbers.
 
-    .venv/bin/python experiments/mechanisms.py [worlds]      (default 4,000; about 3 minutes on 2 cores)
+    .venv/bin/python experiments/mechanisms.py [worlds]      (default 4,000; about a minute on 2 cores)
 
 Prints the figures of docs/findings.md, "Territory by place, learning, and what the sign of arms
 hinges on": P6/P12/P24 under each encoding of Russia's Donbas demand with the paired effect of an
@@ -12,7 +12,6 @@ often blame decides Ukraine's answer; the partial deals' counts.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -22,21 +21,19 @@ from sim.engine.run import run_scenario
 
 SEED = 20250301
 SURGE = {"actors.us.levers.arms": 2.0, "actors.us.levers.financial_aid": 2.0, "actors.europe.levers.arms": 2.0}
+MECHANISMS = "scenarios/mechanisms.yaml"
+VARIANTS = load_scenario(MECHANISMS).scenario.variants
 ENCODINGS = {
-    "baseline: an area anywhere, step cost": ("scenarios/baseline.yaml", {}),
-    "by place, ramped cost, a commitment only": ("scenarios/mechanisms.yaml", {"actors.russia.red_lines.0.valued_at_war": False}),
-    "by place, step cost at the Donbas": ("scenarios/mechanisms.yaml", {"actors.russia.red_lines.0.valued_at_war": False,
-                                                                        "actors.russia.red_lines.0.ramp": None}),
-    "by place, ramped, valued at war (mechanisms.yaml)": ("scenarios/mechanisms.yaml", {}),
-    "no Donbas cost at all": ("scenarios/mechanisms.yaml", {"actors.russia.red_lines.0.cost": 0.0}),
+    "baseline: by place, step cost at the Donbas": "",
+    "by place, ramped cost, a commitment only": "donbas_cost_ramped",
+    "by place, ramped, valued at war": "donbas_valued_at_war",
+    "by place, step, valued at war": "donbas_step_valued_at_war",
+    "an area anywhere, step cost (before issue 30)": "donbas_demand_as_an_area",
+    "no Donbas cost at all": "no_donbas_cost",
 }
-KNOCK_OUTS = {
-    "no true balance to learn": {"battlefield.true_advance_shift": 0.0},
-    "no refusal signals": {"actors.russia.beliefs.refusal_signal": 0.0, "actors.ukraine.beliefs.refusal_signal": 0.0},
-    "no Ukrainian arms and guarantee lines": {"actors.ukraine.red_lines.3.cost": 0.0, "actors.ukraine.red_lines.4.cost": 0.0},
-    "no escalation once the Donbas is taken": {"actors.russia.red_lines.0.escalation": None},
-    "energy truce without renewal penalty": {"partial_deals.energy_truce.renewal_penalty": 0.0},
-}
+"""Each reading of Russia's Donbas demand: a variant of scenarios/mechanisms.yaml ('' is the baseline)."""
+KNOCK_OUTS = ("no_true_balance", "no_refusal_signals", "no_ukrainian_arms_and_guarantee_lines",
+              "no_escalation_of_the_demand", "one_off_exchange_and_plain_truce")
 LEVERS = {
     "arms and aid surge (US, Europe)": SURGE,
     "US intelligence 1.5": {"actors.us.levers.intelligence": 1.5},
@@ -46,6 +43,10 @@ LEVERS = {
     "Russian escalation 1.5": {"actors.russia.levers.escalation": 1.5},
     "Russia's optimism +0.2": {"actors.russia.beliefs.victory": {"low": 0.55, "high": 0.85}},
 }
+
+
+def variant(name: str) -> dict:
+    return dict(VARIANTS[name].set) if name else {}
 
 
 def run(path: str, overrides: dict, worlds: int):
@@ -61,9 +62,10 @@ def probabilities(result) -> str:
     return "  ".join(f"{100 * reached_by(result, m).mean():5.1f}" for m in (6, 12, 24))
 
 
-def diagnostics(path: str, worlds: int) -> None:
+def diagnostics(label: str, overrides: dict, worlds: int) -> None:
     """Thresholds crossed before the first ceasefire, and blame in Ukraine's acceptances."""
-    model = build_model(load_scenario(path).scenario, worlds=worlds, keep_rounds=True)
+    model = build_model(load_scenario(MECHANISMS, overrides or None).scenario, worlds=worlds, seed=SEED,
+                        keep_rounds=True)
     fronts, held = [], []
     for _ in range(model.horizon):
         model.step()
@@ -79,7 +81,8 @@ def diagnostics(path: str, worlds: int) -> None:
     has = first > 0
     month = np.clip(first - 1, 0, model.horizon - 1)
     front_then = np.stack(fronts, axis=1)[np.arange(worlds), month]
-    print(f"{path}: blame decided {by_blame:,} of Ukraine's {accepted:,} acceptances ({100 * by_blame / max(accepted, 1):.1f}%); "
+    share = 100 * by_blame / max(accepted, 1)
+    print(f"{label}: blame decided {by_blame:,} of Ukraine's {accepted:,} acceptances ({share:.1f}%); "
           f"of the ceasefire worlds, {100 * (front_then[has] >= 0.88).mean():.1f}% had passed 0.88 by area")
     if model.state.war.has_donbas:
         left = np.stack(held, axis=1)[np.arange(worlds), month]
@@ -90,56 +93,32 @@ def diagnostics(path: str, worlds: int) -> None:
               f"{np.percentile(taken[has], 75):.2f}")
 
 
-BY_PLACE = {"actors.russia.red_lines.0.below": 0.0, "actors.russia.red_lines.0.relative_to": "donbas"}
-"""The record-favoured encoding of Russia's Donbas demand: measured from the Donbas, whole cost until it is taken."""
-DONBAS = {2025: {"held_km2": {"low": 8200, "high": 9300}, "share_of_advance": {"low": 0.4, "high": 0.8}},
-          2026: {"held_km2": {"low": 5000, "high": 6100}, "share_of_advance": {"low": 0.4, "high": 0.8}}}
-"""calibration-facts.md: Ukraine held 8,000-9,000 km2 of Donetsk in spring 2025 and 5,000-5,800 km2 in December
-2025, and about 1% of Luhansk (about 270 km2); 40-80% of the 2025 advance in Donetsk (a judgement range)."""
-
-
-def shipped_scenarios_by_place(worlds: int) -> None:
-    """Every shipped scenario with a Donbas demand, as written and with the demand by place (step)."""
-    print("\nshipped scenarios, as written -> Donbas demand by place (step at the Donbas); P in %, paired change")
-    paths = sorted(Path("scenarios").glob("*.yaml")) + sorted(Path("scenarios/teaching").glob("*.yaml"))
-    for path in paths:
-        loaded = load_scenario(path)
-        lines = loaded.scenario.actors["russia"].red_lines
-        if path.name == "mechanisms.yaml" or not lines or lines[0].relative_to is not None:
-            continue   # no Donbas demand to re-read (a teaching file's first line is the front)
-        year = 2026 if loaded.scenario.start >= "2026" else 2025
-        before = run_scenario(loaded, worlds=worlds, seed=SEED)
-        after = run(str(path), {**BY_PLACE, "battlefield.donbas": DONBAS[year]}, worlds)
-        cells = [f"{100 * reached_by(before, m).mean():5.1f} -> {100 * reached_by(after, m).mean():5.1f} "
-                 f"({difference(before, after, m)})" for m in (6, 12, 24)]
-        print(f"  {loaded.scenario.name[:34]:34s} " + "   ".join(cells), flush=True)
-
-
 def main() -> None:
     worlds = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     print(f"seed {SEED}, {worlds:,} worlds, common random numbers; P in %, paired differences in points [95%]\n")
     print(f"{'encoding of the Donbas demand':52s}    P6    P12    P24   surge dP12            dP24")
-    for name, (path, overrides) in ENCODINGS.items():
-        base, surge = run(path, overrides, worlds), run(path, {**overrides, **SURGE}, worlds)
+    for name, variant_name in ENCODINGS.items():
+        overrides = variant(variant_name)
+        base, surge = run(MECHANISMS, overrides, worlds), run(MECHANISMS, {**overrides, **SURGE}, worlds)
         print(f"{name:52s} {probabilities(base)}   {difference(base, surge, 12)}  {difference(base, surge, 24)}", flush=True)
-    mechanisms = run("scenarios/mechanisms.yaml", {}, worlds)
-    print(f"\nknock-outs in mechanisms.yaml (P6/P12/P24 {probabilities(mechanisms)})")
-    for name, overrides in KNOCK_OUTS.items():
-        other = run("scenarios/mechanisms.yaml", overrides, worlds)
-        print(f"  {name:40s} dP6 {difference(mechanisms, other, 6)}  dP12 {difference(mechanisms, other, 12)}  "
-              f"dP24 {difference(mechanisms, other, 24)}", flush=True)
-    for path in ("scenarios/baseline.yaml", "scenarios/mechanisms.yaml"):
-        base = run(path, {}, worlds)
-        print(f"\ncomparative statics, {path}")
+    baseline = run(MECHANISMS, {}, worlds)
+    print(f"\nknock-outs of the baseline's mechanisms (P6/P12/P24 {probabilities(baseline)})")
+    for name in KNOCK_OUTS:
+        other = run(MECHANISMS, variant(name), worlds)
+        print(f"  {name:40s} dP6 {difference(baseline, other, 6)}  dP12 {difference(baseline, other, 12)}  "
+              f"dP24 {difference(baseline, other, 24)}", flush=True)
+    for label, variant_name in (("baseline", ""), ("ramped, valued at war", "donbas_valued_at_war")):
+        base = run(MECHANISMS, variant(variant_name), worlds)
+        print(f"\ncomparative statics, {label}")
         for name, overrides in LEVERS.items():
-            other = run(path, overrides, worlds)
+            other = run(MECHANISMS, {**variant(variant_name), **overrides}, worlds)
             print(f"  {name:34s} dP12 {difference(base, other, 12)}  dP24 {difference(base, other, 24)}", flush=True)
         counts = {deal: base.table[f"partial_agreements/{deal}"].mean() for deal in base.table.keys("partial_agreements")}
         print("  partial deals agreed per world over the horizon: " + ", ".join(f"{d} {c:.2f}" for d, c in counts.items()))
     print()
-    for path in ("scenarios/baseline.yaml", "scenarios/mechanisms.yaml"):
-        diagnostics(path, min(worlds, 3000))
-    shipped_scenarios_by_place(worlds)
+    for label, variant_name in (("baseline", ""), ("area reading", "donbas_demand_as_an_area"),
+                                ("ramped, valued at war", "donbas_valued_at_war")):
+        diagnostics(label, variant(variant_name), min(worlds, 3000))
 
 
 if __name__ == "__main__":

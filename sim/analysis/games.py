@@ -234,14 +234,15 @@ def _n_player_equilibria(payoffs: np.ndarray) -> list[list[np.ndarray]]:
 
 def _distinct(candidates) -> list[list[np.ndarray]]:
     """Candidates with probabilities below 1e-6 set to 0 (solvers stop a hair from the boundary),
-    without repeats."""
+    without repeats: two profiles within 1e-3 of each other in every probability are one (the logit
+    branch's limit stops short of a pure equilibrium by about 1e-5, far inside the payoffs' noise)."""
     found: list[list[np.ndarray]] = []
     for candidate in candidates:
         cleaned = []
         for m in candidate:
             m = np.where(np.asarray(m, float) < 1e-6, 0.0, np.asarray(m, float))
             cleaned.append(m / m.sum())
-        if not any(all(np.allclose(x, y, atol=1e-6) for x, y in zip(cleaned, other, strict=True)) for other in found):
+        if not any(all(np.allclose(x, y, atol=1e-3) for x, y in zip(cleaned, other, strict=True)) for other in found):
             found.append(cleaned)
     return found
 

@@ -12,7 +12,8 @@ MONTHS = 12
 # Russia's Donbas line relaxed to "no withdrawal from held land", so that ceasefires at the front
 # happen within a year and there is something to test.
 CEASEFIRE_FIRST = {"negotiation.agreement": "ceasefire", "negotiation.scheduled": [],
-                   "actors.russia.red_lines.0.below": 0.0, "actors.russia.red_lines.0.relative_to": "front"}
+                   "actors.russia.red_lines.0.below": 0.0, "actors.russia.red_lines.0.relative_to": "front",
+                   "actors.russia.red_lines.0.escalation": None}
 
 
 def run(overrides: dict, months: int = MONTHS):

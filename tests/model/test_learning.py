@@ -10,7 +10,8 @@ WORLDS = 3000
 FIXED = {"battlefield.breakthrough_factor": 1.6, "battlefield.advance_volatility": 0.45,
          "actors.russia.beliefs.victory": 0.5, "actors.ukraine.beliefs.victory": 0.1,
          "actors.russia.beliefs.learning_rate": 0.5, "actors.ukraine.beliefs.learning_rate": 0.5,
-         "actors.us.levers.engagement": 0.0, "actors.europe.levers.engagement": 0.0}   # no talks: a year of fighting
+         "actors.us.levers.engagement": 0.0, "actors.europe.levers.engagement": 0.0,   # no talks: a year of fighting
+         "actors.russia.beliefs.refusal_signal": 0.0, "actors.ukraine.beliefs.refusal_signal": 0.0}
 
 
 def beliefs_after(overrides: dict, months: int = 12, worlds: int = WORLDS):

@@ -1,4 +1,5 @@
-"""Comparative statics of the mechanisms scenario (scenarios/mechanisms.yaml), on common random numbers.
+"""Comparative statics of the baseline and of the other readings of Russia's Donbas demand
+(scenarios/mechanisms.yaml's variants), on common random numbers.
 
 Each comparison runs the same worlds twice (same seed, same shocks), changing one thing. A change
 that theory says cannot lower P(ceasefire by month m) may not lower it by more than three standard
@@ -16,11 +17,18 @@ from ..conftest import SCENARIOS
 WORLDS = 2000
 SURGE = {"actors.us.levers.arms": 2.0, "actors.us.levers.financial_aid": 2.0, "actors.europe.levers.arms": 2.0}
 SANCTIONS = {"actors.us.levers.sanctions": 2.0, "actors.europe.levers.sanctions": 2.0}
-COMMITMENT_ONLY = {"actors.russia.red_lines.0.valued_at_war": False}
+INTELLIGENCE = {"actors.us.levers.intelligence": 1.5}
+VARIANTS = load_scenario(SCENARIOS / "mechanisms.yaml").scenario.variants
 
 
-def run(overrides: dict, months: int = 12):
-    model = build_model(load_scenario(SCENARIOS / "mechanisms.yaml", overrides).scenario, worlds=WORLDS)
+def reading(name: str) -> dict:
+    """One reading of the Donbas demand: a variant of mechanisms.yaml, as --set values."""
+    return dict(VARIANTS[name].set)
+
+
+def run(overrides: dict, months: int = 12, keep_rounds: bool = False):
+    scenario = load_scenario(SCENARIOS / "mechanisms.yaml", overrides).scenario
+    model = build_model(scenario, worlds=WORLDS, keep_rounds=keep_rounds)
     for _ in range(months):
         model.step()
     return model
@@ -54,22 +62,57 @@ def test_more_optimism_in_moscow_lowers_the_chance_of_a_ceasefire():
     assert diff < -5 * se
 
 
+@pytest.mark.parametrize("months", [12, 24])
+def test_more_western_arms_never_lower_the_chance_of_a_ceasefire_in_the_baseline(months):
+    """With Russia's demand read by place and a step cost, slowing Russia moves no threshold a deal
+    is measured against before the whole Donbas is taken: the surge cannot lower P through threshold
+    arithmetic, and at 12 months it raises P (Russia expects less from fighting)."""
+    diff = assert_not_lower(reached(run({}, months)), reached(run(SURGE, months)))
+    if months == 12:
+        assert diff > 0
+
+
+def test_more_intelligence_lowers_the_chance_at_two_years_through_ukraines_answers():
+    """Theory admits a lower P here: pressure that helps Ukraine raises what Ukraine expects from fighting
+    (the bargaining range follows the expected outcome of war; Fearon 1995), so packages Kyiv accepted
+    become packages it refuses. Checked: US intelligence at 1.5 raises Ukraine's value of war in every
+    world, lowers the share of the mediator's packages Ukraine accepts by two years, and not Russia's."""
+    plain, helped = run({}, 1), run(INTELLIGENCE, 1)
+    assert np.all(helped.defender.war_value >= plain.defender.war_value - 1e-12)
+    assert np.mean(helped.defender.war_value > plain.defender.war_value + 1e-6) > 0.9
+
+    def acceptance(model, actor):
+        asked = accepted = 0
+        for record in model.state.rounds:
+            was_asked, yes = record.answers(actor)
+            asked, accepted = asked + int(was_asked.sum()), accepted + int(yes.sum())
+        return accepted / asked
+
+    plain, helped = run({}, 24, keep_rounds=True), run(INTELLIGENCE, 24, keep_rounds=True)
+    diff, se = paired(reached(plain), reached(helped))
+    assert diff < 0
+    assert acceptance(helped, "ukraine") < acceptance(plain, "ukraine")
+    assert acceptance(helped, "russia") >= acceptance(plain, "russia")
+
+
 def test_western_arms_raise_the_chance_of_a_ceasefire_where_russia_values_the_donbas():
     """Powell (2006): what fighting is expected to take counts in the value of war. More arms slow
     Russia's expected advance, so it expects to take less of the Donbas, its value of fighting falls in
     every world, and a ceasefire comes no later on average."""
-    plain, armed = run({}, 1), run(SURGE, 1)
+    valued = reading("donbas_valued_at_war")
+    plain, armed = run(valued, 1), run({**valued, **SURGE}, 1)
     assert np.all(armed.attacker.war_value <= plain.attacker.war_value + 1e-12)
     assert np.mean(armed.attacker.war_value < plain.attacker.war_value - 1e-6) > 0.9
-    assert assert_not_lower(reached(run({})), reached(run(SURGE))) > 0
+    assert assert_not_lower(reached(run(valued)), reached(run({**valued, **SURGE}))) > 0
 
 
-def test_where_the_donbas_is_a_commitment_only_arms_lower_the_chance_by_keeping_it_unmet():
+def test_where_a_ramped_donbas_cost_is_a_commitment_only_arms_lower_the_chance_by_keeping_it_unmet():
     """Theory admits a lower P here (a commitment trap: Fearon 1994): when only a deal short of the
     Donbas costs Russia anything, and the cost shrinks as Russia takes the Donbas, what slows Russia
     keeps the demand unmet longer. Checked: the arms surge lowers P(ceasefire by 12 months), leaves
     Ukraine more of the Donbas, and with it a dearer freeze for Russia."""
-    plain, armed = run(COMMITMENT_ONLY), run({**COMMITMENT_ONLY, **SURGE})
+    ramped = reading("donbas_cost_ramped")
+    plain, armed = run(ramped), run({**ramped, **SURGE})
     diff, se = paired(reached(plain), reached(armed))
     assert diff < -3 * se
     at_war = ~plain.state.in_ceasefire & ~armed.state.in_ceasefire
@@ -83,13 +126,12 @@ def test_where_the_donbas_is_a_commitment_only_arms_lower_the_chance_by_keeping_
     assert freeze_cost(armed).mean() > freeze_cost(plain).mean()
 
 
-def test_the_ramp_is_what_turns_the_arms_surge_negative_at_two_years():
-    """The one sign flip left in mechanisms.yaml: more arms raise P(ceasefire by 12 months) and lower it
-    by 24. The mechanism: with a ramped Donbas cost a deal gets cheaper for Russia with every km² it
+def test_the_ramp_is_what_turns_the_arms_surge_negative_at_two_years_where_russia_values_the_donbas():
+    """The sign flip of the valued reading: more arms raise P(ceasefire by 12 months) and lower it by
+    24. The mechanism: with a ramped Donbas cost a deal gets cheaper for Russia with every km² it
     takes, so what slows Russia keeps the deal dear in the last worlds still at war. Checked by knocking
     the ramp out: with a step cost (no partial credit for conquest) the surge lowers P by 24 months nowhere."""
-    ramped_before, ramped_after = reached(run({}, 24)), reached(run(SURGE, 24))
-    diff, se = paired(ramped_before, ramped_after)
+    ramped, step = reading("donbas_valued_at_war"), reading("donbas_step_valued_at_war")
+    diff, se = paired(reached(run(ramped, 24)), reached(run({**ramped, **SURGE}, 24)))
     assert diff < -3 * se
-    step = {"actors.russia.red_lines.0.ramp": None}
     assert assert_not_lower(reached(run(step, 24)), reached(run({**step, **SURGE}, 24))) > 0

@@ -13,7 +13,7 @@ def run(overrides: dict, months: int = 24):
 
 
 def test_a_truce_once_broken_renews_less_readily():
-    plain = run({})
+    plain = run({"partial_deals.energy_truce.renewal_penalty": 0.0})
     scarred = run({"partial_deals.energy_truce.renewal_penalty": 0.02})
     before, after = (m.state.partial["energy_truce"] for m in (plain, scarred))
     assert before.agreements.mean() > 2 and paired_z(before.agreements, after.agreements) < -5
@@ -22,7 +22,7 @@ def test_a_truce_once_broken_renews_less_readily():
 
 
 def test_an_exchange_that_repeats_is_a_count_process():
-    once = run({})
+    once = run({"partial_deals.prisoner_exchange.repeats": False})
     again = run({"partial_deals.prisoner_exchange.repeats": True})
     counts = [m.state.partial["prisoner_exchange"].agreements for m in (once, again)]
     assert counts[0].max() == 1 and counts[1].max() > 1 and np.all(counts[1] >= counts[0])
@@ -31,8 +31,8 @@ def test_an_exchange_that_repeats_is_a_count_process():
 
 
 def test_a_deal_offered_during_a_ceasefire_is_not_crowded_out_by_it():
-    plain = run({"partial_deals.prisoner_exchange.repeats": True})
-    kept = run({"partial_deals.prisoner_exchange.repeats": True, "partial_deals.prisoner_exchange.during_ceasefire": True})
+    plain = run({"partial_deals.prisoner_exchange.during_ceasefire": False})
+    kept = run({"partial_deals.prisoner_exchange.during_ceasefire": True})
     in_ceasefire = plain.state.history["in_ceasefire"]
     assert in_ceasefire.any()
     exchanged = [m.state.history["partial_prisoner_exchange"] for m in (plain, kept)]

@@ -48,7 +48,7 @@ def test_land_taken_elsewhere_does_not_meet_a_demand_for_the_donbas():
 
 def test_a_freeze_costs_the_donbas_demand_until_the_donbas_is_taken():
     model = model_of({**DEMAND, "battlefield.donbas": {"held_km2": 250.0, "share_of_advance": 1.0},
-                      "actors.russia.red_lines.0.cost": 0.2})
+                      "actors.russia.red_lines.0.cost": 0.2, "actors.russia.red_lines.0.escalation": None})
     freeze, settled = model.package_terms("ceasefire_30_day")
     cost = model.attacker.party(model.state).red_lines.audience_cost(freeze, settled, model.state.war.front)
     assert np.all(cost == pytest.approx(0.2))
@@ -81,7 +81,8 @@ def test_a_donbas_demand_needs_the_donbas_sector():
     from sim.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match="relative_to: donbas needs battlefield.donbas"):
-        load_scenario(SCENARIOS / "baseline.yaml", DEMAND)
+        load_scenario(SCENARIOS / "baseline.yaml", {**DEMAND, "actors.russia.red_lines.0.escalation": None,
+                                                    "battlefield.donbas": None})
 
 
 def test_a_demand_met_on_the_battlefield_is_raised_in_the_worlds_drawn_to_raise_it():
