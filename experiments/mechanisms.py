@@ -58,6 +58,12 @@ def difference(before, after, month: int) -> str:
     return f"{d:+5.1f} [{low:+.1f}, {high:+.1f}]"
 
 
+def acceptance(result, actor: str) -> float:
+    """The share of the mediator's packages put to ``actor`` that it accepted, over worlds and months."""
+    asked, accepted = result.decisions[actor].sum(axis=0)
+    return accepted / asked
+
+
 def probabilities(result) -> str:
     return "  ".join(f"{100 * reached_by(result, m).mean():5.1f}" for m in (6, 12, 24))
 
@@ -93,6 +99,27 @@ def diagnostics(label: str, overrides: dict, worlds: int) -> None:
               f"{np.percentile(taken[has], 75):.2f}")
 
 
+def conquest(overrides: dict, worlds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per world: a ceasefire by the horizon, and Russia holding the whole Donbas at the horizon."""
+    model = build_model(load_scenario(MECHANISMS, overrides or None).scenario, worlds=worlds, seed=SEED).run()
+    return model.state.first_ceasefire_month > 0, model.state.war.donbas_held_km2 <= 0
+
+
+def conquest_decomposition(worlds: int) -> None:
+    """Each lever's change of P(ceasefire by 24 months): in the worlds where Russia takes the whole
+    Donbas in neither run, and from the worlds where it takes it in one of them (its demand met by conquest)."""
+    print("\nP24 change by whether Russia takes the whole Donbas (baseline; points of all worlds)")
+    base, taken = conquest({}, worlds)
+    for name, overrides in LEVERS.items():
+        other, other_taken = conquest(overrides, worlds)
+        neither = ~taken & ~other_taken
+        change = other.astype(float) - base
+        print(f"  {name:34s} taken without it {100 * taken.mean():4.1f}%, with it {100 * other_taken.mean():4.1f}%; "
+              f"dP24 {100 * change.mean():+5.1f} = {100 * change[neither].sum() / worlds:+5.1f} where neither takes it "
+              f"({100 * change[neither].mean():+.1f} there) {100 * change[~neither].sum() / worlds:+5.1f} where one does",
+              flush=True)
+
+
 def main() -> None:
     worlds = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     print(f"seed {SEED}, {worlds:,} worlds, common random numbers; P in %, paired differences in points [95%]\n")
@@ -112,9 +139,13 @@ def main() -> None:
         print(f"\ncomparative statics, {label}")
         for name, overrides in LEVERS.items():
             other = run(MECHANISMS, {**variant(variant_name), **overrides}, worlds)
-            print(f"  {name:34s} dP12 {difference(base, other, 12)}  dP24 {difference(base, other, 24)}", flush=True)
+            answers = "  ".join(f"{actor} accepts {100 * acceptance(base, actor):.2f}% -> {100 * acceptance(other, actor):.2f}%"
+                                for actor in ("russia", "ukraine"))
+            print(f"  {name:34s} dP12 {difference(base, other, 12)}  dP24 {difference(base, other, 24)}  {answers}",
+                  flush=True)
         counts = {deal: base.table[f"partial_agreements/{deal}"].mean() for deal in base.table.keys("partial_agreements")}
         print("  partial deals agreed per world over the horizon: " + ", ".join(f"{d} {c:.2f}" for d, c in counts.items()))
+    conquest_decomposition(worlds)
     print()
     for label, variant_name in (("baseline", ""), ("area reading", "donbas_demand_as_an_area"),
                                 ("ramped, valued at war", "donbas_valued_at_war")):

@@ -152,15 +152,17 @@ def test_an_accepted_documented_proposal_is_not_undone():
 def test_backtest_meets_its_targets(baseline):
     record, _ = load_events(EVIDENCE / "events.yaml")
     result, _ = backtest(baseline.scenario, record, worlds=4000)
-    # Every documented accept/reject decision and "no general ceasefire by February 2026" get more than
-    # even odds. The one known miss is written down: the model renews the energy truce after it
-    # breaks (a revolving door), where the record shows it agreed once and lapsed.
+    # Every documented decision gets more than even odds, the energy truce's single agreement included
+    # (a truce once broken renews less readily; its penalty's prior was fitted to that decision, so it
+    # is in-sample). Without the penalty the model renews a broken truce and misses exactly that one.
     misses = [d.label for d in result.scored if d.p <= 0.5]
-    assert misses == ["the energy truce agreed at most 1 time by then"], misses
+    assert misses == [], misses
     assert any(d.contested for d in result.decisions)  # the naval truce: reported, not scored
-    # Better than a base rate on the same decisions. Not asserted against the trivial rule: on this
-    # record the rule scores about as well as the model (both reported by `negsim backtest`), which is
-    # what the backtest honestly shows.
+    unscarred = load_scenario(SCENARIOS / "baseline.yaml", {"partial_deals.energy_truce.renewal_penalty": 0.0})
+    plain, _ = backtest(unscarred.scenario, record, worlds=4000)
+    assert [d.label for d in plain.scored if d.p <= 0.5] == ["the energy truce agreed at most 1 time by then"]
+    # Better than a base rate on the same decisions. Not asserted against the trivial rule: the margin
+    # over it is mostly the fitted truce decision (both scores are reported by `negsim backtest`).
     assert 0 < result.brier < result.base_rate_brier
 
 
