@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim import __version__
+from sim.model.war import TERRITORY_DEALS
 
 if TYPE_CHECKING:
     from sim.engine.run import RunResult
@@ -35,7 +36,10 @@ def wilson_interval(successes: np.ndarray | int, n: int, z: float = Z95) -> np.n
     denom = 1.0 + z ** 2 / n
     centre = (p + z ** 2 / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / denom
-    return np.stack([np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)], axis=-1)
+    # At k = 0 (k = n) the bound is exactly 0 (1); the subtraction leaves a rounding residue of 1e-19.
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return np.stack([low, high], axis=-1)
 
 
 def month_labels(start: str, months: int) -> list[str]:
@@ -239,6 +243,9 @@ def summarise(result: RunResult) -> dict:
         result.first_ceasefire_month <= horizon - result.durable_months + 1)
     has_deal = result.first_ceasefire_month > 0
     terms = {issue: _spread(result.terms(issue)[has_deal]) for issue in result.issue_names}
+    deal_kinds = np.asarray(result.table["territory_deal"])[has_deal]
+    territory_deals = ({name: float(np.mean(deal_kinds == code)) for code, name in enumerate(TERRITORY_DEALS) if code}
+                       if has_deal.any() else {})
     partial = {}
     for deal in result.table.keys("partial_first_month"):
         first = result.table[f"partial_first_month/{deal}"]
@@ -281,6 +288,7 @@ def summarise(result: RunResult) -> dict:
         "p_holds_given_observable_ceasefire": (float(is_durable[observable].mean())
                                                if observable.any() else None),
         "terms_of_first_ceasefire": terms,
+        "territory_deal_of_first_ceasefire": territory_deals,
         "ideal_points": {a: [float(v) for v in sums.sum(axis=0) / n] for a, sums in result.ideal_sums.items()},
         "issues": list(result.issue_names),
         "actors": dict(result.actor_names),

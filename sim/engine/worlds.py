@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.fileio import atomic_write
+from sim.model.war import TERRITORY_DEALS
 
 if TYPE_CHECKING:
     from sim.model.model import NegotiationModel
@@ -61,6 +62,9 @@ WORLD_COLUMN_TABLE: tuple[WorldColumn, ...] = (
                 "(0 = Ukraine's position, 1 = Russia's); NaN without a ceasefire",
                 lambda m: {f"terms/{issue}": m.state.first_terms[:, k].copy()
                            for k, issue in enumerate(m.facts.issue_names)}),
+    WorldColumn("territory_deal", "", "what the first ceasefire's territory term does, by index into "
+                + ", ".join(f"{i} {name}" for i, name in enumerate(TERRITORY_DEALS)) + " (seeds 001, 003)",
+                lambda m: {"territory_deal": m.state.first_territory_deal.copy()}),
     WorldColumn("casualties_at_horizon/<actor>", "people, cumulative", "the actor's killed and wounded from the "
                 "run's start to the horizon",
                 lambda m: {f"casualties_at_horizon/{a}": _horizon(m, f"casualties_{a}") for a in m.state.war.casualty_rate}),

@@ -283,6 +283,9 @@ class NegotiationModel(mesa.Model):
         first = agreed & (self.state.first_ceasefire_month == 0)
         self.state.first_ceasefire_month[first] = t
         self.state.first_terms[first] = terms[first]
+        if "territory" in self.facts.issue_role:
+            territory = terms[first, self.facts.issue_role["territory"]]
+            self.state.first_territory_deal[first] = self.state.war.territory_deal(territory, first)
         if settled.all():
             self.state.first_settlement_month[agreed & (self.state.first_settlement_month == 0)] = t
         if open_talks.any():

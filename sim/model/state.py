@@ -209,6 +209,7 @@ class WorldState:
         self.first_ceasefire_month = np.zeros(n, dtype=np.int32)   # 0: none yet
         self.first_ceasefire_end = np.zeros(n, dtype=np.int32)     # 0: has not broken down
         self.first_terms = np.full((n, k), np.nan)
+        self.first_territory_deal = np.zeros(n, dtype=np.int8)   # sim.model.war.TERRITORY_DEALS; 0: no ceasefire
         self.first_settlement_month = np.zeros(n, dtype=np.int32)   # 0: no settlement of every issue yet
         self.history = {key: np.zeros((n, t), dtype=series.dtype) for series in SERIES for key, _ in series.names(self)}
         self.payoff = {a: np.zeros(n) for a in scenario.actors}   # discounted so far (docs/model.md [9])

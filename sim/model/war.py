@@ -21,6 +21,12 @@ Levels = Mapping[str, np.ndarray | float]
 """One actor's lever levels by lever name."""
 
 PRESSURE_CHANNELS = ("aid", "intelligence", "sanctions")
+
+TERRITORY_DEALS = ("no deal", "freeze the line", "a partial withdrawal", "withdrawal from the rest of the Donbas",
+                   "withdrawal from all four regions")
+"""What a deal's territory term does, by the index :meth:`WarState.territory_deal` gives it (seeds 001, 003)."""
+TERRITORY_TOLERANCE = 1e-6
+"""How far (on the territory scale, about 0.14 km2) a term may sit from a line and still be on it."""
 """The channels through which supporters' levers move the war, each combined over actors as its
 :class:`~sim.scenario.levers.Channel` says."""
 
@@ -122,6 +128,19 @@ class WarState:
         """Ukraine's remaining Donbas area on the territory scale (N,): how far beyond the front the line
         would be if Ukraine left the rest of Donetsk and Luhansk (0 without a Donbas sector)."""
         return self.donbas_held_km2 / self.scale_km2
+
+    def territory_deal(self, territory: np.ndarray, worlds: np.ndarray) -> np.ndarray:
+        """What a deal's territory term does at ``worlds`` (a mask), as an index into
+        :data:`TERRITORY_DEALS` (0 is "no deal"): a freeze of the line, a withdrawal from part of what
+        Ukraine holds short of the Donbas, from the rest of the Donbas (seed 003's demand, with a
+        Donbas sector), or from all four regions (seed 001's). ``territory`` holds the terms at ``worlds``."""
+        front = self.front[worlds]
+        beyond = territory > front + TERRITORY_TOLERANCE
+        donbas_met = territory >= front + self.donbas_left[worlds] - TERRITORY_TOLERANCE
+        deal = np.where(beyond, 2, 1)
+        if self.has_donbas:
+            deal = np.where(beyond & donbas_met, 3, deal)
+        return np.where(territory >= 1.0 - TERRITORY_TOLERANCE, 4, deal).astype(np.int8)
 
     def apply_pressure(self, levers: Mapping[str, Levels], relief_agreed: np.ndarray | None) -> None:
         """Aggregate the actors' levers (by actor, in the scenario's order) into aid, intelligence,

@@ -50,6 +50,9 @@ def format_report(summary: dict) -> str:
             lines.append(f"  {issue:<20}  n/a")
             continue
         lines.append(f"  {issue:<20}{spread['mean']:5.2f}   [{spread['p05']:.2f}, {spread['p95']:.2f}]")
+    if s.get("territory_deal_of_first_ceasefire"):
+        lines.append("  what the territory term does: " + ", ".join(
+            f"{name} {_pct(share).strip()}" for name, share in s["territory_deal_of_first_ceasefire"].items()))
     lines += ["", "Partial agreements (share of worlds agreed by month)"]
     header = "  deal                " + "".join(f"{m:>8}" for m in s["partial_deals"][next(iter(s["partial_deals"]))]["p_agreed_by"]) if s["partial_deals"] else ""  # noqa: E501
     if header:

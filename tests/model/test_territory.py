@@ -114,3 +114,30 @@ def test_a_party_taken_at_some_worlds_keeps_each_worlds_donbas_demand():
     taken = party.select(worlds).red_lines.audience_cost(freeze[worlds], settled, front[worlds])
     assert len(set(np.round(whole, 12))) == 3   # the demand differs by world
     np.testing.assert_array_equal(taken, whole)
+
+
+def test_the_first_ceasefire_says_what_its_territory_term_does():
+    """A freeze, a partial withdrawal, the rest of the Donbas (seed 003's demand) or all four regions
+    (seed 001's), read off the term against the front and the Donbas Ukraine holds when it is agreed.
+    With Ukraine's no-withdrawal line a veto every ceasefire is a freeze; at a domestic price some are
+    withdrawals from the rest of the Donbas."""
+    from sim.model.war import TERRITORY_DEALS
+
+    assert TERRITORY_DEALS[1] == "freeze the line" and TERRITORY_DEALS[3] == "withdrawal from the rest of the Donbas"
+    for overrides, withdrawals in (({}, False), ({"actors.ukraine.red_lines.1.kind": "audience",
+                                                 "actors.ukraine.red_lines.1.cost": 0.05}, True)):
+        model = model_of(overrides)
+        territory = model.facts.issue_role["territory"]
+        expected = np.zeros(WORLDS, dtype=np.int8)
+        for _ in range(12):
+            before = model.state.first_ceasefire_month.copy()
+            model.step()
+            new = (before == 0) & (model.state.first_ceasefire_month > 0)
+            x, front = model.state.first_terms[new, territory], model.state.war.front[new]
+            donbas = front + model.state.war.donbas_left[new]
+            beyond = x > front + 1e-6   # a freeze once the Donbas is taken is still a freeze
+            expected[new] = np.select([x >= 1 - 1e-6, beyond & (x >= donbas - 1e-6), beyond], [4, 3, 2], default=1)
+        np.testing.assert_array_equal(model.state.first_territory_deal, expected)
+        has = model.state.first_ceasefire_month > 0
+        assert has.any() and np.all(model.state.first_territory_deal[~has] == 0)
+        assert np.any(expected[has] == 3) == withdrawals and np.any(expected[has] == 1)
