@@ -27,9 +27,11 @@ BLOCKS = {
     "backtest-table": FIGURES / "calibration" / "backtest.md",
     "calibration-summary": FIGURES / "calibration" / "summary.txt",
     "sobol-table": FIGURES / "sensitivity" / "sobol.md",
+    "score-totals": FIGURES / "score" / "totals.md",
+    "score-table": FIGURES / "score" / "scores.md",
 }
 SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variants.py", "sweep_example.py", "teaching_figures.py",
-           "calibration_report.py", "sensitivity.py"]
+           "calibration_report.py", "score_questions.py", "sensitivity.py"]
 
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -68,7 +70,8 @@ def main() -> None:
                       "in ../shared/seeds or in the folder $NEGSIM_SEEDS names.")
     for document in DOCUMENTS:
         document.write_text(paste(document.read_text()))
-    for flags, published in (([], "scenario.schema.json"), (["--reference"], "reference.md")):
+    for flags, published in (([], "scenario.schema.json"), (["--reference"], "reference.md"),
+                             (["--questions"], "questions.schema.json")):
         printed = subprocess.run([sys.executable, "-m", "sim.cli", "schema", *flags], capture_output=True, text=True,
                                  check=True, cwd=ROOT).stdout
         (ROOT / "docs" / published).write_text(printed)

@@ -33,7 +33,7 @@ EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 COMMANDS = ("run", "compare", "sweep", "discover", "game", "bdm", "analyze", "explain", "bargain", "serve", "evidence",
-            "backtest", "calibrate", "variables", "validate", "schema")
+            "backtest", "score", "calibrate", "variables", "validate", "schema")
 """The commands in the order ``negsim --help`` lists them; each is the module ``sim.cli.<name>``."""
 
 

@@ -57,6 +57,16 @@ positive = whole_at_least(1)
 non_negative = whole_at_least(0)
 
 
+def calendar_date(text: str):
+    """An argparse type: a date written YYYY-MM-DD."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text[:40]!r}") from None
+
+
 def folder(text: str) -> str:
     """An argparse type: an output folder, existing or not, but never an existing file."""
     from pathlib import Path

@@ -7,9 +7,19 @@ import sys
 from pathlib import Path
 
 from sim.engine.defaults import DEFAULT_CHUNK
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, UserError
 
-from .common import folder, load_scenario, load_variants, made_by, non_negative, parse_overrides, positive, posterior_from
+from .common import (
+    calendar_date,
+    folder,
+    load_scenario,
+    load_variants,
+    made_by,
+    non_negative,
+    parse_overrides,
+    positive,
+    posterior_from,
+)
 
 
 def add_parser(commands) -> None:
@@ -26,6 +36,8 @@ def add_parser(commands) -> None:
                         help="local processes that run the chunks (default: all cores); never changes the numbers")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a scenario value, e.g. --set actors.us.levers.sanctions=0.8")
+    parser.add_argument("--by", action="append", default=[], type=calendar_date, metavar="YYYY-MM-DD",
+                        help="also print P(ceasefire by this date) (its month counts); repeatable")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
     parser.add_argument("--resume", action="store_true",
@@ -50,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.variants:
         return run_variants(args, loaded)
     load_variants(loaded)  # a broken variant is refused before hours of running, not when first used
+    by_months = months_of_dates(loaded.scenario, args.by)   # a date outside the run is refused before it runs
     worlds = args.worlds or loaded.scenario.worlds
     progress = None
     if not args.quiet and sys.stderr.isatty():
@@ -63,13 +76,39 @@ def run(args: argparse.Namespace) -> int:
                           resume=args.resume, reused=None if args.quiet else _say_reused, workers=args.workers)
     summary = summarise(result)
     summary["provenance"] = made_by(args, result.provenance)
+    if by_months:
+        summary["p_ceasefire_by_date"] = ceasefire_by_date(summary, by_months)
     print(format_report(summary))
+    for date, entry in summary.get("p_ceasefire_by_date", {}).items():
+        low, high = entry["ci95"]
+        print(f"P(ceasefire by {date}) = {100 * entry['p']:.1f}% [{100 * low:.1f}%, {100 * high:.1f}%] "
+              f"(month {entry['month']}, {entry['calendar_month']})")
     if args.out:
         from sim.report.run_files import write_run
 
         written = write_run(result, summary, args.out, worlds_table=not args.no_worlds_table)
         print("\nWrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def months_of_dates(scenario, dates) -> dict[str, int]:
+    """Each ``--by`` date's scenario month; a date outside the run's months is a clear error."""
+    from sim.scenario.questions import month_of
+
+    months = {}
+    for date in dates:
+        month = month_of(scenario.start, date)
+        if not 1 <= month <= scenario.horizon_months:
+            raise UserError(f"--by {date.isoformat()}: expected a date within the run's months ({scenario.start} and "
+                            f"the {scenario.horizon_months - 1} months after it), found month {month} of the run")
+        months[date.isoformat()] = month
+    return months
+
+
+def ceasefire_by_date(summary: dict, months: dict[str, int]) -> dict[str, dict]:
+    """P(ceasefire by each date) from the summary's monthly forecast: the month containing the date counts."""
+    return {date: {"month": m, "calendar_month": summary["months"][m - 1], "p": summary["p_ceasefire_by_month"][m - 1],
+                   "ci95": summary["ci95_by_month"][m - 1]} for date, m in months.items()}
 
 
 def run_variants(args: argparse.Namespace, loaded) -> int:

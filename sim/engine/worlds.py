@@ -46,6 +46,13 @@ class WorldColumn:
         return f"{self.meaning} ({self.unit})" if self.unit else self.meaning
 
 
+def _calendar(start: str, months: np.ndarray) -> np.ndarray:
+    """Scenario months (1 = ``start``, "YYYY-MM"; 0 = none) as calendar months YYYYMM (0 = none)."""
+    year, month = (int(part) for part in start.split("-"))
+    index = year * 12 + month - 1 + months.astype(np.int64) - 1
+    return np.where(months > 0, (index // 12) * 100 + index % 12 + 1, 0).astype(np.int32)
+
+
 def _horizon(model: NegotiationModel, key: str) -> np.ndarray:
     return model.state.history[key][:, -1].copy()
 
@@ -54,6 +61,9 @@ WORLD_COLUMN_TABLE: tuple[WorldColumn, ...] = (
     WorldColumn("world", "", "the world's index: world w of negsim run is world w of negsim explain and negsim bdm"),
     WorldColumn("first_ceasefire_month", "month", "month of the first ceasefire (1 = the scenario's first month); "
                 "0: none by the horizon", lambda m: {"first_ceasefire_month": m.state.first_ceasefire_month}),
+    WorldColumn("first_ceasefire_yyyymm", "calendar month", "the calendar month of the first ceasefire as YYYYMM "
+                "(202512 = December 2025); 0: none by the horizon",
+                lambda m: {"first_ceasefire_yyyymm": _calendar(m.spec.start, m.state.first_ceasefire_month)}),
     WorldColumn("first_ceasefire_end", "month", "month the first ceasefire broke down; 0: it held to the horizon "
                 "(or there was none)", lambda m: {"first_ceasefire_end": m.state.first_ceasefire_end}),
     WorldColumn("first_settlement_month", "month", "month every issue was settled; 0: never by the horizon",

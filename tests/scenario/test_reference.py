@@ -24,7 +24,8 @@ def validator():
     return jsonschema.Draft202012Validator(json_schema(build_schema(RULE_SPECS)))
 
 
-@pytest.mark.parametrize(("flag", "published"), [([], "scenario.schema.json"), (["--reference"], "reference.md")])
+@pytest.mark.parametrize(("flag", "published"), [([], "scenario.schema.json"), (["--reference"], "reference.md"),
+                                                 (["--questions"], "questions.schema.json")])
 def test_published_files_are_what_negsim_schema_prints(capsys, flag, published):
     assert main(["schema", *flag]) == 0
     assert capsys.readouterr().out == (DOCS / published).read_text(), (
@@ -91,3 +92,14 @@ def test_a_file_that_extends_may_leave_out_what_its_parent_gives(validator):
     assert not validator.is_valid({"actors": {"us": {"levers": {"sanctions": 0.9}}}})  # no parent: not whole
     assert not validator.is_valid({"extends": "baseline.yaml", "actors": {"us": {"levers": {"sanction": 0.9}}}})
     assert json.loads((DOCS / "scenario.schema.json").read_text())["$schema"].endswith("2020-12/schema")
+
+
+def test_the_shipped_questions_file_meets_its_json_schema():
+    from sim.scenario.loader import read_yaml
+
+    schema = json.loads((DOCS / "questions.schema.json").read_text())
+    raw, _ = read_yaml(DOCS.parent / "scenarios" / "evidence" / "questions.yaml")
+    raw = json.loads(json.dumps(raw, default=str))   # dates as YAML gives them, written as strings
+    jsonschema.Draft202012Validator(schema).validate(raw)
+    bad = {"questions": [{**raw["questions"][0], "colour": "red"}]}
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
