@@ -37,7 +37,7 @@ from sim.analysis.sweep import plan_sweep, run_sweep
 from sim.calibration.abc import judgement_parameters
 from sim.engine import load_scenario
 from sim.fileio import atomic_write_bytes
-from sim.scenario import ScenarioError
+from sim.scenario import ResumeError, ScenarioError
 from sim.scenario.levers import LEVERS, OFFER_LEVERS, lever_without_channel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,7 +121,7 @@ def main() -> None:
     # The sweep itself is a cache (resumable, not published): a changed scenario or design starts afresh.
     try:
         rows = run_sweep(plan, CACHE, workers=args.workers, resume=CACHE.exists(), progress=progress)
-    except ScenarioError:
+    except (ScenarioError, ResumeError):   # a changed scenario or design: the cache starts afresh
         shutil.rmtree(CACHE)
         rows = run_sweep(plan, CACHE, workers=args.workers, progress=progress)
     results = {}

@@ -21,14 +21,14 @@ Levels = Mapping[str, np.ndarray | float]
 """One actor's lever levels by lever name."""
 
 PRESSURE_CHANNELS = ("aid", "intelligence", "sanctions")
+"""The channels through which supporters' levers move the war, each combined over actors as its
+:class:`~sim.scenario.levers.Channel` says."""
 
 TERRITORY_DEALS = ("no deal", "freeze the line", "a partial withdrawal", "withdrawal from the rest of the Donbas",
                    "withdrawal from all four regions")
 """What a deal's territory term does, by the index :meth:`WarState.territory_deal` gives it (seeds 001, 003)."""
 TERRITORY_TOLERANCE = 1e-6
 """How far (on the territory scale, about 0.14 km2) a term may sit from a line and still be on it."""
-"""The channels through which supporters' levers move the war, each combined over actors as its
-:class:`~sim.scenario.levers.Channel` says."""
 
 
 def _pressure_channel(name: str) -> tuple[str, str, tuple[tuple[str, float], ...], bool]:
@@ -140,7 +140,7 @@ class WarState:
         deal = np.where(beyond, 2, 1)
         if self.has_donbas:
             deal = np.where(beyond & donbas_met, 3, deal)
-        return np.where(territory >= 1.0 - TERRITORY_TOLERANCE, 4, deal).astype(np.int8)
+        return np.where(beyond & (territory >= 1.0 - TERRITORY_TOLERANCE), 4, deal).astype(np.int8)
 
     def apply_pressure(self, levers: Mapping[str, Levels], relief_agreed: np.ndarray | None) -> None:
         """Aggregate the actors' levers (by actor, in the scenario's order) into aid, intelligence,

@@ -136,7 +136,8 @@ def test_the_first_ceasefire_says_what_its_territory_term_does():
             x, front = model.state.first_terms[new, territory], model.state.war.front[new]
             donbas = front + model.state.war.donbas_left[new]
             beyond = x > front + 1e-6   # a freeze once the Donbas is taken is still a freeze
-            expected[new] = np.select([x >= 1 - 1e-6, beyond & (x >= donbas - 1e-6), beyond], [4, 3, 2], default=1)
+            expected[new] = np.select([beyond & (x >= 1 - 1e-6), beyond & (x >= donbas - 1e-6), beyond], [4, 3, 2],
+                                      default=1)
         np.testing.assert_array_equal(model.state.first_territory_deal, expected)
         has = model.state.first_ceasefire_month > 0
         assert has.any() and np.all(model.state.first_territory_deal[~has] == 0)
