@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import logsumexp
 from scipy.stats import norm
 
 from sim.engine.build import build_model
@@ -223,6 +224,14 @@ class Backtest:
     @property
     def all_majority(self) -> bool:
         return all(d.p > 0.5 for d in self.scored)
+
+    def log_likelihood(self) -> float:
+        """The log of the record's likelihood under the scenario: the mean over worlds of the product of
+        each scored decision's probability in that world (each world's prior weight is equal, so this is
+        the Monte Carlo estimate of the marginal likelihood that Bayesian model averaging weighs by)."""
+        with np.errstate(divide="ignore"):
+            logs = np.sum([np.log(d.probability) for d in self.scored], axis=0)
+        return float(logsumexp(logs) - np.log(np.size(logs)))
 
     def matched_all(self) -> np.ndarray:
         """Per world: every scored decision of the world's replay matched the record."""

@@ -17,6 +17,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--posterior", metavar="FILE")
     parser.add_argument("--out", type=folder, metavar="DIR", help="write backtest.md and backtest.png to DIR")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--variants", action="store_true",
+                        help="also fit each structural variant to the record and pool their forecasts, each weighted "
+                             "by the record's likelihood under it (Bayesian model averaging; in-sample)")
     parser.set_defaults(func=run)
 
 
@@ -30,6 +33,12 @@ def run(args: argparse.Namespace) -> int:
         result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed,
                              posterior=posterior_from(args), progress=progress)
     print(backtest_table(result))
+    if args.variants:
+        from sim.calibration.pooling import pool_variants
+        from sim.report.calibration_report import pooling_table
+
+        fits, pooled = pool_variants(loaded, record, worlds=args.worlds, seed=args.seed)
+        print("\n" + pooling_table(fits, pooled))
     if args.out:
         out = Path(args.out)
         atomic_write_bytes(out / "backtest.md", (backtest_table(result, markdown=True) + "\n").encode())

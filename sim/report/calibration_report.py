@@ -111,3 +111,18 @@ def plot_posterior(calibration, panels: int = 12) -> Figure:
                  f"most (ABC, {len(calibration.posterior.values):,} accepted draws)", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def pooling_table(fits, pooled: dict[int, float]) -> str:
+    """Each encoding's fit to the record, its weight and forecast; then the pooled forecast."""
+    months = list(pooled)
+    width = max(len("pooled (weighted)"), *(len(f.name) for f in fits))
+    head = f"{'encoding':<{width}}  log L    Brier  weight  " + "  ".join(f"P{m:<5}" for m in months)
+    lines = ["Structural variants weighted by the record's likelihood under each (in-sample; equal prior weights)",
+             head, "-" * len(head)]
+    for f in fits:
+        cells = "  ".join(f"{100 * f.forecast[m]:5.1f}%" for m in months)
+        lines.append(f"{f.name:<{width}}  {f.log_likelihood:6.2f}  {f.brier:5.3f}  {f.weight:6.3f}  {cells}")
+    cells = "  ".join(f"{100 * pooled[m]:5.1f}%" for m in months)
+    lines.append(f"{'pooled (weighted)':<{width}}  {'':6}  {'':5}  {1.0:6.3f}  {cells}")
+    return "\n".join(lines)
