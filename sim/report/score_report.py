@@ -21,7 +21,8 @@ def score_tables(scores, markdown: bool = False) -> str:
                      _cell(q["brier"]), _cell(q["log_score"]), others))
     totals = [(name, t["n"], _cell(t["brier"]), _cell(t["log_score"]), _cell(t["reliability"]),
                _cell(t["resolution"]), _cell(t["uncertainty"])) for name, t in data["totals"].items()]
-    note = (f"Model probabilities from {data['worlds'] or 'each scenario'}'s worlds (95% Wilson intervals); "
+    worlds = f"{data['worlds']:,} worlds per scenario" if data["worlds"] else "each scenario's own worlds"
+    note = (f"Model probabilities from {worlds} (95% Wilson intervals); "
             "Brier (p - o)^2 and log score -ln p(outcome), lower is better; totals over resolved questions, "
             "each forecaster on the questions it answered; Murphy's decomposition over ten bins: "
             "Brier = reliability - resolution + uncertainty (+ the spread within bins).")
