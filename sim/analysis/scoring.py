@@ -21,6 +21,7 @@ import numpy as np
 from sim.engine import load_scenario
 from sim.engine.outputs import wilson_interval
 from sim.engine.run import RunResult, run_scenario
+from sim.scenario import LoadedScenario
 from sim.scenario.questions import LoadedQuestions, Question, month_of
 
 BINS = 10
@@ -41,6 +42,11 @@ def log_score(p: np.ndarray | float, outcome: np.ndarray | bool) -> np.ndarray:
         return -np.log(np.where(o, p, 1.0 - p))
 
 
+def forecast_bins(p: np.ndarray, bins: int = BINS) -> np.ndarray:
+    """Each forecast's bin among ``bins`` equal bins of [0, 1] (1.0 falls in the last)."""
+    return np.minimum((np.asarray(p, dtype=float) * bins).astype(int), bins - 1)
+
+
 def murphy(p: np.ndarray, outcome: np.ndarray, bins: int = BINS) -> dict[str, float]:
     """Murphy's decomposition: ``brier = reliability - resolution + uncertainty + within``.
 
@@ -53,7 +59,7 @@ def murphy(p: np.ndarray, outcome: np.ndarray, bins: int = BINS) -> dict[str, fl
     p, o = np.asarray(p, dtype=float), np.asarray(outcome, dtype=float)
     n = p.size
     base = o.mean()
-    index = np.minimum((p * bins).astype(int), bins - 1)
+    index = forecast_bins(p, bins)
     reliability = resolution = within = 0.0
     for b in np.unique(index):
         members = index == b
@@ -67,17 +73,15 @@ def murphy(p: np.ndarray, outcome: np.ndarray, bins: int = BINS) -> dict[str, fl
 
 def event_probability(result: RunResult, question: Question, month: int) -> tuple[int, int]:
     """(worlds in which the question's event happens by ``month``, worlds)."""
+    if question.event == "ceasefire_in_force":
+        return int(result.in_ceasefire_count[month - 1]), result.worlds
     if question.event == "ceasefire":
         first = result.first_ceasefire_month
-        hits = int(np.sum((first > 0) & (first <= month)))
     elif question.event == "settlement":
         first = result.first_settlement_month
-        hits = int(np.sum((first > 0) & (first <= month)))
-    elif question.event == "ceasefire_in_force":
-        hits = int(result.in_ceasefire_count[month - 1])
     else:
         first = result.table[f"partial_first_month/{question.event.split(':', 1)[1]}"]
-        hits = int(np.sum((first > 0) & (first <= month)))
+    hits = int(np.sum((first > 0) & (first <= month)))
     return hits, result.worlds
 
 
@@ -166,12 +170,12 @@ def score(loaded: LoadedQuestions, worlds: int | None = None) -> Scores:
         ScenarioError: naming the question's file and line where its date lies outside its scenario's
             months or its partial deal is not one of the scenario's.
     """
-    runs: dict[Path, tuple[object, RunResult | None]] = {}
+    scenarios: dict[Path, LoadedScenario] = {}
     checked = []
     for i, (question, path) in enumerate(zip(loaded.spec.questions, loaded.scenarios, strict=True)):
-        if path not in runs:
-            runs[path] = (load_scenario(path), None)
-        scenario = runs[path][0].scenario
+        if path not in scenarios:
+            scenarios[path] = load_scenario(path)
+        scenario = scenarios[path].scenario
         month = month_of(scenario.start, question.by)
         if not 1 <= month <= scenario.horizon_months:
             raise loaded.error(i, "by", f"{question.by.isoformat()} lies outside {path.name}'s months "
@@ -181,16 +185,11 @@ def score(loaded: LoadedQuestions, worlds: int | None = None) -> Scores:
             raise loaded.error(i, "event", f"'{question.event.split(':', 1)[1]}' is not a partial deal of "
                                            f"{path.name} (deals: {', '.join(scenario.partial_deals) or 'none'}).")
         checked.append((question, path, month))
-    seconds = {}
-    for path, (loaded_scenario, _) in list(runs.items()):
-        result = run_scenario(loaded_scenario, worlds=worlds)
-        runs[path] = (loaded_scenario, result)
-        seconds[str(path)] = result.seconds
+    results = {path: run_scenario(one, worlds=worlds) for path, one in scenarios.items()}   # one run per scenario
+    seconds = {str(path): result.seconds for path, result in results.items()}
     scored = []
     for question, path, month in checked:
-        result = runs[path][1]
-        assert result is not None
-        hits, n = event_probability(result, question, month)
+        hits, n = event_probability(results[path], question, month)
         (low, high), = wilson_interval(np.array([hits]), n)
         scored.append(ScoredQuestion(question, month, hits, n, hits / n, float(low), float(high)))
     return Scores(scored, worlds or 0, seconds)

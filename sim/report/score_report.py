@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.analysis.scoring import forecast_bins
+
 
 def _cell(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
@@ -56,7 +58,7 @@ def plot_reliability(scores) -> Figure:
         if not pairs:
             continue
         p, o = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs], dtype=float)
-        index = np.minimum((p * 10).astype(int), 9)
+        index = forecast_bins(p)
         bins = np.unique(index)
         ax.plot([p[index == b].mean() for b in bins], [o[index == b].mean() for b in bins], "o-",
                 label=f"{name} ({len(pairs)} questions)",
