@@ -12,13 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.calibration.abc import calibrate, recovery_check
-from sim.calibration.evidence import load_events, load_positions
-from sim.calibration.replay import backtest
 from sim.engine import load_scenario
 from sim.engine.outputs import summarise
+from sim.engine.replay import backtest
 from sim.engine.run import run_scenario
 from sim.report.calibration_report import backtest_table, plot_backtest, plot_posterior, posterior_table
 from sim.report.io import atomic_write_bytes, save_figure
+from sim.scenario.evidence import load_events, load_positions
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "figures" / "calibration"

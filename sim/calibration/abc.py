@@ -16,12 +16,11 @@ import numpy as np
 
 from sim import __version__
 from sim.engine.posterior import Posterior
+from sim.engine.replay import Backtest, replay
 from sim.scenario import LoadedScenario
+from sim.scenario.evidence import Record
 from sim.scenario.paths import scalar_paths
 from sim.scenario.schema import Prior
-
-from .evidence import Record
-from .replay import Backtest, replay
 
 
 def judgement_parameters(loaded: LoadedScenario) -> dict[str, Prior]:

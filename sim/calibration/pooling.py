@@ -3,7 +3,7 @@
 A scenario's variants are different encodings of the same negotiation (docs/model.md, Structural
 variants). Each one's weight is its posterior probability given the 2025 record with equal prior
 weights, ``w_v ∝ L_v``, where ``L_v`` is the record's Monte Carlo marginal likelihood under the variant
-(:meth:`~sim.calibration.replay.Backtest.log_likelihood`): Bayesian model averaging (Hoeting et al.
+(:meth:`~sim.engine.replay.Backtest.log_likelihood`): Bayesian model averaging (Hoeting et al.
 1999). The pooled P(ceasefire by month) is ``Σ_v w_v P_v``. The record is in-sample for every
 variant, so the weights say which encodings are consistent with 2025, not which forecast best;
 stacking on held-out questions (Yao et al. 2018) needs questions the record does not contain.
@@ -16,11 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.loading import load_variants
+from sim.engine.replay import backtest
 from sim.engine.run import run_scenario
 from sim.scenario import LoadedScenario
-
-from .evidence import Record
-from .replay import backtest
+from sim.scenario.evidence import Record
 
 
 @dataclass

@@ -24,7 +24,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.calibration.replay import backtest
+    from sim.engine.replay import backtest
     from sim.report.calibration_report import backtest_table, plot_backtest
     from sim.report.io import atomic_write_bytes, save_figure
 

@@ -89,7 +89,7 @@ def posterior_from(args: argparse.Namespace):
 
 def record_and_scenario(args: argparse.Namespace):
     """The documented record (``--events``) and the scenario it names (or ``--scenario``)."""
-    from sim.calibration.evidence import load_events
+    from sim.scenario.evidence import load_events
 
     record, scenario_path = load_events(args.events)
     return record, load_scenario(args.scenario or scenario_path)

@@ -17,7 +17,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sim.calibration.evidence import calibrated_parameters, check_event_citations, load_events, load_positions
+    from sim.scenario.evidence import calibrated_parameters, check_event_citations, load_events, load_positions
 
     record, scenario_path = load_events(args.events)
     loaded = load_scenario(args.scenario or scenario_path)

@@ -10,7 +10,7 @@ from .sweep_plots import parameter_label
 
 def _against_naive(backtest) -> str:
     """The model's Brier score beside those of forecasts with no model in them."""
-    from sim.calibration.replay import TRIVIAL_RULE
+    from sim.engine.replay import TRIVIAL_RULE
     return (f"Against forecasts with no model in them: the trivial rule ({TRIVIAL_RULE}) scores Brier "
             f"{backtest.rule_brier:.3f}; a base rate (each acceptance at the record's share of acceptances, "
             f"other outcomes at one half) scores {backtest.base_rate_brier:.3f}. The model scores "

@@ -8,12 +8,12 @@ import pytest
 import yaml
 
 from sim.calibration.abc import calibrate, recovery_check
-from sim.calibration.evidence import Event, Record, Source, load_events, load_positions
-from sim.calibration.replay import backtest, replay
 from sim.cli import main
 from sim.engine import load_scenario
 from sim.engine.posterior import Posterior
+from sim.engine.replay import backtest, replay
 from sim.scenario import ScenarioError
+from sim.scenario.evidence import Event, Record, Source, load_events, load_positions
 
 from ..conftest import ROOT, SCENARIOS
 
@@ -103,7 +103,7 @@ def test_a_seed_citation_without_a_quote_is_refused(evidence_copy, baseline):
 
 
 def test_quotes_match_across_curly_quotes_and_line_breaks():
-    from sim.calibration.evidence import normalise_text
+    from sim.scenario.evidence import normalise_text
     assert normalise_text("Trump’s   “deal”\n– done") == normalise_text("trump's \"deal\" - done")
 
 

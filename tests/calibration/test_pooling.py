@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from sim.calibration.evidence import load_events
 from sim.calibration.pooling import pool_variants
-from sim.calibration.replay import backtest
 from sim.cli import main
 from sim.engine import load_scenario
+from sim.engine.replay import backtest
+from sim.scenario.evidence import load_events
 
 from ..conftest import SCENARIOS
 

@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario import ScenarioError
-from sim.scenario.loader import SourceMap, read_yaml
-from sim.scenario.schema import Prior, Scenario, Strict
-from sim.scenario.validate import validate_as
+from .errors import ScenarioError
+from .loader import SourceMap, read_yaml
+from .schema import Prior, Scenario, Strict
+from .validate import validate_as
 
 Decision = Literal["accept", "reject"]
 

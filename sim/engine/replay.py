@@ -14,11 +14,11 @@ import numpy as np
 from scipy.special import logsumexp
 from scipy.stats import norm
 
-from sim.engine.build import build_model
 from sim.model.model import NegotiationModel, RoundRecord
+from sim.scenario.evidence import Event, Record
 from sim.scenario.schema import Scenario
 
-from .evidence import Event, Record
+from .build import build_model
 
 
 @dataclass
