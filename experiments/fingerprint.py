@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from sim.engine import build_model, load_scenario
+from sim.engine.conditioning import conditioned_start
 
 CASES = [("scenarios/baseline.yaml", {}), ("scenarios/europe_steps_up.yaml", {}),
          ("scenarios/maximum_pressure.yaml", {}), ("scenarios/us_walks_away.yaml", {}),
@@ -46,12 +47,22 @@ def digest(model) -> str:
     return h.hexdigest()
 
 
+CONDITIONED = ["scenarios/early_2026.yaml"]
+"""Scenarios with ``condition_on:``, also run from the worlds replayed through their record (the
+cases above build every scenario from its priors)."""
+
+
 def main() -> None:
     worlds = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     for path, overrides in CASES:
         model = build_model(load_scenario(path, overrides or None).scenario, worlds=worlds).run()
         print(path + json.dumps(overrides), digest(model)[:16], float(model.state.history["in_ceasefire"][:, -1].mean()),
               flush=True)
+    for path in CONDITIONED:
+        loaded = load_scenario(path)
+        model = build_model(loaded.scenario, worlds=worlds, start=conditioned_start(loaded)).run()
+        print(path + ' {"start": "condition_on"}', digest(model)[:16],
+              float(model.state.history["in_ceasefire"][:, -1].mean()), flush=True)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,11 @@ BLOCKS = {
     "sobol-table": FIGURES / "sensitivity" / "sobol.md",
     "score-totals": FIGURES / "score" / "totals.md",
     "score-table": FIGURES / "score" / "scores.md",
+    "conditioning-table": FIGURES / "conditioning" / "table.md",
+    "conditioning-headline": FIGURES / "conditioning" / "headline.md",
 }
 SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variants.py", "sweep_example.py", "teaching_figures.py",
-           "calibration_report.py", "score_questions.py", "sensitivity.py"]
+           "calibration_report.py", "conditioning.py", "score_questions.py", "sensitivity.py"]
 
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

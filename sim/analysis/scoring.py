@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.engine import load_scenario
-from sim.engine.outputs import wilson_interval
+from sim.engine.outputs import effective_worlds, wilson_interval
 from sim.engine.run import RunResult, run_scenario
 from sim.scenario import LoadedScenario
 from sim.scenario.questions import LoadedQuestions, Question, month_of
@@ -75,6 +75,10 @@ def event_probability(result: RunResult, question: Question, month: int) -> tupl
     """(worlds in which the question's event happens by ``month``, worlds)."""
     if question.event == "ceasefire_in_force":
         return int(result.in_ceasefire_count[month - 1]), result.worlds
+    if question.event.startswith("occupied_km2_above:"):
+        # The month-by-month front is kept for the first PATH_WORLDS worlds of a run: those count.
+        occupied = result.occupied_km2[:, month - 1]
+        return int(np.sum(occupied > float(question.event.split(":", 1)[1]))), int(occupied.size)
     if question.event == "ceasefire":
         first = result.first_ceasefire_month
     elif question.event == "settlement":
@@ -190,6 +194,8 @@ def score(loaded: LoadedQuestions, worlds: int | None = None) -> Scores:
     scored = []
     for question, path, month in checked:
         hits, n = event_probability(results[path], question, month)
-        (low, high), = wilson_interval(np.array([hits]), n)
+        # A run that started from the record rests on fewer independent worlds (its effective sample size).
+        n_effective = n * effective_worlds(results[path]) / results[path].worlds
+        (low, high), = wilson_interval(np.array([hits if n_effective == n else hits / n * n_effective]), n_effective)
         scored.append(ScoredQuestion(question, month, hits, n, hits / n, float(low), float(high)))
     return Scores(scored, worlds or 0, seconds)

@@ -23,6 +23,7 @@ import numpy as np
 from sim import __version__
 from sim.engine.build import build_model
 from sim.engine.checkpoint import Checkpoint
+from sim.engine.conditioning import ConditionedStart, conditioned_start
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.engine.executor import run_tasks
 from sim.engine.limits import check_sweep_size
@@ -64,6 +65,7 @@ class SweepPlan:
     common_random_numbers: bool = False
     posterior: Posterior | None = None
     worlds_tables: bool = False          # also keep every point's per-world table (worlds/point-N.parquet)
+    start: ConditionedStart | None = None   # the worlds replayed through the record (condition_on:), once for all points
 
     def seed_of(self, index: int) -> int:
         return point_seed(self.seed, index, self.common_random_numbers)
@@ -86,6 +88,7 @@ class SweepPlan:
                 "worlds_tables": self.worlds_tables,
                 "posterior": None if self.posterior is None else {"file": self.posterior.path,
                                                                   "sha256": self.posterior.sha256},
+                "conditioning": None if self.start is None else self.start.summary(),
                 "problem": self.design.salib_problem(), "outcome_definitions": output_definitions(),
                 "units": UNITS}
 
@@ -106,8 +109,12 @@ def plan_sweep(loaded: LoadedScenario, design: Design, worlds: int = SWEEP_WORLD
         chunk_points = max(1, SWEEP_WORLDS_PER_CHUNK // worlds) if vectorisable else 1
     check_sweep_size(len(design.points), len(design.params),
                      worlds * (min(chunk_points, len(design.points)) if vectorisable else 1))
-    return SweepPlan(loaded, design, worlds, months, scenario.seed if seed is None else seed,
-                     vectorisable, chunk_points, common_random_numbers, posterior, worlds_tables)
+    seed = scenario.seed if seed is None else seed
+    # A swept parameter of a conditioned scenario takes the swept value (overrides win over the
+    # start); everything else starts from the worlds replayed through the record, as one run does.
+    start = conditioned_start(loaded, seed=seed, posterior=posterior) if scenario.condition_on is not None else None
+    return SweepPlan(loaded, design, worlds, months, seed, vectorisable, chunk_points, common_random_numbers,
+                     posterior, worlds_tables, start)
 
 
 def _row(plan: SweepPlan, index: int, result, tables: dict[int, bytes] | None = None) -> dict:
@@ -155,7 +162,8 @@ def _run_points_separately(plan: SweepPlan, indices: Iterable[int], tables: dict
                 raw = set_path(raw, name, float(value))
             scenario = validate(raw, plan.loaded.source, ScenarioSchema)
             seed = plan.seed_of(index)
-            model = build_model(scenario, worlds=plan.worlds, seed=seed, posterior=plan.posterior).run()
+            model = build_model(scenario, worlds=plan.worlds, seed=seed, posterior=plan.posterior,
+                                start=plan.start).run()
             rows.append(_row(plan, index, result_from_model(model, plan.loaded, seed), tables))
         except Exception as exc:  # a failing point is recorded, the sweep goes on
             rows.append(_error_row(plan, index, exc))
@@ -173,7 +181,8 @@ def run_chunk(plan: SweepPlan, indices: range, tables: dict[int, bytes] | None =
                                             scenario.horizon_months)
         values = plan.design.points[indices.start:indices.stop]
         overrides = {name: np.repeat(values[:, d], w) for d, name in enumerate(plan.design.names)}
-        model = build_model(scenario, streams=streams, overrides=overrides, posterior=plan.posterior).run()
+        model = build_model(scenario, streams=streams, overrides=overrides, posterior=plan.posterior,
+                            start=plan.start).run()
         whole = result_from_model(model, plan.loaded, plan.seed)
         return [_row(plan, index, whole.subset(slice(j * w, (j + 1) * w), plan.seed_of(index)), tables)
                 for j, index in enumerate(indices)]
@@ -188,7 +197,7 @@ def chunk_name(number: int) -> str:
 
 
 RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
-               "common_random_numbers", "posterior", "worlds_tables")
+               "common_random_numbers", "posterior", "worlds_tables", "conditioning")
 """What must match for a sweep to be resumed (the rest of the manifest is informative)."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import load_scenario, non_negative, positive, posterior_from
+from .common import load_scenario, non_negative, one_world_draws, positive
 
 
 def add_parser(commands) -> None:
@@ -27,11 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.bargain import plot_bargain
     from sim.report.io import save_figure
 
-    scenarios = [load_scenario(f).scenario for f in [args.scenario, *([args.after] if args.after else [])]]
+    loaded = [load_scenario(f) for f in [args.scenario, *([args.after] if args.after else [])]]
+    scenarios = [one.scenario for one in loaded]
     seed = args.seed if args.seed is not None else scenarios[0].seed  # same worlds before and after
-    posterior = posterior_from(args)
-    views = [bargain_view(s, args.issues, month=args.month, world=args.world, seed=seed, posterior=posterior)
-             for s in scenarios]
+    args.seed = seed
+    views = [bargain_view(one.scenario, args.issues, month=args.month, world=args.world, seed=seed,
+                          posterior=one_world_draws(args, one)) for one in loaded]
     index = {name: k for k, name in enumerate(scenarios[0].issues)}
     out = Path(args.out)
     save_figure(plot_bargain(views, index), out)

@@ -87,6 +87,18 @@ def posterior_from(args: argparse.Namespace):
     return Posterior.load(args.posterior)
 
 
+def one_world_draws(args: argparse.Namespace, loaded):
+    """What the worlds of a one-world view (explain, bargain) draw their parameters from: for a
+    scenario that conditions on a record (condition_on:), the worlds replayed through it (which
+    drew from ``--posterior`` if given), unless ``--from-priors``; else the ``--posterior``, or None."""
+    posterior = posterior_from(args)
+    if loaded.scenario.condition_on is None or getattr(args, "from_priors", False):
+        return posterior
+    from sim.engine.conditioning import conditioned_start
+
+    return conditioned_start(loaded, seed=getattr(args, "seed", None), posterior=posterior)
+
+
 def record_and_scenario(args: argparse.Namespace):
     """The documented record (``--events``) and the scenario it names (or ``--scenario``)."""
     from sim.scenario.evidence import load_events

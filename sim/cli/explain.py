@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import load_scenario, non_negative, parse_overrides, positive, posterior_from
+from .common import load_scenario, non_negative, one_world_draws, parse_overrides, positive
 
 
 def add_parser(commands) -> None:
@@ -18,6 +18,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--markdown", metavar="FILE", help="also write the account as Markdown")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--from-priors", action="store_true",
+                        help="a scenario that conditions on a record (condition_on:) starts from its priors instead")
     parser.add_argument("--counterfactual", action="store_true",
                         help="find the smallest change of this world's parameters and levers that gives a ceasefire "
                              "by --by")
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         return run_counterfactual(args, loaded)
     months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)
     explained = explain_world(loaded.scenario, world=args.world, seed=args.seed, months=months,
-                              posterior=posterior_from(args))
+                              posterior=one_world_draws(args, loaded))
     print(describe(explained), end="")
     if args.markdown:
         atomic_write_bytes(Path(args.markdown), describe(explained, markdown=True).encode())
@@ -50,6 +52,7 @@ def run_counterfactual(args: argparse.Namespace, loaded) -> int:
 
     if args.by > loaded.scenario.horizon_months:
         raise UserError(f"--by: expected a month in [1, {loaded.scenario.horizon_months}] (the horizon), found {args.by}")
-    found = counterfactual(loaded.scenario, args.world, args.by, seed=args.seed, posterior=posterior_from(args))
+    found = counterfactual(loaded.scenario, args.world, args.by, seed=args.seed,
+                           posterior=one_world_draws(args, loaded))
     print(describe_counterfactual(found))
     return 0

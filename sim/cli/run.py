@@ -40,6 +40,8 @@ def add_parser(commands) -> None:
                         help="also print P(ceasefire by this date) (its month counts); repeatable")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument("--posterior", metavar="FILE", help="draw parameters from a calibrated posterior")
+    parser.add_argument("--from-priors", action="store_true",
+                        help="a scenario that conditions on a record (condition_on:) starts from its priors instead")
     parser.add_argument("--resume", action="store_true",
                         help="finish an interrupted run: reuse the chunks it saved in --out")
     parser.add_argument("--variants", action="store_true",
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError("--resume needs the --out folder of the interrupted run")
     result = run_scenario(loaded, worlds=worlds, seed=args.seed, chunk_size=args.chunk_size,
                           on_chunk=progress, posterior=posterior_from(args), checkpoint=checkpoint,
-                          resume=args.resume, reused=None if args.quiet else _say_reused, workers=args.workers)
+                          resume=args.resume, reused=None if args.quiet else _say_reused, workers=args.workers,
+                          conditioned=not args.from_priors)
     summary = summarise(result)
     summary["provenance"] = made_by(args, result.provenance)
     if by_months:

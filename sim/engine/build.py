@@ -23,7 +23,8 @@ from .posterior import Posterior
 def build_model(scenario: Scenario, *, worlds: int | None = None, seed: int | None = None,
                 first_world: int = 0, streams: WorldStreams | None = None,
                 overrides: dict[str, np.ndarray] | None = None, posterior: Posterior | None = None,
-                keep_rounds: bool = False, interventions: Sequence[Intervention] = ()) -> NegotiationModel:
+                keep_rounds: bool = False, interventions: Sequence[Intervention] = (),
+                start=None) -> NegotiationModel:
     """A model of ``scenario`` ready to run.
 
     Args:
@@ -38,12 +39,19 @@ def build_model(scenario: Scenario, *, worlds: int | None = None, seed: int | No
             the scenario left as the calibration had them.
         keep_rounds: keep every month's round record (teaching).
         interventions: hooks that hold the model to outside facts (the backtest).
+        start: worlds replayed through the record to start from
+            (:class:`~sim.engine.conditioning.ConditionedStart`): each world takes one's parameters
+            and state; these win over the posterior (which the replay itself drew from). A scenario
+            with ``condition_on:`` built without one starts from its priors (``run_scenario``,
+            sweeps and the one-world views of the command line make the start and pass it).
     """
     seed = scenario.seed if seed is None else seed
     if streams is None:
         streams = WorldStreams(seed, first_world, worlds or scenario.worlds, scenario.horizon_months)
     explicit = dict(overrides or {})
     overrides = posterior.overrides(scenario, streams) if posterior is not None else {}
+    if start is not None:
+        overrides.update(start.overrides(scenario, streams))
     overrides.update(explicit)
     return NegotiationModel(scenario, seed=seed, streams=streams, overrides=overrides,
                             keep_rounds=keep_rounds, interventions=interventions)

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 Z95 = 1.959963984540054
 
 
-def wilson_interval(successes: np.ndarray | int, n: int, z: float = Z95) -> np.ndarray:
-    """Wilson score interval for a binomial proportion; returns [..., 2] with low and high in [0, 1]."""
+def wilson_interval(successes: np.ndarray | float, n: float, z: float = Z95) -> np.ndarray:
+    """Wilson score interval for a binomial proportion; returns [..., 2] with low and high in [0, 1].
+    ``n`` may be an effective number of worlds (not a whole number), ``successes`` then ``p * n``."""
     k = np.asarray(successes, dtype=float)
     p = k / n
     denom = 1.0 + z ** 2 / n
@@ -231,11 +232,25 @@ def mean_interval(values: np.ndarray) -> dict[str, Any]:
     return {"mean": mean, "ci95": [low, high], "p05": float(p05), "p95": float(p95)}
 
 
+def effective_worlds(result: RunResult) -> float:
+    """How many independent worlds the run's probabilities rest on: its worlds, or, for a run that
+    started from worlds replayed through a record, ``1 / (1/N + 1/ESS)``: the forward runs' Monte
+    Carlo variance plus that of the importance weights (the two terms of the variance of a
+    resampled estimate; Chopin 2004), so the interval also counts how few replayed worlds the start
+    rests on."""
+    made = (result.provenance or {}).get("conditioning")
+    if not made:
+        return float(result.worlds)
+    return 1.0 / (1.0 / result.worlds + 1.0 / made["effective_sample_size"])
+
+
 def summarise(result: RunResult) -> dict:
     """The forecast as a JSON-ready dictionary (the stable keys are listed in docs/guide.md, results.json)."""
     n, horizon = result.worlds, result.horizon
     by_month = ceasefire_by_month(result)
-    ci = wilson_interval(np.round(by_month * n), n)
+    n_effective = effective_worlds(result)
+    ci = (wilson_interval(np.round(by_month * n), n) if n_effective == n
+          else wilson_interval(by_month * n_effective, n_effective))
     outcomes = outcome_columns(result, result.report_months)
     in_force = result.in_ceasefire_count / n
     is_durable = durable(result)

@@ -8,7 +8,7 @@ every world whether that world's simulated choice matched the record (which the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.special import logsumexp
@@ -87,6 +87,14 @@ class RecordReplay:
                 label = "a general ceasefire by then" if event.general_ceasefire else "no general ceasefire by then"
                 self.decisions.append(Decision(event.id, str(event.date), label, label, matched, matched.astype(float),
                                                rule=float(not event.general_ceasefire)))
+            if event.occupied_km2 is not None:
+                occupied = model.state.war.occupied_km2
+                documented = event.occupied_km2
+                matched = (occupied >= documented.low) & (occupied <= documented.high)
+                label = f"{documented.low:,.0f} to {documented.high:,.0f} km2 occupied by then"
+                # The trivial rule says nothing of the front: a coin toss.
+                self.decisions.append(Decision(event.id, str(event.date), label, label, matched,
+                                               matched.astype(float), rule=0.5))
             for deal, most in event.agreed_at_most.items():
                 agreed = model.state.history[f"partial_{deal}"][:, :t]
                 starts = agreed[:, 0].astype(int) + (agreed[:, 1:] & ~agreed[:, :-1]).sum(axis=1)
@@ -101,6 +109,7 @@ class RecordReplay:
         for actor_id, documented in event.decisions.items():
             assessment = record.assessments[actor_id]
             accept = assessment.accept
+            assert accept is not None   # a vote's assessments carry the answers
             # Probability under the random-utility shock: P(S + sd z > 0), zero across a hard line.
             sd = np.maximum(np.broadcast_to(model.actors[actor_id].noise_sd, accept.shape), 1e-12)
             p_accept = np.where(assessment.hard_violation, 0.0, norm.cdf(assessment.surplus / sd))
@@ -112,6 +121,9 @@ class RecordReplay:
                 event.id, str(event.date), f"{names[actor_id]} {documented}s '{event.package}'", documented,
                 accept == wanted, p_accept if wanted else 1.0 - p_accept, rule=float(rule_accepts == wanted),
                 acceptance=True))
+            # Impose the documented answer too, so what the other side learns from it (a refusal's
+            # signal, beliefs.refusal_signal) is what was documented, not the simulated answer.
+            record.assessments[actor_id] = replace(assessment, accept=np.full(accept.shape, wanted))
         # Impose the record: every documented general proposal of the period was refused.
         if not all(d == "accept" for d in event.decisions.values()):
             self._undo_agreement(model, record)
@@ -174,11 +186,19 @@ class Replay:
         return getattr(self.model, name)
 
 
+def record_months(record: Record) -> int:
+    """The months the record covers (the last month of its last event)."""
+    return max((e.last_month for e in record.events), default=0)
+
+
 def replay(scenario: Scenario, record: Record, worlds: int, seed: int | None = None,
-           posterior=None, progress: Callable[[int, int], None] | None = None) -> Replay:
-    """Run the replay for as many months as the record covers (at least 12); ``progress(done,
-    total)`` hears of every month."""
-    months = min(max([12, *(e.last_month for e in record.events)]), scenario.horizon_months)
+           posterior=None, progress: Callable[[int, int], None] | None = None,
+           months: int | None = None) -> Replay:
+    """Run the replay for ``months`` months (default: as many as the record covers, at least 12);
+    ``progress(done, total)`` hears of every month."""
+    if months is None:
+        months = max(12, record_months(record))
+    months = min(months, scenario.horizon_months)
     holder = RecordReplay(record)
     model = build_model(scenario, worlds=worlds, seed=seed, posterior=posterior, interventions=[holder])
     for month in range(months):

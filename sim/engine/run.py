@@ -27,6 +27,7 @@ from sim.model.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
 from sim.scenario import LoadedScenario
 
+from . import conditioning
 from .build import build_model
 from .checkpoint import Checkpoint
 from .defaults import DEFAULT_CHUNK
@@ -262,18 +263,23 @@ def _merge(files: list[Path], folder: Path, loaded: LoadedScenario, seed: int, w
                   in_ceasefire_count=in_ceasefire_count, **sums)
 
 
-def provenance(loaded: LoadedScenario, posterior: Posterior | None) -> dict:
-    """What, besides the scenario's hash and the seed, made a result: overrides and posterior."""
-    return {"scenario_file": portable_path(loaded.path),
+def provenance(loaded: LoadedScenario, posterior: Posterior | None, start=None) -> dict:
+    """What, besides the scenario's hash and the seed, made a result: overrides, posterior and the
+    record the run started from (``conditioning``: None where it started from the priors)."""
+    made = {"scenario_file": portable_path(loaded.path),
             "overrides": {k: loaded.overrides[k] for k in sorted(loaded.overrides)},
             "posterior": None if posterior is None else {"file": portable_path(posterior.path), "sha256": posterior.sha256}}
+    if loaded.scenario.condition_on is not None or start is not None:
+        made["conditioning"] = None if start is None else {**start.summary(), "warning": conditioning.warning(start)}
+    return made
 
 
 def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | None = None,
                  chunk_size: int = DEFAULT_CHUNK,
                  on_chunk: Callable[[int, int], None] | None = None, posterior=None,
                  checkpoint: str | Path | None = None, resume: bool = False,
-                 reused: Callable[[int, int], None] | None = None, workers: int | None = 1) -> RunResult:
+                 reused: Callable[[int, int], None] | None = None, workers: int | None = 1,
+                 conditioned: bool = True, start=None) -> RunResult:
     """Run a loaded scenario.
 
     Args:
@@ -292,6 +298,10 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
         reused: called with (worlds reused, worlds total) when a resumed run starts.
         workers: local processes that run the chunks (None: all cores; 1: this process). The
             numbers never depend on it; the chunks are saved, merged and summed in their order.
+        conditioned: a scenario with ``condition_on:`` starts from the worlds replayed through its
+            record (:mod:`sim.engine.conditioning`); False starts it from its priors instead.
+        start: a :class:`~sim.engine.conditioning.ConditionedStart` to start from instead of the one
+            the scenario's ``condition_on:`` makes (to take its mechanisms apart).
     """
     scenario = loaded.scenario
     worlds = worlds or scenario.worlds
@@ -299,11 +309,15 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     seed = scenario.seed if seed is None else seed
     began = time.perf_counter()
     bounds = chunk_bounds(worlds, chunk_size)
-    made_by = provenance(loaded, posterior)
+    origin = start    # the worlds replayed through the record, where the scenario starts from them
+    if origin is None and conditioned and scenario.condition_on is not None:
+        origin = conditioning.conditioned_start(loaded, seed=seed, posterior=posterior)
+    made_by = provenance(loaded, posterior, origin)
     store = None
     if checkpoint:
         identity = {"scenario_sha256": loaded.sha256, "seed": seed, "worlds": worlds, "chunks": bounds,
-                    "overrides": made_by["overrides"], "posterior": made_by["posterior"], "version": __version__}
+                    "overrides": made_by["overrides"], "posterior": made_by["posterior"],
+                    "conditioning": made_by.get("conditioning"), "version": __version__}
         store = Checkpoint(checkpoint, "run.json", identity, resume, what="run")
     folder = chunk_folder()
     files = [folder / _chunk_name(number) for number in range(len(bounds))]
@@ -334,7 +348,7 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
                 if on_chunk:
                     on_chunk(done, worlds)
 
-            run_tasks(run_chunk, todo, finished, workers=workers, shared=(loaded, seed, posterior))
+            run_tasks(run_chunk, todo, finished, workers=workers, shared=(loaded, seed, posterior, origin))
             result = _merge(files, folder, loaded, seed, worlds)
             if store is not None:
                 store.remove()
@@ -346,12 +360,13 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     return result
 
 
-def run_chunk(shared: tuple[LoadedScenario, int, Posterior | None], start: int, stop: int) -> bytes:
+def run_chunk(shared: tuple, start: int, stop: int) -> bytes:
     """Worlds ``start`` to ``stop`` of a run (a task for :func:`~sim.engine.executor.run_tasks`):
-    their result, as the bytes of a chunk file."""
-    loaded, seed, posterior = shared
+    their result, as the bytes of a chunk file. ``shared``: the scenario, seed, posterior and
+    conditioned start (or None)."""
+    loaded, seed, posterior, origin = shared
     model = build_model(loaded.scenario, worlds=stop - start, seed=seed, first_world=start,
-                        posterior=posterior).run()
+                        posterior=posterior, start=origin).run()
     data = _chunk_bytes(result_from_model(model, loaded, seed, keep_paths=max(0, PATH_WORLDS - start)))
     del model
     collect_finished_model()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 
 def _pct(p: float | None) -> str:
     return "  n/a" if p is None else f"{100 * p:5.1f}%"
@@ -9,6 +11,22 @@ def _pct(p: float | None) -> str:
 
 def _num(x: float | None, digits: int = 0) -> str:
     return "n/a" if x is None else f"{x:,.{digits}f}"
+
+
+def _conditioning_lines(provenance: dict) -> list[str]:
+    """Where the run started: from the worlds replayed through a record, or from the priors."""
+    if "conditioning" not in provenance:
+        return []
+    made = provenance["conditioning"]
+    if made is None:
+        return ["started from the scenario's priors (--from-priors), not from the record it conditions on"]
+    lines = [f"started from the record {made['record']}: {made['worlds_replayed']:,} worlds of {made['origin']} "
+             f"replayed through its {made['months_replayed']} months, weighed by {made['decisions_weighed']} documented "
+             f"decisions and outcomes; effective sample size {made['effective_sample_size']:,.0f} "
+             f"({made['worlds_consistent']:,} worlds consistent with it)"]
+    if made.get("warning"):
+        lines.append(f"warning: {made['warning']}")
+    return [wrapped for line in lines for wrapped in textwrap.wrap(line, 80, subsequent_indent="  ")]
 
 
 def format_report(summary: dict) -> str:
@@ -19,6 +37,7 @@ def format_report(summary: dict) -> str:
         f"Scenario {s['scenario']!r}: {s['worlds']:,} worlds, {s['horizon_months']} months from "
         f"{months[0]} to {months[-1]}, seed {s['seed']}",
         f"scenario sha256 {s['scenario_sha256'][:16]}…, negsim {s['version']}, {s['seconds']:.1f} s",
+        *_conditioning_lines(s.get("provenance", {})),
         "",
         "Likelihood of a general ceasefire",
         "  by month            P(ceasefire)   95% interval      P(in force then)   P(settlement)",

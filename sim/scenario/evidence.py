@@ -63,11 +63,34 @@ class Positions(Strict):
 
 
 class Source(Strict):
-    """Where an event is documented: a seed file and the passage."""
+    """Where an event is documented: a seed file and the passage, or a fragment of the public-reporting
+    facts (``facts``, copied word for word from calibration-facts.md, so it can be checked)."""
 
-    seed: str
-    passage: str
+    seed: str | None = None
+    passage: str = ""
+    facts: str | None = None
     decision: Decision | None = None
+
+    @model_validator(mode="after")
+    def _cites_something(self) -> Source:
+        if (self.seed is None) == (self.facts is None):
+            raise ValueError("a source names either a seed (with a passage) or a facts fragment, not both")
+        if self.seed is not None and not self.passage:
+            raise ValueError("a seed source needs the passage it paraphrases")
+        return self
+
+
+class Range(Strict):
+    """A documented range of a number, both ends included."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
 
 
 class Event(Strict):
@@ -90,6 +113,8 @@ class Event(Strict):
     general_ceasefire: bool | None = None
     agreed_at_most: dict[str, int] = Field(default_factory=dict, description="For an outcome: each partial deal "
                                            "was agreed at most this many times from the start to this month.")
+    occupied_km2: Range | None = Field(None, description="For an outcome: the area Russia occupies at the end of "
+                                       "this month lies in this documented range, km2.")
     sources: list[Source] = Field(min_length=1)
     followed: str = ""
 
@@ -223,9 +248,26 @@ def load_events(path: str | Path) -> tuple[Record, Path]:
     return record, (path.parent / record.scenario).resolve()
 
 
-def check_event_citations(record: Record, positions: Positions) -> None:
+def check_event_citations(record: Record, positions: Positions, facts_file: Path | None = None) -> int:
+    """Every event's seeds are known, and every facts fragment is word for word in ``facts_file``
+    (calibration-facts.md). Returns the number of facts fragments checked."""
+    checked = 0
+    facts_text = facts_file.read_text(encoding="utf-8") if facts_file and facts_file.is_file() else None
+    facts = normalise_text(facts_text) if facts_text is not None else None
     for event in record.events:
-        cited = [s.seed for s in event.sources] + [s.seed for v in event.contested.values() for s in v]
-        unknown = [s for s in cited if s not in positions.seeds]
+        sources = [*event.sources, *(s for v in event.contested.values() for s in v)]
+        unknown = [s.seed for s in sources if s.seed is not None and s.seed not in positions.seeds]
         if unknown:
             raise ScenarioError(f"event '{event.id}' cites unknown seed(s) {', '.join(unknown)}")
+        for source in sources:
+            if source.facts is None:
+                continue
+            if facts is None or facts_text is None:
+                raise ScenarioError(f"event '{event.id}' quotes the facts, but {facts_file} does not exist (set "
+                                    "NEGSIM_SEEDS to the seeds folder whose parent holds calibration-facts.md)")
+            if normalise_text(source.facts) not in facts:
+                raise ScenarioError(f"event '{event.id}' quotes {source.facts!r}, which is not word for word in "
+                                    f"{facts_file}; the closest sentence is "
+                                    f"{closest_passage(source.facts, facts_text)!r}")
+            checked += 1
+    return checked

@@ -15,7 +15,8 @@ happens, its outcome once resolved, and any other forecasts of the same question
 
 Events: ``ceasefire`` (a first general ceasefire agreed by then), ``settlement`` (every issue
 settled by then), ``ceasefire_in_force`` (a general ceasefire holds in the month of the date),
-``partial:<deal>`` (the partial deal agreed at least once by then).
+``partial:<deal>`` (the partial deal agreed at least once by then), ``occupied_km2_above:<km2>``
+(Russia occupies more than that many km2 at the end of the month of the date).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from .loader import SourceMap, extends_roots
 from .params import Strict, Unit
 from .validate import _error_at, read_as
 
-EVENT_PATTERN = re.compile(r"(ceasefire|settlement|ceasefire_in_force|partial:[A-Za-z0-9_]+)")
+EVENT_PATTERN = re.compile(r"(ceasefire|settlement|ceasefire_in_force|partial:[A-Za-z0-9_]+"
+                           r"|occupied_km2_above:[0-9]+(\.[0-9]+)?)")
 """The events a question may ask about (docstring of this module)."""
 MAX_QUESTIONS = 1_000
 
@@ -44,7 +46,8 @@ class Question(Strict):
                     description="a short name, unique in the file (letters, digits, '_', '.', '-')")
     text: str = Field(min_length=1, max_length=500, description="the question as a forecaster reads it")
     scenario: str = Field(min_length=1, description="the scenario it is forecast from, relative to this file")
-    event: str = Field(description="ceasefire | settlement | ceasefire_in_force | partial:<deal name>")
+    event: str = Field(description="ceasefire | settlement | ceasefire_in_force | partial:<deal name> | "
+                                   "occupied_km2_above:<km2>")
     by: dt.date = Field(description="the date (YYYY-MM-DD) by which the event happens; its month counts")
     outcome: bool | None = Field(None, description="true, false, or null while unresolved (forecast only)")
     forecasters: dict[str, Unit] = Field(default_factory=dict,
@@ -93,8 +96,9 @@ def load_questions(path: str | Path) -> LoadedQuestions:
                                                  "each question needs its own.", source)
         seen[question.id] = i
         if not EVENT_PATTERN.fullmatch(question.event):
-            raise _error_at(f"questions.{i}.event", "expected ceasefire, settlement, ceasefire_in_force or "
-                                                    f"partial:<deal name>, found '{question.event[:80]}'.", source)
+            raise _error_at(f"questions.{i}.event", "expected ceasefire, settlement, ceasefire_in_force, "
+                                                    "partial:<deal name> or occupied_km2_above:<km2> (a number), "
+                                                    f"found '{question.event[:80]}'.", source)
         scenario = (path.resolve().parent / question.scenario).resolve()
         if not any(scenario.is_relative_to(root) for root in roots):
             raise _error_at(f"questions.{i}.scenario", f"'{question.scenario}' lies outside the folders a questions "

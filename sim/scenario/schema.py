@@ -373,6 +373,20 @@ class Variant(Strict):
     set: dict[str, Any] = Field(min_length=1, description="Values to set, by dotted key path (as --set takes them).")
 
 
+class ConditionOn(Strict):
+    """Start from the worlds consistent with the documented record up to this scenario's start.
+
+    The record's own scenario (its ``scenario:``, the origin) is replayed through the record
+    (:mod:`sim.engine.replay`) in ``worlds`` worlds, each weighted by the probability of the
+    documented decisions and outcomes in it; each world of this scenario then starts from one of
+    them, drawn by weight: their parameters where this scenario left them as the origin has them,
+    and their state at the start (:data:`sim.engine.conditioning.STATE_HANDOVER`)."""
+
+    record: str = Field(description="An events file (as scenarios/evidence/events.yaml), relative to this file.")
+    worlds: int = Field(20_000, ge=1_000, le=1_000_000,
+                        description="Worlds replayed through the record (1,000 to 1,000,000).")
+
+
 class Scenario(Strict):
     """A whole scenario file after ``extends:`` has been resolved."""
 
@@ -393,6 +407,8 @@ class Scenario(Strict):
     packages: dict[str, Package] = Field(default_factory=dict)
     partial_deals: dict[str, PartialDeal] = Field(default_factory=dict)
     variants: dict[str, Variant] = Field(default_factory=dict)
+    condition_on: ConditionOn | None = Field(None, description="Start from the worlds consistent with a "
+                                             "documented record up to the start (sim.engine.conditioning).")
 
 
 @cache

@@ -11,6 +11,7 @@ from sim.analysis.compare import reached_by
 from sim.analysis.scoring import BASE_RATE, NO_CHANGE, brier, log_score, murphy, score
 from sim.cli import main
 from sim.engine import load_scenario
+from sim.engine.outputs import wilson_interval
 from sim.engine.run import run_scenario
 from sim.scenario import ScenarioError
 from sim.scenario.questions import load_questions, month_of
@@ -66,17 +67,23 @@ def test_the_models_probability_is_its_runs_share_of_worlds(scored):
     exchange = by_id["prisoner-exchange-may-2025"]
     first = baseline.table["partial_first_month/prisoner_exchange"]
     assert exchange.p == np.mean((first > 0) & (first <= 3))
+    front = by_id["front-end-2025"]
+    assert front.month == 10 and front.p == np.mean(baseline.occupied_km2[:, 9] > 115_000)
     for s in scored.questions:
         assert s.p_low <= s.p <= s.p_high
+    # A forecast from a scenario that starts from the record counts its effective sample size.
+    open_front = by_id["front-end-2026"]
+    plain = np.diff(wilson_interval(np.array([open_front.hits]), open_front.worlds)[0])[0]
+    assert open_front.p_high - open_front.p_low > plain
 
 
 def test_totals_cover_the_resolved_questions_with_the_reference_forecasts(scored):
     data = scored.as_json()
     resolved = [q for q in data["questions"] if q["outcome"] is not None]
-    assert len(resolved) == 8 and {q["id"] for q in data["questions"] if q["outcome"] is None} == {
-        "black-sea-march-2025", "ceasefire-2026", "ceasefire-in-force-feb-2027"}
+    assert len(resolved) == 9 and {q["id"] for q in data["questions"] if q["outcome"] is None} == {
+        "black-sea-march-2025", "front-end-2026", "ceasefire-2026", "ceasefire-in-force-feb-2027"}
     totals = data["totals"]
-    assert totals["model"]["n"] == 8
+    assert totals["model"]["n"] == 9
     assert totals["model"]["brier"] == pytest.approx(np.mean([q["brier"] for q in resolved]))
     rate = np.mean([q["outcome"] for q in resolved])
     assert totals[BASE_RATE]["brier"] == pytest.approx(rate * (1 - rate))
@@ -99,7 +106,9 @@ def test_forecasters_are_scored_on_the_questions_they_answered(tmp_path):
 
 
 @pytest.mark.parametrize("line, expected", [
-    ("event: peace", "expected ceasefire, settlement, ceasefire_in_force or partial:<deal name>, found 'peace'"),
+    ("event: peace", "expected ceasefire, settlement, ceasefire_in_force, partial:<deal name> or "
+                     "occupied_km2_above:<km2> (a number), found 'peace'"),
+    ("event: occupied_km2_above:lots", "found 'occupied_km2_above:lots'"),
     ("by: 2025-02-30", "questions.0.by"),
     ("by: 2031-01-31", "lies outside baseline.yaml's months"),
     ("event: partial:grain_deal", "'grain_deal' is not a partial deal of baseline.yaml"),
