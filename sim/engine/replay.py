@@ -70,11 +70,12 @@ class RecordReplay:
     def after_pressure(self, model: NegotiationModel, month: int) -> None:
         for event in self.event_record.events:
             if event.kind == "action" and event.month <= month <= event.last_month:
+                assert event.actor is not None   # an action names its actor (Event checks it)
                 actor = model.actors[event.actor]
                 actor.levers = {**actor.levers, **{k: np.full(model.n_worlds, v) for k, v in event.levers.items()}}
 
     def forced_partial_offers(self, model: NegotiationModel, month: int) -> set[str]:
-        return {e.deal for e in self._events(month, "partial")}
+        return {e.deal for e in self._events(month, "partial") if e.deal is not None}
 
     def after_round(self, model: NegotiationModel, t: int, record: RoundRecord) -> None:
         for event in self._events(t, "proposal"):
@@ -138,8 +139,10 @@ class RecordReplay:
 
     def _score_partial(self, model: NegotiationModel, event: Event, record: RoundRecord) -> None:
         names = {a.actor_id: a.name for a in model.agents}
-        deal = model.state.partial[event.deal]
-        decision = record.partial[event.deal].answers
+        assert event.deal is not None and record.leverage is not None   # a partial event names its deal (Event)
+        deal_name = event.deal
+        deal = model.state.partial[deal_name]
+        decision = record.partial[deal_name].answers
         for actor_id, documented in {**event.decisions, **{a: None for a in event.contested}}.items():
             value = deal.value[actor_id] + deal.goodwill[actor_id] * record.leverage
             sd = np.maximum(np.broadcast_to(model.actors[actor_id].noise_sd, (model.n_worlds,)), 1e-12)
@@ -148,13 +151,13 @@ class RecordReplay:
                 for source in event.contested[actor_id]:
                     wanted = source.decision == "accept"
                     self.decisions.append(Decision(
-                        event.id, str(event.date), f"{names[actor_id]} {source.decision}s the {event.deal.replace('_', ' ')} "
-                        f"(seed {source.seed})", source.decision, decision[actor_id] == wanted,
+                        event.id, str(event.date), f"{names[actor_id]} {source.decision}s the {deal_name.replace('_', ' ')} "
+                        f"(seed {source.seed})", str(source.decision), decision[actor_id] == wanted,
                         p_accept if wanted else 1.0 - p_accept, contested=True))
                 continue
             wanted = documented == "accept"
             self.decisions.append(Decision(
-                event.id, str(event.date), f"{names[actor_id]} {documented}s the {event.deal.replace('_', ' ')}",
+                event.id, str(event.date), f"{names[actor_id]} {documented}s the {deal_name.replace('_', ' ')}",
                 documented, decision[actor_id] == wanted, p_accept if wanted else 1.0 - p_accept,
                 rule=float(wanted), acceptance=True))
         if event.contested:
@@ -165,9 +168,9 @@ class RecordReplay:
             deal.first_month[deal.first_month == 0] = event.month
         if event.broken is not None and agreed:
             hazard = np.broadcast_to(deal.hazard, (model.n_worlds,))
-            broke = model.streams.monthly_uniform(f"partial_break:{event.deal}")[:, min(event.month, model.horizon - 1)] < hazard
+            broke = model.streams.monthly_uniform(f"partial_break:{deal_name}")[:, min(event.month, model.horizon - 1)] < hazard
             self.decisions.append(Decision(
-                event.id, str(event.date), f"the {event.deal.replace('_', ' ')} breaks down within a month",
+                event.id, str(event.date), f"the {deal_name.replace('_', ' ')} breaks down within a month",
                 "broken" if event.broken else "held", broke == event.broken,
                 hazard if event.broken else 1.0 - hazard, rule=float(event.broken)))
             deal.in_force = np.zeros(model.n_worlds, dtype=bool) if event.broken else deal.in_force

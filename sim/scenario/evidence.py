@@ -118,6 +118,13 @@ class Event(Strict):
     sources: list[Source] = Field(min_length=1)
     followed: str = ""
 
+    @model_validator(mode="after")
+    def _names_what_its_kind_needs(self) -> Event:
+        needed = {"action": "actor", "proposal": "package", "partial": "deal"}.get(self.kind)
+        if needed and getattr(self, needed) is None:
+            raise ValueError(f"a {self.kind} event needs '{needed}'")
+        return self
+
     @property
     def last_month(self) -> int:
         return self.until if self.until is not None else self.month
