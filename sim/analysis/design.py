@@ -58,6 +58,7 @@ class Design:
     samples: int = 0
     seed: int = 0
     points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    merged: int = 0          # grid points dropped because a value was listed more than once
 
     @property
     def names(self) -> list[str]:
@@ -175,8 +176,11 @@ def build_design(method: str, params: list[ParamRange], samples: int = 0, seed: 
         if missing:
             raise ScenarioError(f"a grid needs values for every parameter (low:high:steps or a list); "
                                 f"{', '.join(missing)} only has a range")
-        check_sweep_size(math.prod(len(p.values) for p in params), len(params), 0)
-        mesh = np.meshgrid(*[np.asarray(p.values) for p in params], indexing="ij")
+        # A value listed twice would run the same point twice: each counts once, in its first place.
+        distinct = [list(dict.fromkeys(p.values)) for p in params]
+        design.merged = math.prod(len(p.values) for p in params) - math.prod(len(v) for v in distinct)
+        check_sweep_size(math.prod(len(v) for v in distinct), len(params), 0)
+        mesh = np.meshgrid(*[np.asarray(v) for v in distinct], indexing="ij")
         design.points = np.stack([m.ravel() for m in mesh], axis=-1)
         return design
     if samples < 1:

@@ -6,8 +6,6 @@ import argparse
 import sys
 from contextlib import contextmanager
 
-import yaml
-
 from sim.scenario import ScenarioError
 
 
@@ -27,26 +25,26 @@ def load_variants(loaded):
 
 
 def parse_overrides(items: list[str]) -> dict:
-    """``--set key.path=value`` options as a mapping; values are read as YAML scalars."""
+    """``--set key.path=value`` options as a mapping; each value is read as YAML with the checks a
+    scenario file gets (:func:`sim.scenario.loader.read_value`)."""
+    from sim.scenario.loader import read_value, shorten
+
     overrides = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ScenarioError(f"--set expects key.path=value, found {item!r}")
-        try:
-            overrides[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError:
-            raise ScenarioError(f"--set {key}: cannot read the value {value!r}") from None
+            raise ScenarioError(f"--set expects key.path=value, found {shorten(item)!r}")
+        overrides[key.strip()] = read_value(value, option=f"--set {shorten(key.strip(), 60)}")
     return overrides
 
 
 def whole_at_least(minimum: int):
     """An argparse type: a whole number of at least ``minimum``."""
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        # int() also takes other scripts' digits (١٠) and underscores (1_000): plain ASCII digits only.
+        if not (text.isascii() and text.strip().isdigit()) or len(text.strip()) > 18:
+            raise argparse.ArgumentTypeError(f"expected a whole number in plain digits 0-9, found {text[:40]!r}")
+        value = int(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, found {value}")
         return value
@@ -71,6 +69,8 @@ def folder(text: str) -> str:
     """An argparse type: an output folder, existing or not, but never an existing file."""
     from pathlib import Path
 
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected the name of a folder, found an empty name")
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"{text!r} is a file; --out names a folder to write into (it is created "

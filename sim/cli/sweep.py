@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     where = (f"Dask scheduler {args.scheduler}" if args.scheduler else
              "a local Dask cluster" if args.dask_local else f"{args.workers or 'all'} local process(es)")
     if not args.quiet:
-        print(f"Sweep: {plan.n_points:,} points x {worlds:,} worlds ({method}), "
+        merged = f" ({plan.design.merged:,} repeated points merged)" if plan.design.merged else ""
+        print(f"Sweep: {plan.n_points:,} distinct points{merged} x {worlds:,} worlds ({method}), "
               f"{len(plan.chunks())} chunks, on {where}; "
               + ("points share model runs" if plan.vectorisable else "one model run per point"),
               file=sys.stderr)

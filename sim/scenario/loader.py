@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,36 @@ def _plain(walk: _Walk, node: yaml.Node, prefix: str) -> None:
         raise _refuse(walk, node, prefix, f"{what} not allowed in scenario files; write plain values")
 
 
+YAML_12_NUMBER = {
+    "tag:yaml.org,2002:int": re.compile(r"[-+]?[0-9]+"),
+    "tag:yaml.org,2002:float": re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+                                          r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"),
+}
+"""The number forms of YAML 1.2's core schema. PyYAML reads YAML 1.1, which also takes ``1:30`` as
+base 60 (90), ``0x1f``, ``0b101``, ``017`` (octal) and ``1_000``; those are refused with a hint."""
+MAX_DIGITS = 100
+"""Longest number accepted, in characters (a scenario's largest is a seed of 10 digits)."""
+
+
+def _number_form(value: str, tag: str) -> str | None:
+    """Why ``value``, resolved as ``tag``, is refused (a YAML 1.1-only form, or too long), or None."""
+    form = YAML_12_NUMBER.get(tag)
+    if form is None:
+        return None
+    if len(value) > MAX_DIGITS:
+        return f"a number of {len(value):,} characters (at most {MAX_DIGITS})"
+    if form.fullmatch(value) and not (tag.endswith(":int") and re.fullmatch(r"[-+]?0[0-9]+", value)):
+        return None
+    kind = ("a base-60 number (YAML 1.1 reads 1:30 as 90)" if ":" in value else
+            "a hexadecimal, octal or binary number" if re.match(r"[-+]?0[xXoObB0-9]", value) else
+            "a number written with underscores")
+    return f"{value!r} is {kind}, which YAML 1.2 does not have; write it in plain decimal digits, or quote it as text"
+
+
 def _scalar(walk: _Walk, node: yaml.Node, prefix: str) -> Any:
+    refused = _number_form(node.value, node.tag) if isinstance(node, yaml.ScalarNode) and node.style is None else None
+    if refused:
+        raise _refuse(walk, node, prefix, refused)
     try:
         return walk.scalars.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
@@ -126,6 +156,29 @@ def _construct(walk: _Walk, node: yaml.Node, prefix: str, depth: int = 0) -> Any
     if isinstance(node, yaml.SequenceNode):
         return [_construct(walk, item, _join(prefix, i), depth + 1) for i, item in enumerate(node.value)]
     return _scalar(walk, node, prefix)
+
+
+def read_value(text: str, option: str) -> Any:
+    """One value given on the command line (``--set key=VALUE``), read as YAML with the same checks
+    as a file: plain values, no aliases, nesting and size budgets, YAML 1.2 numbers. Errors name
+    ``option`` (and the value, shortened) in place of a file."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"the value is longer than {MAX_FILE_BYTES:,} characters", path=option)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise ScenarioError(f"cannot read the value {shorten(text)!r} ({problem})", path=option) from None
+    except RecursionError:
+        raise ScenarioError(f"the value is nested more than {MAX_DEPTH} levels deep", path=option) from None
+    if node is None:
+        return None
+    return _construct(_Walk(option, {}, yaml.SafeLoader("")), node, "")
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters, for an error message that quotes what it was given."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:

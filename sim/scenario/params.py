@@ -66,12 +66,15 @@ PROBABILITY = Interval(0.0, 1.0, "a probability")
 SHARE = Interval(0.0, 1.0, "a share")
 POSITION = Interval(0.0, 1.0, "a position on the issue scale")
 DISCOUNT = Interval(0.0, 1.0, "a monthly discount factor", open_low=True, open_high=True)
-NON_NEGATIVE = Interval(0.0, INF, "a non-negative number", open_high=True)
-POSITIVE = Interval(0.0, INF, "a positive number", open_low=True, open_high=True)
+LARGEST = 1e9
+"""The largest number any key takes (no area, count or rate of this model comes near it): a bound
+for the ranges that would otherwise be open-ended, so that no prior's draws overflow to infinity."""
+NON_NEGATIVE = Interval(0.0, LARGEST, "a non-negative number")
+POSITIVE = Interval(0.0, LARGEST, "a positive number", open_low=True)
 LEVER_LEVEL = Interval(0.0, 10.0, "a lever level (0 = none, 1 = the 2022-24 average)")
 LEARNING_RATE = Interval(0.0, 1.0, "a learning rate", open_low=True)
-AT_LEAST_ONE = Interval(1.0, INF, "a factor of at least 1", open_high=True)
-GROWTH = Interval(-1.0, INF, "a monthly growth rate", open_low=True, open_high=True)
+AT_LEAST_ONE = Interval(1.0, LARGEST, "a factor of at least 1")
+GROWTH = Interval(-1.0, LARGEST, "a monthly growth rate", open_low=True)
 FINITE = Interval(-100.0, 100.0, "a utility or level")
 RELATIVE_POSITION = Interval(-1.0, 1.0, "a distance on the issue scale")
 

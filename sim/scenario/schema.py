@@ -279,6 +279,14 @@ class Battlefield(Strict):
         None, description="The front by place: Ukraine's remaining Donbas area and the share of the advance that "
                           "falls there. Absent: the front is one area, wherever it is taken.")
 
+    @model_validator(mode="after")
+    def _starts_within_the_claim(self) -> Battlefield:
+        # The front is an area of the claim: a start beyond it would be capped silently.
+        if self.start_occupied_km2.high > self.territory_scale_km2:
+            raise ValueError(f"start_occupied_km2 (up to {self.start_occupied_km2.high:,.0f}) exceeds "
+                             f"territory_scale_km2 ({self.territory_scale_km2:,.0f}), the area it is a share of")
+        return self
+
 
 class Economy(Strict):
     """Russia's economic strain index on [0, 1] and how sanctions move it."""

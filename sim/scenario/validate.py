@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from .conditions import ExpressionError, compile_expression
 from .errors import ScenarioError
-from .loader import SourceMap, canonical_sha256, load_raw, read_yaml
+from .loader import SourceMap, canonical_sha256, load_raw, read_yaml, shorten
 from .schema import Scenario
 from .variables import variable_types
 
@@ -287,6 +288,11 @@ def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any], *, schema:
     return _overridden(loaded.raw, loaded.source, loaded.path, loaded.overrides, overrides, schema)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters refused in any text of a scenario: C0 and C1 controls but tab and line feed (an escape
+sequence could rewrite the terminal that prints a report), and bidirectional overrides."""
+
+
 def _check_text(node: Any, source: SourceMap, key: str = "") -> None:
     """Every text can be written out as UTF-8: a lone surrogate (YAML's ``"\\udc80"``) is refused
     here, not when a report or a figure is written after the run."""
@@ -301,8 +307,13 @@ def _check_text(node: Any, source: SourceMap, key: str = "") -> None:
         try:
             node.encode("utf-8")
         except UnicodeEncodeError:
-            raise _error_at(key, f"the text {node!r} holds a character that cannot be written as UTF-8 (a lone "
-                                 "surrogate); write plain text", source) from None
+            raise _error_at(key, f"the text {shorten(node)!r} holds a character that cannot be written as UTF-8 (a "
+                                 "lone surrogate); write plain text", source) from None
+        control = CONTROL_CHARACTERS.search(node)
+        if control:
+            raise _error_at(key, f"the text {shorten(node)!r} holds the control character "
+                                 f"{control.group()!r}, which a terminal would act on when a report prints it; "
+                                 "write plain text (line breaks and tabs are fine)", source)
 
 
 def _overridden(raw: dict[str, Any], source: SourceMap, path: Path, before: dict[str, Any],

@@ -22,13 +22,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from sim.analysis import classroom
 from sim.engine.loading import load_scenario
@@ -129,11 +130,20 @@ class Classroom:
             raise
 
 
+MAX_WORLD = 999_999
+"""The largest world index the page may ask for (a run of a million worlds)."""
+MAX_REQUEST_BYTES = 64_000
+"""Largest request body read (the page's largest, a forecast with every control moved, is about 3 kB)."""
+MAX_MESSAGE = 300
+"""Characters of an error message sent back (it may quote what was sent, which could be huge)."""
+Name = Annotated[str, Field(max_length=200)]
+
+
 class Settings(BaseModel):
     """The page's state: a scenario (by its name in the picker) and the controls moved."""
 
-    scenario: str
-    values: dict[str, float | str] = Field(default_factory=dict)
+    scenario: Name
+    values: dict[Name, float | Name] = Field(default_factory=dict, max_length=200)
 
 
 class ForecastRequest(Settings):
@@ -145,35 +155,83 @@ class ForecastRequest(Settings):
 class BargainRequest(Settings):
     """The bargain picture: the settings, two issues, a month and a world."""
 
-    issues: list[str]
-    month: int = 3
-    world: int = 0
+    issues: list[Name] = Field(max_length=2)
+    month: int = Field(3, ge=1, le=1_200)
+    world: int = Field(0, ge=0, le=MAX_WORLD)
 
 
 class StoryRequest(Settings):
     """One world's story under the settings."""
 
-    world: int = 0
+    world: int = Field(0, ge=0, le=MAX_WORLD)
+
+
+def _cut(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
+
+
+class LimitedBody:
+    """ASGI middleware: a request whose body is larger than :data:`MAX_REQUEST_BYTES` gets 413,
+    read no further (a declared length is refused before reading, a streamed one once it passes)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES):
+            return await self._too_large(send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > MAX_REQUEST_BYTES:
+                    raise _TooLarge
+            return message
+
+        try:
+            return await self.app(scope, limited, send)
+        except _TooLarge:
+            return await self._too_large(send)
+
+    @staticmethod
+    async def _too_large(send):
+        body = json.dumps({"error": f"the request is larger than {MAX_REQUEST_BYTES:,} bytes"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def create_app(room: Classroom) -> FastAPI:
     """The app: the page, its assets, the lessons and four JSON endpoints."""
     app = FastAPI(title="negsim classroom", docs_url=None, redoc_url=None, openapi_url=None)
+    # Only this machine's names: a page elsewhere cannot reach the server by DNS rebinding.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"])
+    app.add_middleware(LimitedBody)
 
     @app.exception_handler(UserError)
     async def user_error(_request: Request, exc: UserError) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"error": _cut(str(exc))}, status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"at '{'.'.join(str(p) for p in e['loc'] if p != 'body')}': {e['msg']}" for e in exc.errors()]
-        return JSONResponse({"error": "; ".join(problems)}, status_code=400)
+        return JSONResponse({"error": _cut("; ".join(problems))}, status_code=400)
 
     @app.exception_handler(Exception)
     async def fault(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("request failed")
-        return JSONResponse({"error": f"the computation failed ({type(exc).__name__}: {exc}); the server's "
-                                      "terminal has the details"}, status_code=500)
+        return JSONResponse({"error": _cut(f"the computation failed ({type(exc).__name__}: {exc}); the server's "
+                                           "terminal has the details")}, status_code=500)
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> HTMLResponse:

@@ -166,3 +166,123 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):
     assert run.wait(timeout=120) == 0
     err = run.stderr.read().decode()
     assert "Traceback" not in err and "error" not in err, err
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("&a [*a]", "aliases"),                                     # a self-referencing alias: RecursionError before
+    ("[" * 3000 + "]" * 3000, "nested more than 40 levels"),     # deeper than the file loader allows
+    ("9" * 5000, "a number of 5,000 characters"),                # beyond Python's int-digit limit: ValueError before
+    ("!!python/object:os.system ls", "YAML tag"),
+])
+def test_set_values_get_the_checks_a_scenario_file_gets(value, fragment, capsys):
+    """Issue 33: --set values were read with yaml.safe_load, without the file loader's budgets."""
+    err = refused(["validate", BASELINE, "--set", f"actors.us.levers.sanctions={value}"], capsys,
+                  "--set actors.us.levers.sanctions", fragment)
+    assert len(err) < 1_000          # the value is quoted shortened, never echoed whole
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("horizon_months: 1:30", "base-60"), ("seed: 0x7fffffff", "hexadecimal"), ("seed: 0b101", "binary"),
+    ("seed: 017", "octal"), ("worlds: 1_000", "underscores"),
+])
+def test_yaml_1_1_number_forms_are_refused_in_files(text, fragment, tmp_path, capsys):
+    """PyYAML reads YAML 1.1: 1:30 is 90, 0x7fffffff a seed. Scenario files take YAML 1.2's numbers."""
+    path = tmp_path / "odd.yaml"
+    path.write_text(f"extends: {BASELINE}\n{text}\n")
+    refused(["validate", str(path)], capsys, "odd.yaml, line 2", fragment)
+    refused(["validate", BASELINE, "--set", text.replace(": ", "=")], capsys, "YAML 1.2")
+
+
+def test_plain_numbers_still_read_as_numbers(tmp_path, capsys):
+    path = tmp_path / "plain.yaml"
+    path.write_text(f"extends: {BASELINE}\nseed: 42\nworlds: 2000\nbattlefield:\n  arms_effect: 1.5e-1\n")
+    assert main(["validate", str(path), "--set", "horizon_months=30", "--set", "actors.us.levers.sanctions=.5"]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["run", BASELINE, "--worlds", "١٠"], "plain digits 0-9"),       # Arabic-Indic digits, which int() takes
+    (["run", BASELINE, "--worlds", "1_000"], "plain digits 0-9"),
+    (["run", BASELINE, "--worlds", "9" * 40], "plain digits 0-9"),
+    (["run", BASELINE, "--out", ""], "an empty name"),
+])
+def test_options_take_plain_numbers_and_real_folder_names(argv, fragment, capsys):
+    with pytest.raises(SystemExit) as stopped:     # argparse's own exit, status 2 and one line
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def _posterior_file(path, names, values, meta):
+    import io
+    import json
+
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, names=np.array(names), values=np.asarray(values, dtype=float),
+                        meta=np.array(json.dumps(meta)))
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+@pytest.mark.parametrize("case, fragment", [
+    ("device", "not a regular file"),
+    ("no priors", "no 'priors'"),
+    ("shapes", "shape (worlds, 2)"),
+    ("nan", "finite numbers"),
+    ("outside", "expected values within its prior [0.96, 0.99], found 7"),
+    ("garbage", "not a negsim posterior file"),
+])
+def test_posterior_files_are_checked_before_they_are_trusted(case, fragment, tmp_path, capsys):
+    """Issue 33: /dev/zero was hashed to exhaustion, a missing key or a shape mismatch was a traceback,
+    and NaN or out-of-range values ran (P = 0 everywhere, payoffs of -4e15)."""
+    patience = "actors.russia.patience"
+    baseline = BASELINE
+    from sim.engine import load_scenario
+    from sim.scenario.paths import scalar_paths
+
+    prior = scalar_paths(load_scenario(baseline).scenario)[patience]
+    priors = {patience: [prior.low, prior.high, prior.mode]}
+    files = {
+        "device": "/dev/zero",
+        "no priors": lambda p: _posterior_file(p, [patience], [[0.95]], {}),
+        "shapes": lambda p: _posterior_file(p, [patience, "x"], [[0.95]], {"priors": priors}),
+        "nan": lambda p: _posterior_file(p, [patience], [[float("nan")]], {"priors": priors}),
+        "outside": lambda p: _posterior_file(p, [patience], [[0.97], [7.0]], {"priors": priors}),
+        "garbage": lambda p: (p.write_bytes(b"PK\x03\x04 not really a zip"), str(p))[1],
+    }
+    made = files[case]
+    posterior = made if isinstance(made, str) else made(tmp_path / "posterior.npz")
+    refused(["run", baseline, "--worlds", "1000", "--posterior", posterior], capsys, fragment)
+
+
+@pytest.mark.parametrize("setting, fragment", [
+    ("battlefield.casualties_per_month.russia={low: 0, high: 1.0e+308}", "in [0, 1e+09], found 1e+308"),
+    ("battlefield.start_occupied_km2=1.7976931348623157e+308", "a non-negative number in [0, 1e+09]"),
+    ("battlefield.start_occupied_km2=500000", "exceeds territory_scale_km2"),
+])
+def test_extreme_priors_are_refused_not_carried_to_infinity_or_capped(setting, fragment, capsys):
+    """Issue 33: a prior up to 1e308 ran to infinite casualties; an area beyond the claim was capped silently."""
+    refused(["validate", BASELINE, "--set", setting], capsys, fragment)
+
+
+@pytest.mark.parametrize("text", ['"evil\\x1b]0;owned\\x07"', '"right\\u202eto left"', '"\\x9b31m"'])
+def test_control_characters_in_any_text_are_refused(text, tmp_path, capsys):
+    """Issue 33: a name with an escape sequence was echoed raw to the terminal by the report."""
+    path = tmp_path / "named.yaml"
+    path.write_text(f"extends: {BASELINE}\nname: {text}\n")
+    refused(["validate", str(path)], capsys, "named.yaml, line 2", "control character")
+
+
+def test_a_value_listed_many_times_is_swept_once(tmp_path, capsys):
+    """Issue 33: 20,000 copies of one value ran 20,000 identical points."""
+    values = ",".join(["0.5"] * 20_000 + ["0.7"])
+    began = time.perf_counter()
+    assert main(["sweep", BASELINE, "--param", f"actors.us.levers.sanctions={values}", "--worlds", "20",
+                 "--workers", "1", "--out", str(tmp_path / "s")]) == 0
+    assert time.perf_counter() - began < 60
+    err = capsys.readouterr().err
+    assert "Sweep: 2 distinct points (19,999 repeated points merged)" in err
+    assert len((tmp_path / "s" / "results.csv").read_text().strip().splitlines()) == 3
