@@ -14,6 +14,7 @@ from sim.engine.outputs import summarise
 from sim.engine.run import run_scenario
 from sim.report.io import atomic_write_bytes, save_figures, write_json
 from sim.report.plots import run_figures
+from sim.report.run_files import split_run_specifics
 from sim.report.text import format_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ def main() -> None:
     report = format_report(summary)
     print(report)
     atomic_write_bytes(OUT / "report.txt", (report + "\n").encode())
-    write_json(OUT / "results.json", summary)
+    write_json(OUT / "results.json", split_run_specifics(summary)[0])   # as `negsim run --out` writes it
     for path in save_figures(run_figures(result, summary), OUT):
         print(f"wrote {path.relative_to(ROOT)}")
 

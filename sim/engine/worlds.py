@@ -208,6 +208,10 @@ def parquet_bytes(table: WorldTable, metadata: dict[str, str] | None = None) -> 
     return sink.getvalue().to_pybytes()
 
 
+ROW_GROUP_WORLDS = 1_000
+"""Worlds per Parquet row group: one random block (:data:`~sim.model.streams.BLOCK_SIZE`)."""
+
+
 def _write_parquet(table: WorldTable, sink, metadata: dict[str, str] | None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -219,7 +223,9 @@ def _write_parquet(table: WorldTable, sink, metadata: dict[str, str] | None) -> 
         world += size
         if writer is None:
             writer = pq.ParquetWriter(sink, batch.schema.with_metadata(metadata or {}), compression="zstd")
-        writer.write_table(batch.replace_schema_metadata(metadata or {}))
+        # Row groups of ROW_GROUP_WORLDS worlds, whatever the chunks: the file's bytes do not depend
+        # on the chunk size (chunks are whole random blocks, so each chunk is whole row groups).
+        writer.write_table(batch.replace_schema_metadata(metadata or {}), row_group_size=ROW_GROUP_WORLDS)
     if writer is None:
         raise ValueError("an empty table")
     writer.close()

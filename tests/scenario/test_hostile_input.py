@@ -100,22 +100,18 @@ def test_results_json_is_strict_json_with_nulls_where_a_value_is_undefined(tmp_p
     assert summary["payoff_by_actor"]["russia"]["ci95"] == [None, None]
 
 
-def test_results_json_is_byte_identical_across_chunk_sizes_and_processes(tmp_path):
-    """Statistics of drawn parameters (the mean ideal points) are summed block by block, so the file
-    does not depend on how the worlds were chunked or how many processes ran the chunks (only the
-    timing and the command line differ)."""
-    import json
-
-    texts = []
-    for chunk, workers in ((1000, 1), (3000, 1), (1000, 2)):
+def test_results_json_and_worlds_parquet_are_byte_identical_across_chunk_sizes_and_processes(tmp_path):
+    """Statistics of drawn parameters (the mean ideal points) are summed block by block, so the files
+    do not depend on how the worlds were chunked or how many processes ran the chunks; the timing and
+    the command line, which do differ, are in run.json (issue 33: a user diffing two runs can tell)."""
+    files = []
+    for chunk, workers in ((1000, 1), (3000, 1), (1000, 2), (2000, 2)):
         out = tmp_path / f"{chunk}-{workers}"
         assert main(["run", BASELINE, "--worlds", "3000", "--chunk-size", str(chunk), "--out", str(out),
                      "--quiet", "--workers", str(workers)]) == 0
-        summary = json.loads((out / "results.json").read_text())
-        summary.pop("seconds")
-        summary["provenance"].pop("command")
-        texts.append(json.dumps(summary, indent=2))
-    assert texts[0] == texts[1] == texts[2]
+        files.append({name: (out / name).read_bytes() for name in ("results.json", "worlds.parquet")})
+        assert (out / "run.json").read_bytes() != files[0]["results.json"]
+    assert all(f == files[0] for f in files[1:])
 
 
 def test_extends_outside_the_allowed_folders_is_refused_without_reading_the_file(tmp_path, capsys, monkeypatch):
