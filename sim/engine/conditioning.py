@@ -29,6 +29,7 @@ replayed worlds' *states*, which an ABC library would not keep.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from sim.scenario import LoadedScenario, ScenarioError
 from sim.scenario.evidence import load_events
 from sim.scenario.params import Prior
 from sim.scenario.paths import scalar_paths
+from sim.scenario.questions import month_of
 
 from .loading import load_scenario
 from .replay import record_months, replay
@@ -76,9 +78,9 @@ STATE_HANDOVER = (
 
 
 def months_between(start: str, later: str) -> int:
-    """Calendar months from ``start`` to ``later`` (both "YYYY-MM")."""
-    (y0, m0), (y1, m1) = ((int(p) for p in s.split("-")) for s in (start, later))
-    return (y1 - y0) * 12 + (m1 - m0)
+    """Calendar months from ``start`` to ``later`` (both "YYYY-MM"): the month ``later`` begins is
+    month ``1 + this`` of a run that starts at ``start`` (:func:`~sim.scenario.questions.month_of`)."""
+    return month_of(start, dt.date.fromisoformat(f"{later}-01")) - 1
 
 
 @dataclass
