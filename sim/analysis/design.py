@@ -25,7 +25,7 @@ from pydantic import Field
 from sim.engine.limits import check_sweep_size
 from sim.scenario import ScenarioError
 from sim.scenario.errors import SweepError
-from sim.scenario.loader import SourceMap, read_yaml
+from sim.scenario.loader import SourceMap, read_number, read_yaml, shorten
 from sim.scenario.paths import scalar_paths
 from sim.scenario.schema import Prior, Scenario, Strict
 from sim.scenario.validate import validate_as
@@ -70,35 +70,32 @@ class Design:
 
 
 def parse_param(text: str) -> ParamRange:
-    """``path=low:high:steps`` (a grid), ``path=low:high`` (a range) or ``path=v1,v2,...`` (a list)."""
+    """``path=low:high:steps`` (a grid), ``path=low:high`` (a range) or ``path=v1,v2,...`` (a list);
+    each number plain ASCII decimal (:func:`~sim.scenario.loader.read_number`)."""
     path, sep, spec = text.partition("=")
     path, spec = path.strip(), spec.strip()
     if not sep or not path or not spec:
-        raise ScenarioError(f"--param expects path=low:high:steps, path=low:high or path=v1,v2,...; "
-                            f"found {text!r}")
-    try:
-        numbers = [float(x) for x in spec.replace(":", ",").split(",")]
-        if not all(math.isfinite(x) for x in numbers):
-            raise SweepError(f"--param {path}: every value must be a finite number, found {spec!r}")
-        if ":" in spec:
-            parts = [float(x) for x in spec.split(":")]
-            if len(parts) == 3:
-                low, high, steps = parts
-                if steps < 1 or steps != int(steps):
-                    raise ScenarioError(f"--param {path}: steps must be a whole number >= 1, found {spec!r}")
-                if steps == 1:
-                    return ParamRange(path, values=[low])
-                check_sweep_size(int(steps), 1, 0)
-                return ParamRange(path, values=list(np.linspace(low, high, int(steps))), low=low, high=high)
-            if len(parts) == 2:
-                if parts[0] > parts[1]:
-                    raise ScenarioError(f"--param {path}: low ({parts[0]}) is above high ({parts[1]})")
-                return ParamRange(path, low=parts[0], high=parts[1])
-            raise ValueError
-        return ParamRange(path, values=[float(x) for x in spec.split(",")])
-    except ValueError:
-        raise ScenarioError(f"--param {path}: cannot read {spec!r}; expected low:high:steps, low:high "
-                            "or v1,v2,... with numbers") from None
+        raise ScenarioError(f"expected path=low:high:steps, path=low:high or path=v1,v2,...; "
+                            f"found {shorten(text)!r}", path="--param")
+    option = f"--param {shorten(path, 60)}"
+    parts = spec.split(":")
+    if len(parts) > 3 or (len(parts) > 1 and "," in spec):
+        raise ScenarioError(f"cannot read {shorten(spec)!r}; expected low:high:steps, low:high "
+                            "or v1,v2,... with numbers", path=option)
+    if len(parts) == 1:
+        return ParamRange(path, values=[read_number(x, option) for x in spec.split(",")])
+    numbers = [read_number(x, option) for x in parts]
+    if len(numbers) == 2:
+        if numbers[0] > numbers[1]:
+            raise ScenarioError(f"low ({numbers[0]:g}) is above high ({numbers[1]:g})", path=option)
+        return ParamRange(path, low=numbers[0], high=numbers[1])
+    low, high, steps = numbers
+    if steps < 1 or steps != int(steps):
+        raise ScenarioError(f"steps must be a whole number >= 1, found {shorten(spec)!r}", path=option)
+    if steps == 1:
+        return ParamRange(path, values=[low])
+    check_sweep_size(int(steps), 1, 0)
+    return ParamRange(path, values=list(np.linspace(low, high, int(steps))), low=low, high=high)
 
 
 def param_from_yaml(path: str, spec: Any) -> ParamRange:

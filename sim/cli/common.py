@@ -42,8 +42,11 @@ def whole_at_least(minimum: int):
     """An argparse type: a whole number of at least ``minimum``."""
     def parse(text: str) -> int:
         # int() also takes other scripts' digits (١٠) and underscores (1_000): plain ASCII digits only.
-        if not (text.isascii() and text.strip().isdigit()) or len(text.strip()) > 18:
+        if not (text.isascii() and text.strip().isdigit()):
             raise argparse.ArgumentTypeError(f"expected a whole number in plain digits 0-9, found {text[:40]!r}")
+        if len(text.strip()) > 18:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at most 18 digits, found one of "
+                                             f"{len(text.strip())}")
         value = int(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected a number of at least {minimum}, found {value}")

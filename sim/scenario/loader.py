@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -174,6 +175,24 @@ def read_value(text: str, option: str) -> Any:
     if node is None:
         return None
     return _construct(_Walk(option, {}, yaml.SafeLoader("")), node, "")
+
+
+DECIMAL = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+"""A finite number in plain ASCII decimal (YAML 1.2's int and float forms without .inf and .nan)."""
+
+
+def read_number(text: str, option: str) -> float:
+    """One number given on the command line (a ``--param`` bound or step count): plain ASCII
+    decimal of at most :data:`MAX_DIGITS` characters and finite, or a :class:`ScenarioError` naming
+    ``option`` and the text. Python's ``float`` would also take ``1_000``, ``inf`` and other
+    scripts' digits (``١٠``), which a scenario file refuses."""
+    stripped = text.strip()
+    if len(stripped) > MAX_DIGITS:
+        raise ScenarioError(f"a number of {len(stripped):,} characters (at most {MAX_DIGITS})", path=option)
+    if not DECIMAL.fullmatch(stripped) or not math.isfinite(value := float(stripped)):
+        raise ScenarioError(f"expected a finite number in plain decimal digits (such as 0.25 or 1e-3), "
+                            f"found {shorten(text)!r}", path=option)
+    return value
 
 
 def shorten(text: str, limit: int = 80) -> str:

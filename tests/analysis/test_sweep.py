@@ -145,10 +145,16 @@ def test_rerunning_into_a_used_folder_needs_resume(tmp_path):
 
 @pytest.mark.parametrize("param, message", [
     ("actors.us.levers.sanctionz=0:1:3", "Near matches: actors.us.levers.sanctions"),
-    ("actors.us.levers.sanctions=1:0", "low (1.0) is above high (0.0)"),
+    ("actors.us.levers.sanctions=1:0", "low (1) is above high (0)"),
     ("actors.us.levers.sanctions=0:1:2.5", "whole number"),
-    ("actors.us.levers.sanctions=a:b", "cannot read"),
-    ("actors.us.levers.sanctions", "expects path="),
+    ("actors.us.levers.sanctions=a:b", "found 'a'"),
+    ("actors.us.levers.sanctions", "expected path="),
+    # issue 33: the numbers a scenario file would refuse, refused here too, naming the option
+    ("actors.us.levers.sanctions=1_000", "--param actors.us.levers.sanctions: expected a finite number"),
+    ("actors.us.levers.sanctions=\u0661\u0660", "plain decimal digits"),
+    ("actors.us.levers.sanctions=0:inf:3", "found 'inf'"),
+    ("actors.us.levers.sanctions=0:1:" + "9" * 400, "a number of 400 characters"),
+    ("actors.us.levers.sanctions=0,1:2", "cannot read '0,1:2'"),
 ])
 def test_bad_path_or_range_is_a_clear_error(tmp_path, capsys, param, message):
     code = main(["sweep", str(SCENARIOS / "baseline.yaml"), "--param", param, "--out", str(tmp_path / "o"), "--quiet"])
