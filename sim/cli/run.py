@@ -66,6 +66,13 @@ def run(args: argparse.Namespace) -> int:
     load_variants(loaded)  # a broken variant is refused before hours of running, not when first used
     by_months = months_of_dates(loaded.scenario, args.by)   # a date outside the run is refused before it runs
     worlds = args.worlds or loaded.scenario.worlds
+    if not args.quiet:
+        from sim.engine.limits import check_run_size, estimate_note
+
+        check_run_size(loaded.scenario, worlds)     # a request that cannot fit is refused before any estimate
+        note = estimate_note(worlds * loaded.scenario.horizon_months, args.workers)
+        if note:
+            print(note, file=sys.stderr)
     progress = None
     if not args.quiet and sys.stderr.isatty():
         def progress(done: int, total: int) -> None:

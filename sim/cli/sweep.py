@@ -74,6 +74,12 @@ def run(args: argparse.Namespace) -> int:
               f"{len(plan.chunks())} chunks, on {where}; "
               + ("points share model runs" if plan.vectorisable else "one model run per point"),
               file=sys.stderr)
+        from sim.engine.limits import estimate_note
+
+        note = estimate_note(plan.n_points * worlds * loaded.scenario.horizon_months, None if args.scheduler or args.dask_local
+                             else args.workers)
+        if note:
+            print(note, file=sys.stderr)
     with progress_bar("point", plan.n_points, args.quiet) as progress:
         rows = run_sweep(plan, args.out, workers=args.workers, resume=args.resume,
                          scheduler=args.scheduler, dask_local=args.dask_local, progress=progress)

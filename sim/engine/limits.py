@@ -16,6 +16,14 @@ MODEL_BYTES_PER_WORLD = 16_000
 """Working memory of a model per world while it runs (measured: about 6 KB per world at 100,000
 worlds, peak RSS over the interpreter; doubled for the search's temporaries, rounded up)."""
 
+WORLD_MONTHS_PER_CORE_SECOND = 60_000
+"""A run's speed for the time estimate: ``python benchmarks/core.py`` measures 72,000-78,000
+world-months a second of one core on the baseline on the reference machine (2.45 GHz AMD EPYC);
+rounded down, since scenarios with more issues or players search more."""
+
+ESTIMATE_SHOWN_FROM = 30.0
+"""Seconds from which a long run or sweep says, before it starts, about how long it will take."""
+
 SHARE_OF_MEMORY = 0.8
 """A request may use at most this share of the machine's physical memory."""
 
@@ -68,3 +76,22 @@ def check_sweep_size(points: int, dimensions: int, worlds_per_model: int) -> Non
                  "use fewer grid steps or samples")
     check_memory(worlds_per_model * MODEL_BYTES_PER_WORLD, f"a model run of {worlds_per_model:,} worlds",
                  "use fewer worlds per point (--worlds) or fewer points per chunk (--chunk-points)")
+
+
+def estimated_seconds(world_months: float, workers: int | None) -> float:
+    """About how long ``world_months`` world-months take on ``workers`` processes (default every core)."""
+    cores = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+    return world_months / (WORLD_MONTHS_PER_CORE_SECOND * cores)
+
+
+def estimate_note(world_months: float, workers: int | None) -> str | None:
+    """One line saying how long a large request will take, or None below :data:`ESTIMATE_SHOWN_FROM` seconds."""
+    seconds = estimated_seconds(world_months, workers)
+    if seconds < ESTIMATE_SHOWN_FROM:
+        return None
+    cores = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+    span = f"{seconds / 3600:,.1f} hours" if seconds >= 5400 else f"{seconds / 60:,.0f} minutes" \
+        if seconds >= 90 else f"{seconds:,.0f} seconds"
+    return (f"Estimated time: about {span} for {world_months:,.0f} world-months on {cores} core(s), at "
+            f"{WORLD_MONTHS_PER_CORE_SECOND:,} world-months a second per core (the reference machine's speed; "
+            "yours may differ)")

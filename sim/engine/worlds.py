@@ -208,27 +208,47 @@ def parquet_bytes(table: WorldTable, metadata: dict[str, str] | None = None) -> 
     return sink.getvalue().to_pybytes()
 
 
-ROW_GROUP_WORLDS = 1_000
-"""Worlds per Parquet row group: one random block (:data:`~sim.model.streams.BLOCK_SIZE`)."""
+ROW_GROUP_WORLDS = 10_000
+"""Worlds per Parquet row group: ten random blocks (:data:`~sim.model.streams.BLOCK_SIZE`), so that
+the writer's metadata (a few hundred bytes per column per row group, held until the file closes)
+stays a few megabytes at a million worlds, and the blocks buffered for a group about 15 MB."""
 
 
 def _write_parquet(table: WorldTable, sink, metadata: dict[str, str] | None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    writer, world = None, 0
+    writer: pq.ParquetWriter | None = None
+    pending: list[pa.Table] = []      # blocks not yet written: fewer than ROW_GROUP_WORLDS worlds
+    world = 0
     for block in table.blocks():
         size = len(next(iter(block.values()))) if block else 0
-        batch = pa.table({"world": np.arange(world, world + size), **block})
+        batch = pa.table({"world": np.arange(world, world + size), **block}).replace_schema_metadata(metadata or {})
         world += size
         if writer is None:
-            writer = pq.ParquetWriter(sink, batch.schema.with_metadata(metadata or {}), compression="zstd")
-        # Row groups of ROW_GROUP_WORLDS worlds, whatever the chunks: the file's bytes do not depend
-        # on the chunk size (chunks are whole random blocks, so each chunk is whole row groups).
-        writer.write_table(batch.replace_schema_metadata(metadata or {}), row_group_size=ROW_GROUP_WORLDS)
+            writer = pq.ParquetWriter(sink, batch.schema, compression="zstd")
+        pending.append(batch)
+        if sum(len(t) for t in pending) >= ROW_GROUP_WORLDS:
+            pending = _write_row_groups(writer, pending, final=False)
     if writer is None:
         raise ValueError("an empty table")
+    _write_row_groups(writer, pending, final=True)
     writer.close()
+
+
+def _write_row_groups(writer, pending: list, final: bool) -> list:
+    """Write the pending blocks as row groups of exactly :data:`ROW_GROUP_WORLDS` worlds (and, when
+    ``final``, the shorter rest), whatever the chunks, so that the file's bytes do not depend on the
+    chunk size; returns what is left to write."""
+    import pyarrow as pa
+
+    if not pending:
+        return []
+    whole = pa.concat_tables(pending)
+    cut = len(whole) if final else len(whole) - len(whole) % ROW_GROUP_WORLDS
+    if cut:
+        writer.write_table(whole.slice(0, cut), row_group_size=ROW_GROUP_WORLDS)
+    return [whole.slice(cut)] if cut < len(whole) else []
 
 
 def chunk_folder() -> Path:

@@ -27,7 +27,7 @@ def refused(argv: list[str], capsys, *fragments: str) -> str:
 @pytest.mark.parametrize("values", ["nan,1", "0.5,inf", "-inf:1:3"])
 def test_non_finite_sweep_values_are_refused(values, tmp_path, capsys):
     refused(["sweep", BASELINE, "--param", f"battlefield.arms_effect={values}", "--out", str(tmp_path / "s")],
-            capsys, "every value must be a finite number")
+            capsys, "expected a finite number")
     assert not (tmp_path / "s" / "results.csv").exists()
 
 
@@ -56,6 +56,27 @@ def test_a_sweep_file_with_a_nan_value_is_refused(tmp_path, capsys):
 def test_requests_too_large_for_memory_are_refused_before_allocating(argv, what, tmp_path, capsys):
     argv = [a.replace("{tmp}", str(tmp_path / "s")) for a in argv]
     refused(argv, capsys, what, "of memory, more than this machine can give")
+
+
+def test_the_time_estimate_is_the_declared_speed_over_the_cores():
+    from sim.engine.limits import ESTIMATE_SHOWN_FROM, WORLD_MONTHS_PER_CORE_SECOND, estimate_note, estimated_seconds
+
+    assert estimated_seconds(WORLD_MONTHS_PER_CORE_SECOND * 100, workers=1) == 100
+    assert estimate_note(WORLD_MONTHS_PER_CORE_SECOND * (ESTIMATE_SHOWN_FROM - 1), workers=1) is None
+    assert "about 2 minutes for 6,000,000 world-months on 1 core(s)" in estimate_note(6_000_000, workers=1)
+    assert "about 3.0 hours" in estimate_note(WORLD_MONTHS_PER_CORE_SECOND * 3 * 3600, workers=1)
+
+
+@pytest.mark.parametrize("command", [["run", BASELINE, "--worlds", "100"],
+                                     ["sweep", BASELINE, "--param", "actors.us.levers.sanctions=0,1", "--worlds", "50"]])
+def test_a_long_request_says_how_long_it_will_take_and_goes_on(command, tmp_path, capsys, monkeypatch):
+    """Issue 33: no limit the user did not ask for, but a run of millions of worlds says so first."""
+    from sim.engine import limits
+
+    monkeypatch.setattr(limits, "WORLD_MONTHS_PER_CORE_SECOND", 10)   # as if this machine were very slow
+    assert main([*command, "--workers", "1", "--out", str(tmp_path / "o")]) == 0
+    assert "Estimated time: about" in capsys.readouterr().err
+    assert (tmp_path / "o" / ("results.json" if command[0] == "run" else "results.csv")).exists()
 
 
 def test_out_naming_an_existing_file_is_a_clear_error(tmp_path, capsys):
@@ -100,10 +121,17 @@ def test_results_json_is_strict_json_with_nulls_where_a_value_is_undefined(tmp_p
     assert summary["payoff_by_actor"]["russia"]["ci95"] == [None, None]
 
 
-def test_results_json_and_worlds_parquet_are_byte_identical_across_chunk_sizes_and_processes(tmp_path):
+def test_results_json_and_worlds_parquet_are_byte_identical_across_chunk_sizes_and_processes(tmp_path, monkeypatch):
     """Statistics of drawn parameters (the mean ideal points) are summed block by block, so the files
     do not depend on how the worlds were chunked or how many processes ran the chunks; the timing and
-    the command line, which do differ, are in run.json (issue 33: a user diffing two runs can tell)."""
+    the command line, which do differ, are in run.json (issue 33: a user diffing two runs can tell).
+    Row groups of 1,500 worlds here (the parent process writes the table), so that groups straddle
+    the chunks of 1,000 and 2,000 worlds."""
+    import pyarrow.parquet as pq
+
+    from sim.engine import worlds
+
+    monkeypatch.setattr(worlds, "ROW_GROUP_WORLDS", 1500)
     files = []
     for chunk, workers in ((1000, 1), (3000, 1), (1000, 2), (2000, 2)):
         out = tmp_path / f"{chunk}-{workers}"
@@ -111,6 +139,8 @@ def test_results_json_and_worlds_parquet_are_byte_identical_across_chunk_sizes_a
                      "--quiet", "--workers", str(workers)]) == 0
         files.append({name: (out / name).read_bytes() for name in ("results.json", "worlds.parquet")})
         assert (out / "run.json").read_bytes() != files[0]["results.json"]
+        metadata = pq.ParquetFile(out / "worlds.parquet").metadata
+        assert [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)] == [1500, 1500]
     assert all(f == files[0] for f in files[1:])
 
 
@@ -199,7 +229,7 @@ def test_plain_numbers_still_read_as_numbers(tmp_path, capsys):
 @pytest.mark.parametrize("argv, fragment", [
     (["run", BASELINE, "--worlds", "١٠"], "plain digits 0-9"),       # Arabic-Indic digits, which int() takes
     (["run", BASELINE, "--worlds", "1_000"], "plain digits 0-9"),
-    (["run", BASELINE, "--worlds", "9" * 40], "plain digits 0-9"),
+    (["run", BASELINE, "--worlds", "9" * 40], "at most 18 digits"),
     (["run", BASELINE, "--out", ""], "an empty name"),
 ])
 def test_options_take_plain_numbers_and_real_folder_names(argv, fragment, capsys):
