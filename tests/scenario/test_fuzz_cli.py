@@ -22,3 +22,21 @@ def test_the_generator_is_deterministic_and_varied():
     kinds = {c.mutation.split(":")[0].split(" ")[0] for c in first}
     assert len(first) == 200 and len(kinds) >= 5
     assert any(c.nonsense for c in first) and any(not c.nonsense for c in first)
+
+
+@pytest.mark.slow
+def test_a_sample_of_generated_server_requests_ends_cleanly():
+    """Issue 33: every generated request gets 200, 400, 404 or 413, a short error, finite numbers."""
+    failures = []
+    outcomes = fuzz_cli.fuzz_server(40, seed=2026, report=failures.append)
+    assert not [line for line in failures if line.startswith("[")], failures
+    assert outcomes["refused"] + outcomes["accepted"] == 40 and outcomes["accepted"] >= 1
+
+
+def test_the_generator_covers_every_way_in():
+    """Scenario files, --set values and keys, options, posterior files and sweep parameters."""
+    cases = fuzz_cli.generate(400, seed=11)
+    options = {c.options[0] for c in cases if c.options}
+    assert {"--set", "--posterior", "--param", "--worlds", "--out"} <= options
+    assert {c.command for c in cases} == {"run", "sweep"}
+    assert any(name == "posterior.npz" for c in cases for name, _ in c.files)
