@@ -54,7 +54,7 @@ __all__ = ["Param", "Prior", "Scenario", "Strict", "Unit", "build_schema", "poin
 class Issue(Strict):
     """One negotiated issue on [0, 1]: 0 is Ukraine's stated position, 1 is Russia's."""
 
-    description: str
+    description: str = Field(description="What the scale measures, from 0 (Ukraine's position) to 1 (Russia's).")
     status_quo: Position | Literal["front"] = Field(
         description="The position if nothing is agreed (a point, or a prior range when it is a judgement); "
                     "'front' means the current line of contact.")
@@ -81,14 +81,16 @@ class Escalation(Strict):
 class RedLine(Strict):
     """A settled term an actor will not accept (hard), or will accept only at a domestic cost (audience)."""
 
-    issue: str
-    above: RelativePosition | None = None
-    below: RelativePosition | None = None
+    issue: str = Field(description="The issue the line is on.")
+    above: RelativePosition | None = Field(None, description="Terms above this point cross the line (one of "
+                                           "'above' or 'below').")
+    below: RelativePosition | None = Field(None, description="Terms below this point cross the line.")
     relative_to: Literal["front", "donbas"] | None = Field(
         None, description="Measure 'above'/'below' from the current front, or from the line Ukraine would hold "
                           "after leaving the rest of Donetsk and Luhansk (the front plus Ukraine's remaining "
                           "Donbas area: 'donbas', which needs battlefield.donbas). Territory only.")
-    kind: Literal["hard", "audience"] = "hard"
+    kind: Literal["hard", "audience"] = Field("hard", description="'hard': never accepted (the mediator "
+                                              "does not propose it); 'audience': accepted at a domestic cost.")
     cost: NonNegative = Field(default_factory=lambda: point(0.0),
                               description="Audience cost in utility units when an 'audience' line is crossed.")
     ramp: RampWidth | None = Field(
@@ -105,7 +107,7 @@ class RedLine(Strict):
         None, description="For a line measured from the Donbas ('relative_to: donbas', 'below'): the demand it "
                           "becomes once the Donbas is taken, in a share of worlds. Absent: the demand, once met, "
                           "stays met.")
-    why: str = ""
+    why: str = Field("", description="The documented position behind the line, with its seed and passage.")
 
     @property
     def bound(self) -> float:
@@ -128,17 +130,29 @@ class RedLine(Strict):
 class CostOfWar(Strict):
     """Monthly cost of the war going on, in utility units (a utility of 1 = an actor's whole ideal)."""
 
-    base: NonNegative = Field(default_factory=lambda: point(0.0))
-    per_10k_casualties: NonNegative = Field(default_factory=lambda: point(0.0))
-    economic_strain: NonNegative = Field(default_factory=lambda: point(0.0))
-    aid_gap: NonNegative = Field(default_factory=lambda: point(0.0))
-    strikes: NonNegative = Field(default_factory=lambda: point(0.0))
+    base: NonNegative = Field(default_factory=lambda: point(0.0),
+                              description="Cost of every month of war, whatever happens in it.")
+    per_10k_casualties: NonNegative = Field(default_factory=lambda: point(0.0),
+                                            description="Cost per 10,000 of this actor's killed and wounded "
+                                                        "in the month.")
+    economic_strain: NonNegative = Field(default_factory=lambda: point(0.0),
+                                         description="Cost per unit of Russia's economic strain (0 to 1) in the month.")
+    aid_gap: NonNegative = Field(default_factory=lambda: point(0.0),
+                                 description="Cost per unit of the defender's aid below its documented level "
+                                             "(battlefield.baseline_aid).")
+    strikes: NonNegative = Field(default_factory=lambda: point(0.0),
+                                 description="Cost per unit of the strikes this actor suffers (the attacker's "
+                                             "escalation for the defender, the defender's deep strikes for the "
+                                             "attacker).")
 
 
 class Beliefs(Strict):
     """A belligerent's prior belief that fighting on leads to its decisive victory (Fearon's optimism)."""
 
-    victory: Probability = Field(default_factory=lambda: point(0.0))
+    victory: Probability = Field(default_factory=lambda: point(0.0),
+                                 description="Prior probability that fighting on ends in this side's decisive "
+                                             "victory (its ideal on every issue force can settle); updated each "
+                                             "month from the front (Bayes' rule) and from refusals.")
     learning_rate: LearningRate = Field(default_factory=lambda: point(1.0),
                                  description="How much one month of fighting is taken to reveal, (0, 1].")
     refusal_signal: NonNegative = Field(
@@ -195,26 +209,39 @@ class Support(Strict):
 class ActorSpec(Strict):
     """One party to the negotiation (a Mesa agent in the model)."""
 
-    name: str
-    role: Literal["belligerent", "supporter", "mediator"]
-    side: Literal["attacker", "defender"] | None = None
-    ideal: dict[str, Position]
-    salience: dict[str, NonNegative]
+    name: str = Field(description="The actor's display name.")
+    role: Literal["belligerent", "supporter", "mediator"] = Field(
+        description="A belligerent fights and must accept a deal; a supporter backs a side and vetoes the "
+                    "terms it controls; a mediator proposes packages (and may also support).")
+    side: Literal["attacker", "defender"] | None = Field(
+        None, description="A belligerent's side: the attacker advances, the defender is supplied by the "
+                          "supporters.")
+    ideal: dict[str, Position] = Field(description="The actor's preferred position on each issue, 0 (Ukraine's "
+                                                   "stated position) to 1 (Russia's).")
+    salience: dict[str, NonNegative] = Field(description="How much each issue matters to the actor: the weight "
+                                                         "of its squared distance from the ideal (normalised to "
+                                                         "sum to 1).")
     patience: Discount = Field(default_factory=lambda: point(0.97),
                             description="Monthly discount factor in (0, 1).")
-    red_lines: list[RedLine] = Field(default_factory=list)
-    cost_of_war: CostOfWar = Field(default_factory=CostOfWar)
-    beliefs: Beliefs = Field(default_factory=Beliefs)
-    commitment: Commitment = Field(default_factory=Commitment)
-    levers: Levers = Field(default_factory=Levers)
+    red_lines: list[RedLine] = Field(default_factory=list, description="Terms the actor will not accept, or "
+                                     "accepts only at an audience cost.")
+    cost_of_war: CostOfWar = Field(default_factory=CostOfWar, description="What a month of war costs it.")
+    beliefs: Beliefs = Field(default_factory=Beliefs, description="What it believes fighting on will bring.")
+    commitment: Commitment = Field(default_factory=Commitment, description="The commitment problem as it sees "
+                                   "it: fear that a deal is broken, and its own hazard of breaking one.")
+    levers: Levers = Field(default_factory=Levers, description="Its pressure levels before its strategy rules "
+                           "act (sanctions, arms, aid, engagement, offers).")
     strategy: list[RuleSpec] = Field(default_factory=list,
                                          description="Rules applied in order each month on top of "
                                                      "the levers.")
-    support: Support = Field(default_factory=Support)
+    support: Support = Field(default_factory=Support, description="A supporter's shares of the documented "
+                             "aid, sanctions and intelligence, which scale what its levers do.")
     controls: list[str] = Field(default_factory=list,
                                 description="Issues that cannot move from the status quo without this "
                                             "actor's consent.")
-    bargaining_power: NonNegative = Field(default_factory=lambda: point(1.0))
+    bargaining_power: NonNegative = Field(default_factory=lambda: point(1.0),
+                                          description="Its exponent in the mediator's asymmetric Nash product "
+                                                      "(a larger power pulls the proposal toward its ideal).")
     acceptance_noise: NonNegative = Field(default_factory=lambda: point(0.01),
                                     description="Std. dev. of the random-utility shock on its decision.")
     blame_cost: NonNegative = Field(default_factory=lambda: point(0.0),
@@ -242,19 +269,30 @@ class Donbas(Strict):
 class Battlefield(Strict):
     """Monthly war dynamics, anchored on documented advance and casualty rates."""
 
-    start_occupied_km2: NonNegative
-    territory_scale_km2: AreaKm2
-    advance_km2_per_month: NonNegative
-    advance_volatility: NonNegative
-    advance_trend: Growth = Field(default_factory=lambda: point(0.0))
-    arms_effect: NonNegative = Field(default_factory=lambda: point(0.0))
-    intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0))
-    escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0))
+    start_occupied_km2: NonNegative = Field(description="Area Russia occupies at the start, km2.")
+    territory_scale_km2: AreaKm2 = Field(description="The area Russia claims, km2: the territory issue's 1 "
+                                                     "(the line of control is the occupied share of it).")
+    advance_km2_per_month: NonNegative = Field(description="The attacker's documented mean monthly advance, km2, "
+                                                           "under the baseline pressure.")
+    advance_volatility: NonNegative = Field(description="Standard deviation of the log of a month's advance "
+                                                        "(luck on the front).")
+    advance_trend: Growth = Field(default_factory=lambda: point(0.0),
+                                  description="Monthly growth rate of the mean advance (0.01 = 1% faster each month).")
+    arms_effect: NonNegative = Field(default_factory=lambda: point(0.0),
+                                     description="Log change of the mean advance per unit of the defender's aid "
+                                                 "below its baseline (arms cut: the attacker advances faster).")
+    intelligence_effect: NonNegative = Field(default_factory=lambda: point(0.0),
+                                             description="Log change of the mean advance per unit of intelligence "
+                                                         "below its baseline.")
+    escalation_effect: NonNegative = Field(default_factory=lambda: point(0.0),
+                                           description="Log change of the mean advance per unit of the attacker's "
+                                                       "escalation above its baseline.")
     baseline_escalation: EscalationLevel = Field(
         0.0, description="The attacker's escalation under which the documented advance was measured.")
     baseline_aid: PositiveShare = Field(
         description="Aid level under which the documented advance was measured.")
-    baseline_intelligence: Unit = 1.0
+    baseline_intelligence: Unit = Field(1.0, description="Intelligence level under which the documented advance "
+                                                         "was measured.")
     true_advance_shift: Param = Field(
         default_factory=lambda: point(0.0),
         description="The true balance of power in a world, which the belligerents learn about: the log of how much "
@@ -264,7 +302,8 @@ class Battlefield(Strict):
                     "falls (Slantchev 2003). 0: the documented rate is the truth everywhere.")
     breakthrough_factor: AtLeastOne = Field(description="How much faster the front moves if the believer's "
                                                    "decisive-victory hypothesis is true (>1).")
-    casualties_per_month: dict[str, NonNegative]
+    casualties_per_month: dict[str, NonNegative] = Field(description="Per belligerent: documented killed and "
+                                                                     "wounded a month while fighting.")
     casualty_response: dict[str, NonNegative] = Field(
         default_factory=dict,
         description="Per belligerent: elasticity of its monthly casualties to the month's balance of pressure "
@@ -273,8 +312,10 @@ class Battlefield(Strict):
     retaliation: NonNegative = Field(
         default_factory=lambda: point(0.0),
         description="The attacker's extra escalation per unit of the defender's deep strikes (escalation risk).")
-    casualty_volatility: NonNegative = Field(default_factory=lambda: point(0.2))
-    ceasefire_casualty_share: Unit = 0.05
+    casualty_volatility: NonNegative = Field(default_factory=lambda: point(0.2),
+                                             description="Standard deviation of the log of a month's casualties.")
+    ceasefire_casualty_share: Unit = Field(0.05, description="Share of the fighting casualties still suffered "
+                                                             "in a month of ceasefire (violations, mines).")
     donbas: Donbas | None = Field(
         None, description="The front by place: Ukraine's remaining Donbas area and the share of the advance that "
                           "falls there. Absent: the front is one area, wherever it is taken.")
@@ -291,11 +332,13 @@ class Battlefield(Strict):
 class Economy(Strict):
     """Russia's economic strain index on [0, 1] and how sanctions move it."""
 
-    strain_start: Probability
-    sanctions_effect: NonNegative
-    adjustment_rate: Share
-    volatility: NonNegative = Field(default_factory=lambda: point(0.0))
-    baseline_sanctions: Unit
+    strain_start: Probability = Field(description="The strain on Russia's war economy at the start, 0 (none) to 1.")
+    sanctions_effect: NonNegative = Field(description="Rise of the strain the economy tends to per unit of "
+                                                      "sanctions above their baseline.")
+    adjustment_rate: Share = Field(description="Share of the gap to that level the strain closes each month.")
+    volatility: NonNegative = Field(default_factory=lambda: point(0.0),
+                                    description="Standard deviation of the strain's monthly shock.")
+    baseline_sanctions: Unit = Field(description="The sanctions level under which strain_start was measured.")
     deep_strike_effect: NonNegative = Field(
         default_factory=lambda: point(0.0),
         description="Rise of the strain the economy tends to per unit of the defender's deep strikes "
@@ -305,21 +348,23 @@ class Economy(Strict):
 class Package(Strict):
     """A documented or hypothetical general proposal: terms on some issues; the rest stay unsettled."""
 
-    description: str = ""
-    terms: dict[str, Unit | Literal["front"]]
-    source: str = ""
+    description: str = Field("", description="What the plan is, in a sentence.")
+    terms: dict[str, Unit | Literal["front"]] = Field(description="Its terms by issue (0 to 1, or 'front': the "
+                                                                  "line of contact when proposed).")
+    source: str = Field("", description="The seed and passage that document it.")
 
 
 class PartialDeal(Strict):
     """A smaller agreement (prisoner exchange, energy or naval truce) with its own acceptance."""
 
-    description: str = ""
-    parties: list[str]
+    description: str = Field("", description="What the deal is, in a sentence.")
+    parties: list[str] = Field(description="The actors who must accept it.")
     value: dict[str, Param] = Field(description="Net value to each party of the deal itself, per month.")
     goodwill: dict[str, NonNegative] = Field(default_factory=dict,
                                        description="Value of pleasing a fully engaged mediator.")
-    breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0))
-    one_off: bool = False
+    breakdown_hazard: Probability = Field(default_factory=lambda: point(0.0),
+                                          description="Monthly chance that the deal, once in force, breaks down.")
+    one_off: bool = Field(False, description="Done when agreed (an exchange), rather than kept in force (a truce).")
     repeats: bool = Field(False, description="A one-off deal (an exchange) may be agreed again in later months: "
                                              "a count process, each agreement done when made. Default: agreed once.")
     renewal_penalty: NonNegative = Field(
@@ -330,19 +375,23 @@ class PartialDeal(Strict):
                                                       "of prisoners is not made moot by a ceasefire, a truce is).")
     offered_months: list[Month] | None = Field(None, description="Offered only in these months "
                                                                "(default: whenever a mediator is engaged).")
-    source: str = ""
+    source: str = Field("", description="The seed and passage that document it.")
 
 
 class ScheduledProposal(Strict):
-    month: Month
-    package: str
+    """A documented package put to the parties in a given month, instead of the mediator's search."""
+
+    month: Month = Field(description="The scenario month it is proposed in (1 = the start).")
+    package: str = Field(description="The name of a package under packages:.")
 
 
 class Negotiation(Strict):
     """How the monthly round works."""
 
-    mediators: list[str] = Field(min_length=1)
-    planning_horizon_months: MonthsPrior
+    mediators: list[str] = Field(min_length=1, description="The actors who mediate, in order of precedence "
+                                                           "(the first engaged one proposes).")
+    planning_horizon_months: MonthsPrior = Field(description="How many months ahead the actors weigh fighting "
+                                                             "on against a deal (their value of war).")
     proposal_grid: GridPoints = Field(
         9, description="Points of the belligerents' contract curve the mediator's search starts from.")
     search: Literal["box", "curve"] = Field(
@@ -354,8 +403,8 @@ class Negotiation(Strict):
     mediator_bias: PlainShare = Field(
         0.0, description="Share of the way the mediator moves its proposal from the package its objective "
                          "picks toward its own ideal (the leading engaged mediator's), within the box; 0 = unbiased.")
-    search_levels: GridPointsPerIssue = 5
-    search_sweeps: Passes = 3
+    search_levels: GridPointsPerIssue = Field(5, description="Points per issue the box search tries on each sweep.")
+    search_sweeps: Passes = Field(3, description="Passes of the box search over the issues (each halves its step).")
     supporter_veto: Literal["terms", "package"] = Field(
         "terms", description="What a supporter's refusal blocks: only the terms it controls (the package is "
                              "re-formed without them) or the whole package (for teaching).")
@@ -369,15 +418,16 @@ class Negotiation(Strict):
         default_factory=lambda: point(0.0),
         description="Monthly chance that a ceasefire which leaves issues open collapses because the talks on them "
                     "fail (besides either side's breach hazard).")
-    scheduled: list[ScheduledProposal] = Field(default_factory=list)
+    scheduled: list[ScheduledProposal] = Field(default_factory=list, description="Documented packages proposed "
+                                               "in given months.")
 
 
 class Variant(Strict):
     """A named structural variant of the scenario: the same file with a few values set differently
     (how the negotiation is encoded, not what anyone wants), run side by side on common random numbers."""
 
-    description: str = ""
-    why: str = ""
+    description: str = Field("", description="What the variant encodes differently, in a sentence.")
+    why: str = Field("", description="Why it is a credible alternative (the literature or the record).")
     set: dict[str, Any] = Field(min_length=1, description="Values to set, by dotted key path (as --set takes them).")
 
 
@@ -398,23 +448,40 @@ class ConditionOn(Strict):
 class Scenario(Strict):
     """A whole scenario file after ``extends:`` has been resolved."""
 
-    name: str
-    description: str = ""
-    seed: Seed
+    name: str = Field(description="The scenario's title, shown in reports, figures and the classroom page.")
+    description: str = Field("", description="What the scenario asks and what it changes from the scenario it "
+                                             "extends, in a few sentences (shown by negsim validate and the page).")
+    seed: Seed = Field(description="The random seed: the same scenario and seed give the same numbers, whatever "
+                                   "the number of processes or the chunk size (--seed overrides it).")
     start: str = Field(pattern=r"^(19[5-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$",
                        description="First simulated month, YYYY-MM (1950-01 to 2100-12).")
-    horizon_months: Months
-    worlds: WorldCount = 10_000
-    report_months: list[Month] = Field(default_factory=lambda: [6, 12, 24])
-    durable_months: Months = 12
-    issues: dict[str, Issue] = Field(min_length=1)
-    actors: dict[str, ActorSpec] = Field(min_length=2)
-    battlefield: Battlefield
-    economy: Economy
-    negotiation: Negotiation
-    packages: dict[str, Package] = Field(default_factory=dict)
-    partial_deals: dict[str, PartialDeal] = Field(default_factory=dict)
-    variants: dict[str, Variant] = Field(default_factory=dict)
+    horizon_months: Months = Field(description="How many months each world runs, counting the start month "
+                                               "(month 1); forecasts are given up to this month.")
+    worlds: WorldCount = Field(10_000, description="Worlds simulated when --worlds is not given (10,000 give "
+                                                   "about +-1 percentage point on a probability).")
+    report_months: list[Month] = Field(default_factory=lambda: [6, 12, 24],
+                                       description="Months at which reports, sweeps and comparisons give "
+                                                   "P(ceasefire by month m).")
+    durable_months: Months = Field(12, description="A first ceasefire that holds at least this many months "
+                                                   "counts as durable (the p_durable output).")
+    issues: dict[str, Issue] = Field(min_length=1, description="The negotiated issues by name, each a scale "
+                                                               "from Ukraine's position (0) to Russia's (1).")
+    actors: dict[str, ActorSpec] = Field(min_length=2, description="The actors by name (two belligerents, "
+                                                                   "an attacker and a defender, and any "
+                                                                   "supporters and mediators).")
+    battlefield: Battlefield = Field(description="The war: the occupied area and its advance, the effects of "
+                                                 "arms, intelligence and escalation, casualties.")
+    economy: Economy = Field(description="The strain on Russia's war economy and how sanctions move it.")
+    negotiation: Negotiation = Field(description="Who mediates, how far ahead the actors look, the mediator's "
+                                                 "search and the documented packages put on given months.")
+    packages: dict[str, Package] = Field(default_factory=dict, description="Documented peace plans by name, "
+                                         "each as terms on the issues, for negotiation.scheduled.")
+    partial_deals: dict[str, PartialDeal] = Field(default_factory=dict, description="Limited agreements "
+                                                  "negotiated beside the ceasefire (energy or naval truces, "
+                                                  "prisoner exchanges), by name.")
+    variants: dict[str, Variant] = Field(default_factory=dict, description="Structural variants by name: other "
+                                         "encodings of a modelling choice, run beside the scenario by "
+                                         "negsim run --variants on common random numbers.")
     condition_on: ConditionOn | None = Field(None, description="Start from the worlds consistent with a "
                                              "documented record up to the start (sim.engine.conditioning).")
 
@@ -435,4 +502,5 @@ def build_schema(rule_specs: tuple[type[RuleSpec], ...], module: str = __name__)
                          strategy=(list[union], Field(default_factory=list, description=ActorSpec.model_fields[
                              "strategy"].description)))
     return create_model("CheckedScenario", __base__=Scenario, __module__=module, __doc__=Scenario.__doc__,
-                        actors=(dict[str, actor], Field(min_length=2)))
+                        actors=(dict[str, actor], Field(min_length=2,
+                                                        description=Scenario.model_fields["actors"].description)))

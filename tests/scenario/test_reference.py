@@ -44,6 +44,15 @@ def test_every_key_of_every_schema_class_is_in_the_reference():
             assert f"| `{key}` |" in section, f"{name}.{key} missing from its section"
 
 
+def test_every_key_of_the_reference_says_what_it_means():
+    """Issue 34: no key's meaning is left blank (the last column of every row of every table)."""
+    rows = [line for line in markdown_reference(build_schema(RULE_SPECS)).splitlines()
+            if line.startswith("| `")]
+    blank = [row.split(" | ")[0] for row in rows if not row.rstrip(" |").rsplit(" | ", 1)[-1].strip()
+             or row.endswith("|  |")]
+    assert len(rows) > 150 and not blank, blank
+
+
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=lambda p: p.name)
 def test_every_shipped_scenario_file_passes_the_editor_schema(validator, path):
     errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(path.read_text()))]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.params import MonthsFromZero
-from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
+from sim.scenario.rules import KIND, Imposed, RuleSpec, Shift, When
 
 from .base import Outcome, Rule, change, register
 
@@ -20,11 +20,13 @@ class ConditionalRule(RuleSpec):
     after); ``mode: ratchet`` adds the shift once for every month the condition holds, and keeps it.
     """
 
-    kind: Literal["conditional"]
-    when: str
-    set: SetLevels = Field(default_factory=dict)
-    add: AddLevels = Field(default_factory=dict)
-    mode: Literal["while", "ratchet"] = "while"
+    kind: Annotated[Literal["conditional"], KIND]
+    when: When
+    set: Imposed = Field(default_factory=dict)
+    add: Shift = Field(default_factory=dict)
+    mode: Literal["while", "ratchet"] = Field("while", description="'while': the change holds in months the "
+                                              "condition held last month; 'ratchet': the shift is added once "
+                                              "for every such month, and kept.")
     hold: MonthsFromZero = Field(0, description="Months the change outlasts the condition ('while' only).")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.params import Months
-from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
+from sim.scenario.rules import KIND, Imposed, RuleSpec, Shift
 
 from .base import Outcome, Rule, change, register
 
@@ -20,11 +20,12 @@ class DeadlineRule(RuleSpec):
     actor_fields: ClassVar[tuple[str, ...]] = ("target",)
     other_actor_fields: ClassVar[tuple[str, ...]] = ("target",)
 
-    kind: Literal["deadline"]
-    months: Months
-    set: SetLevels = Field(default_factory=dict)
-    add: AddLevels = Field(default_factory=dict)
-    target: str | None = None
+    kind: Annotated[Literal["deadline"], KIND]
+    months: Months = Field(description="Months without a ceasefire after which the change is made, for good.")
+    set: Imposed = Field(default_factory=dict)
+    add: Shift = Field(default_factory=dict)
+    target: str | None = Field(None, description="The actor whose successful stalling pushes the deadline back "
+                                                 "a month each time (default: none can).")
 
 
 @register

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 
-from sim.scenario.rules import RuleSpec, SetLevels
+from sim.scenario.rules import KIND, Imposed, RuleSpec
 
 from .base import Outcome, Rule, change, register
 
@@ -14,8 +14,8 @@ from .base import Outcome, Rule, change, register
 class FixedRule(RuleSpec):
     """Set levers to fixed levels (overrides ``levers:``)."""
 
-    kind: Literal["fixed"]
-    set: SetLevels
+    kind: Annotated[Literal["fixed"], KIND]
+    set: Imposed
 
 
 @register

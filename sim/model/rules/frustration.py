@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.params import Probability, point
-from sim.scenario.rules import RuleSpec, SetLevels
+from sim.scenario.rules import KIND, Imposed, RuleSpec
 
 from .base import Outcome, Rule, change, register
 
@@ -16,9 +16,10 @@ from .base import Outcome, Rule, change, register
 class FrustrationRule(RuleSpec):
     """Walk away with a monthly probability that grows with failed rounds: ``min(1, h * failed)``."""
 
-    kind: Literal["frustration"]
-    hazard_per_failed_round: Probability
-    set: SetLevels = Field(default_factory=lambda: {"engagement": point(0.0)})
+    kind: Annotated[Literal["frustration"], KIND]
+    hazard_per_failed_round: Probability = Field(description="Monthly chance of walking away per failed round so "
+                                                             "far: min(1, h x failed rounds).")
+    set: Imposed = Field(default_factory=lambda: {"engagement": point(0.0)})
 
 
 @register

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.levers import LeverName
 from sim.scenario.params import PlainLeverLevel
-from sim.scenario.rules import RuleSpec
+from sim.scenario.rules import KIND, RuleSpec, When
 
 from .base import Outcome, Rule, register
 
@@ -17,10 +17,12 @@ from .base import Outcome, Rule, register
 class LadderRule(RuleSpec):
     """Climb one rung of an escalation ladder for every month the condition holds; never descend."""
 
-    kind: Literal["ladder"]
-    when: str
-    lever: LeverName
-    rungs: list[PlainLeverLevel] = Field(min_length=1, max_length=100)
+    kind: Annotated[Literal["ladder"], KIND]
+    when: When
+    lever: LeverName = Field(description="The lever the ladder sets.")
+    rungs: list[PlainLeverLevel] = Field(min_length=1, max_length=100,
+                                         description="The lever's level on each rung, from the first; the "
+                                                     "ladder stays on the last.")
 
 
 @register

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 
-from sim.scenario.params import Probability
-from sim.scenario.rules import AddLevels, RuleSpec
+from sim.scenario.rules import KIND, RuleSpec, Shift, Success, TargetActor, When
 
 from .base import Outcome, Rule, register
 
@@ -21,11 +20,11 @@ class LobbyRule(RuleSpec):
     actor_fields: ClassVar[tuple[str, ...]] = ("target",)
     other_actor_fields: ClassVar[tuple[str, ...]] = ("target",)
 
-    kind: Literal["lobby"]
-    target: str
-    when: str
-    add: AddLevels
-    success: Probability
+    kind: Annotated[Literal["lobby"], KIND]
+    target: TargetActor
+    when: When
+    add: Shift
+    success: Success
 
 
 @register

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from sim.scenario.params import Probability
-from sim.scenario.rules import RuleSpec
+from sim.scenario.rules import KIND, RuleSpec, Success, When
 
 from .base import Outcome, Rule, register
 
@@ -15,9 +14,9 @@ class StallRule(RuleSpec):
     ``success`` the deadlines and threats aimed at this actor slip by a month (seed 001: the Istanbul
     proposal blocked Europe's sanctions)."""
 
-    kind: Literal["stall"]
-    when: str
-    success: Probability
+    kind: Annotated[Literal["stall"], KIND]
+    when: When
+    success: Success
 
 
 @register

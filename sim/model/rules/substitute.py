@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import typing
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.params import LeverLevel, NonNegative
-from sim.scenario.rules import RuleSpec
+from sim.scenario.rules import KIND, RuleSpec
 
 from .base import Outcome, Rule, register
 
@@ -25,11 +25,12 @@ class SubstituteRule(RuleSpec):
     actor_fields: ClassVar[tuple[str, ...]] = ("for_actor",)
     other_actor_fields: ClassVar[tuple[str, ...]] = ("for_actor",)
 
-    kind: Literal["substitute"]
-    for_actor: str
-    levers: list[SubstitutableLever] = Field(default_factory=lambda: list(typing.get_args(SubstitutableLever)))
-    rate: NonNegative
-    ceiling: LeverLevel
+    kind: Annotated[Literal["substitute"], KIND]
+    for_actor: str = Field(description="The actor whose cut in aid this one makes up for.")
+    levers: list[SubstitutableLever] = Field(default_factory=lambda: list(typing.get_args(SubstitutableLever)),
+                                             description="The levers it raises (default: every aid lever).")
+    rate: NonNegative = Field(description="Most a lever rises in a month (lever levels a month).")
+    ceiling: LeverLevel = Field(description="Highest level it raises a lever to.")
 
 
 @register

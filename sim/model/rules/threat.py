@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field
 
 from sim.scenario.params import NonNegative, Probability, point
-from sim.scenario.rules import AddLevels, RuleSpec, SetLevels
+from sim.scenario.rules import KIND, Imposed, RuleSpec, Shift, TargetActor, When
 
 from .base import Outcome, Rule, change, register
 
@@ -22,16 +22,20 @@ class ThreatRule(RuleSpec):
     actor_fields: ClassVar[tuple[str, ...]] = ("target",)
     other_actor_fields: ClassVar[tuple[str, ...]] = ("target",)
 
-    kind: Literal["threat"]
-    target: str
-    when: str
-    set: SetLevels = Field(default_factory=dict)
-    add: AddLevels = Field(default_factory=dict)
-    follow_through: Probability
-    credibility: Probability
-    decay: Probability = Field(default_factory=lambda: point(0.5))
-    anticipated_cost: NonNegative
-    executor_cost: NonNegative = Field(default_factory=lambda: point(0.0))
+    kind: Annotated[Literal["threat"], KIND]
+    target: TargetActor
+    when: When
+    set: Imposed = Field(default_factory=dict)
+    add: Shift = Field(default_factory=dict)
+    follow_through: Probability = Field(description="Chance the threat is carried out when its condition holds.")
+    credibility: Probability = Field(description="The target's initial belief that the threat is real.")
+    decay: Probability = Field(default_factory=lambda: point(0.5),
+                               description="Factor on that belief each time the threat is due and not carried out.")
+    anticipated_cost: NonNegative = Field(description="What the target expects the threat to cost it a month "
+                                                      "(utility), times its belief that it is real.")
+    executor_cost: NonNegative = Field(default_factory=lambda: point(0.0),
+                                       description="What carrying the threat out costs the threatener a month "
+                                                   "(utility).")
 
 
 @register
