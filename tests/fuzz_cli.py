@@ -382,9 +382,10 @@ def _numbers(data, prefix=""):
 
 
 NULL_MEANS_NONE = ("median_months_to_ceasefire", "outcomes.median_months_to_ceasefire", "acceptance_rate_by_month.",
-                   "provenance.")
+                   "p_holds_given_observable_ceasefire", "provenance.")
 """Keys of results.json whose null means "none" (no world reached a ceasefire; nobody was asked that
-month; a provenance entry that does not apply), not a number gone wrong."""
+month; no world had a ceasefire to observe; a provenance entry that does not apply), not a number
+gone wrong."""
 
 
 def output_problems(folder: Path, scenario_file: Path | None = None) -> str | None:
