@@ -5,8 +5,9 @@
 Runs the scripts that make the published figures (baseline forecast, pressure strategies, structural
 variants, sweep example, teaching figures, calibration, sensitivity), then replaces each block
 between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -->`` in README.md and docs/*.md with the matching
-text under docs/figures/, and rewrites the generated scenario reference (docs/reference.md) and JSON
-Schema (docs/scenario.schema.json).
+text under docs/figures/, rewrites the generated scenario reference (docs/reference.md) and JSON
+Schema (docs/scenario.schema.json), and runs the notebook docs/api.ipynb in a fresh kernel to store
+its outputs (tables and charts), so that it reads on a code host without being run.
 """
 
 from __future__ import annotations
@@ -37,6 +38,19 @@ SCRIPTS = ["baseline_forecast.py", "pressure_strategies.py", "structural_variant
 
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+NOTEBOOK = ROOT / "docs" / "api.ipynb"
+
+
+def store_notebook_outputs(path: Path = NOTEBOOK) -> None:
+    """Run the notebook in a fresh ``python3`` kernel started in its own folder, as Jupyter does, and
+    write it back with its outputs (no timings, so that an unchanged result is an unchanged file)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(notebook, path)
 
 
 def block_text(name: str) -> str:
@@ -77,6 +91,7 @@ def main() -> None:
         printed = subprocess.run([sys.executable, "-m", "sim.cli", "schema", *flags], capture_output=True, text=True,
                                  check=True, cwd=ROOT).stdout
         (ROOT / "docs" / published).write_text(printed)
+    store_notebook_outputs()
     print("README.md and docs/ refreshed")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-import mesa
 import numpy as np
 
 from sim.core.bargaining import is_zero
@@ -20,6 +19,7 @@ from sim.core.utility import PerWorld, normalise_weights, spatial_utility, war_v
 from sim.scenario.levers import LEVERS, OFFER_LEVERS, offer_channel
 from sim.scenario.schema import ActorSpec
 
+from ._mesa import mesa
 from .rules import RULES, Context, Rule, Setup
 from .state import Facts, WorldState
 from .streams import ParameterDraws

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-import mesa
 import numpy as np
 
 from sim.core import round as protocol
@@ -29,6 +28,7 @@ from sim.core.bargaining import is_zero
 from sim.core.round import ProposalPath
 from sim.scenario.schema import Scenario
 
+from ._mesa import mesa
 from .agents import Actor, actor_class
 from .rules import Context
 from .state import Facts, PartialDealState, PartialDecision, RoundRecord, WorldState

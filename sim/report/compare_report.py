@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.ticker
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim import __version__
@@ -136,17 +137,9 @@ def to_payload(rows: list[dict], months: list[int], provenance: dict | None = No
 LINE_STYLES = ("-", "--", ":", "-.")
 
 
-def plot_survival(rows: list[dict], title: str = "") -> Figure:
-    """The comparison as a figure: left, P(ceasefire by month) for every scenario (a colour and a line
-    style each, so ten stay apart); right, a forest plot of what the table reports, each scenario's paired
-    difference from the first at every report month with its 95% interval.
-
-    Calendar months are on the axis when all scenarios start together, months since the start otherwise.
-    The bands of the curves are left out: on common random numbers the marginal bands overlap where the
-    paired differences are clear, so the forest plot carries the uncertainty.
-    """
-    fig = Figure(figsize=(13, 0.42 * len(rows) + 3.6))
-    curves, forest = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+def plot_survival_curves(curves: Axes, rows: list[dict]) -> None:
+    """P(ceasefire by month) for every scenario of :func:`comparison_rows`' rows on the axes ``curves``
+    (a colour and a line style each, so ten stay apart; the first, the reference, drawn thicker)."""
     colours = matplotlib.colormaps["tab10"]
     horizon = min(len(r["p_ceasefire_by_month"]) for r in rows)
     t = np.arange(1, horizon + 2)
@@ -169,6 +162,20 @@ def plot_survival(rows: list[dict], title: str = "") -> Figure:
     curves.set_title("P(ceasefire by month)", fontsize=10)
     curves.grid(alpha=0.3)
     curves.legend(loc="upper left", fontsize=7.5, frameon=False)
+
+
+def plot_survival(rows: list[dict], title: str = "") -> Figure:
+    """The comparison as a figure: left, P(ceasefire by month) for every scenario (a colour and a line
+    style each, so ten stay apart); right, a forest plot of what the table reports, each scenario's paired
+    difference from the first at every report month with its 95% interval.
+
+    Calendar months are on the axis when all scenarios start together, months since the start otherwise.
+    The bands of the curves are left out: on common random numbers the marginal bands overlap where the
+    paired differences are clear, so the forest plot carries the uncertainty.
+    """
+    fig = Figure(figsize=(13, 0.42 * len(rows) + 3.6))
+    curves, forest = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    plot_survival_curves(curves, rows)
 
     months = sorted({int(key[len("p_ceasefire_"):-len("m_diff")]) for key in rows[0]
                      if key.startswith("p_ceasefire_") and key.endswith("m_diff")})

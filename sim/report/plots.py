@@ -51,8 +51,10 @@ def _steps(values) -> np.ndarray:
     return np.concatenate([values, values[-1:]])
 
 
-def plot_ceasefire_curve(summary: dict) -> Figure:
-    """P(ceasefire by month t) with its 95% band, and P(a ceasefire is in force at t), in percent.
+def plot_ceasefire_curve(summary: dict, ax: Axes | None = None) -> Figure:
+    """P(ceasefire by month t) with its 95% band, and P(a ceasefire is in force at t), in percent, on
+    ``ax`` (default: a new 8 x 4.8 inch figure, with the provenance line under the axes); returns
+    the figure.
 
     Month t is drawn as the step from t to t + 1, so the horizon's month has its width; the report
     months are marked and labelled with their value.
@@ -62,8 +64,10 @@ def plot_ceasefire_curve(summary: dict) -> Figure:
     t = np.arange(1, n + 2)
     p = np.array(summary["p_ceasefire_by_month"])
     ci = np.array(summary["ci95_by_month"])
-    fig = Figure(figsize=(8, 4.8))
-    ax = fig.subplots()
+    own_figure = ax is None
+    if ax is None:
+        ax = Figure(figsize=(8, 4.8)).subplots()
+    fig = ax.figure
     ax.fill_between(t, _steps(ci[:, 0]), _steps(ci[:, 1]), color="#2166ac", alpha=0.25, step="post",
                     label="95% interval (Monte Carlo)")
     ax.step(t, _steps(p), where="post", color="#2166ac", lw=2, label="P(a ceasefire reached by the month)")
@@ -84,8 +88,9 @@ def plot_ceasefire_curve(summary: dict) -> Figure:
     _month_ticks(ax, months)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
-    fig.text(0.01, 0.01, _provenance_line(summary), fontsize=7, color="#555555")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    if own_figure:
+        fig.text(0.01, 0.01, _provenance_line(summary), fontsize=7, color="#555555")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
