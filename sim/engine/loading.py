@@ -44,11 +44,12 @@ def check_values(loaded: LoadedScenario, values: dict[str, list[float]]) -> None
     lowest and highest of each list suffice).
 
     Raises:
-        ScenarioError: naming the path, the allowed range and the value found.
+        ScenarioError: naming the path, the allowed range and the value found (placed at "a swept
+            value", not at the line of the file the value replaces).
     """
     for path, listed in values.items():
         for value in sorted({min(listed), max(listed)}):
-            with_overrides(loaded, {path: float(value)}, schema=CheckedScenario)
+            with_overrides(loaded, {path: float(value)}, schema=CheckedScenario, set_by="a swept value")
 
 
 def load_variants(loaded: LoadedScenario) -> dict[str, LoadedScenario]:

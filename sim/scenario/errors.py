@@ -48,7 +48,7 @@ class ScenarioError(UserError):
 
     def format(self) -> str:
         where = self.path or "<scenario>"
-        if self.line is not None:
+        if self.line:   # line 0: a value set by an option (SourceMap.set_by), which has no line
             where += f", line {self.line}"
         if self.key:
             where += f", at '{self.key}'"

@@ -56,6 +56,14 @@ class SourceMap:
             parts.pop()
         return self.places.get("", (None, None))
 
+    def set_by(self, origin: str, key_paths) -> SourceMap:
+        """This map with each of ``key_paths`` (and everything under it) placed at ``origin``, the
+        option that set it (``--set``, ``--param``): an error in a value the user gave on the command
+        line names the option, not the line of the file it replaced."""
+        places = {key: place for key, place in self.places.items()
+                  if not any(key == k or key.startswith(k + ".") for k in key_paths)}
+        return SourceMap({**places, **{k: (origin, 0) for k in key_paths}})
+
 
 def _join(prefix: str, key: Any) -> str:
     return f"{prefix}.{key}" if prefix else str(key)

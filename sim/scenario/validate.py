@@ -279,13 +279,15 @@ def load_with_schema(path: str | Path, overrides: dict[str, Any] | None = None, 
             :func:`~sim.scenario.loader.extends_roots`; a web page passes only the shipped scenarios).
     """
     raw, source = load_raw(path, extends_roots)
-    return _overridden(raw, source, Path(path), {}, overrides or {}, schema)
+    return _overridden(raw, source, Path(path), {}, overrides or {}, schema, set_by="--set")
 
 
-def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any], *, schema: type[Scenario]) -> LoadedScenario:
+def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any], *, schema: type[Scenario],
+                   set_by: str | None = None) -> LoadedScenario:
     """``loaded`` with more ``{"dotted.key.path": value}`` replacements, validated again without
-    re-reading its files (a structural variant, a sweep point)."""
-    return _overridden(loaded.raw, loaded.source, loaded.path, loaded.overrides, overrides, schema)
+    re-reading its files (a structural variant, a sweep point). ``set_by``: the option the values
+    came from (``"--param"``), which an error in one of them names instead of the file's line."""
+    return _overridden(loaded.raw, loaded.source, loaded.path, loaded.overrides, overrides, schema, set_by)
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -317,10 +319,11 @@ def _check_text(node: Any, source: SourceMap, key: str = "") -> None:
 
 
 def _overridden(raw: dict[str, Any], source: SourceMap, path: Path, before: dict[str, Any],
-                overrides: dict[str, Any], schema: type[Scenario]) -> LoadedScenario:
+                overrides: dict[str, Any], schema: type[Scenario], set_by: str | None = None) -> LoadedScenario:
     for dotted, value in overrides.items():
         raw = set_path(raw, dotted, value)
-    _check_text(raw, source)
-    scenario = validate(raw, source, schema)
+    blame = source.set_by(set_by, overrides) if set_by and overrides else source
+    _check_text(raw, blame)
+    scenario = validate(raw, blame, schema)
     return LoadedScenario(scenario=scenario, path=path, sha256=canonical_sha256(raw), raw=raw,
                           source=source, overrides={**before, **overrides})

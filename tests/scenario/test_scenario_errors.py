@@ -98,3 +98,24 @@ def test_cli_exit_code_2_and_one_paragraph_no_traceback(tmp_path, text):
 def test_cli_bad_override_is_a_user_error(capsys):
     assert main(["validate", str(SCENARIOS / "baseline.yaml"), "--set", "actors.nobody.x=1"]) == 2
     assert "actors.nobody" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["validate", "{baseline}", "--set", "actors.europe.levers.arms=-1"], "--set"),
+    (["validate", "{baseline}", "--set", "actors.europe.levers=3"], "--set"),
+    (["sweep", "{baseline}", "--param", "actors.europe.levers.arms=-1:1:3", "--out", "{out}"], "a swept value"),
+])
+def test_a_bad_value_given_on_the_command_line_is_blamed_on_the_option(argv, option, tmp_path, capsys):
+    """The value came from the option, so the error names it, not the line of the file it replaced."""
+    filled = [a.format(baseline=SCENARIOS / "baseline.yaml", out=tmp_path / "sweep") for a in argv]
+    assert main(filled) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"negsim: error: {option}, at 'actors.europe.levers"), err
+    assert "baseline.yaml" not in err and ", line " not in err
+
+
+def test_an_error_in_the_file_still_names_its_line_when_another_value_is_set(tmp_path):
+    path = write(tmp_path, "s.yaml", "extends: baseline.yaml\nhorizon_months: 0\n")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path, {"actors.europe.levers.arms": 2.0})
+    assert raised.value.line == 2 and raised.value.path.endswith("s.yaml")
