@@ -196,7 +196,8 @@ def generate(count: int, seed: int) -> list[Case]:
         elif kind == "wrong type" and numbers:
             path, _ = rng.choice(numbers)
             value = rng.choice(WRONG_TYPES)
-            text, nonsense = dump(put(data, path, value)), True
+            # null where the schema takes null ("no ramp") is a value, not a mistake
+            text, nonsense = dump(put(data, path, value)), not (value is None and path[-1] in nullable_keys())
             mutation = f"{name}: {'.'.join(map(str, path))} = {value!r}"
         elif kind == "remove key":
             places = [(p, m) for p, m in mappings(data) if isinstance(m, dict) and m]
@@ -302,6 +303,25 @@ def option_is_nonsense(option: str, value: str) -> bool:
     if not digits or int(value) < minimum:
         return True
     return option == "--worlds" and int(value) > 10_000_000      # more memory than the machine has
+
+
+def nullable_keys() -> set[str]:
+    """Names of the keys that take null somewhere in the scenario schema (``ramp: null``, no ramp)."""
+    nullable: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, spec in node.get("properties", {}).items():
+                if isinstance(spec, dict) and any(a.get("type") == "null" for a in spec.get("anyOf", [])):
+                    nullable.add(key)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(json.loads((ROOT / "docs" / "scenario.schema.json").read_text()))
+    return nullable
 
 
 _BASELINE_PRIORS: dict = {}
