@@ -115,6 +115,18 @@ def made_by(args: argparse.Namespace, provenance: dict | None = None) -> dict:
     return {**(provenance or {}), "command": args.command_line}
 
 
+def table_layout() -> dict:
+    """How a table prints here: rich's box lines and the terminal's width (at most 100) on a terminal,
+    plain ASCII 100 columns wide into a pipe or a file (what the published tables show)."""
+    import shutil
+
+    from sim.report.compare_report import TABLE_WIDTH
+
+    if sys.stdout.isatty():
+        return {"plain": False, "width": min(TABLE_WIDTH, shutil.get_terminal_size().columns)}
+    return {"plain": True, "width": TABLE_WIDTH}
+
+
 @contextmanager
 def progress_bar(unit: str, total: int = 0, quiet: bool = False):
     """A progress bar with an ETA on stderr (tqdm), silent when stderr is not a terminal or with

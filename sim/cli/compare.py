@@ -7,7 +7,7 @@ import sys
 
 from sim.fileio import strict
 
-from .common import folder, load_scenario, made_by, non_negative, positive, posterior_from, progress_bar
+from .common import folder, load_scenario, made_by, non_negative, positive, posterior_from, progress_bar, table_layout
 
 
 def add_parser(commands) -> None:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv:
         print(to_csv(rows), end="")
     else:
-        print(format_table(rows, comparison.months))
+        print(format_table(rows, comparison.months, **table_layout()))
     if args.out:
         written = write_comparison(args.out, "comparison", rows, comparison.months, provenance)
         if not (args.json or args.csv):

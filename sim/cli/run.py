@@ -19,6 +19,7 @@ from .common import (
     parse_overrides,
     positive,
     posterior_from,
+    table_layout,
 )
 
 
@@ -132,7 +133,7 @@ def run_variants(args: argparse.Namespace, loaded) -> int:
     comparison = compare_variants(loaded, worlds=args.worlds, seed=args.seed, months=months,
                                   chunk_size=args.chunk_size, posterior=posterior_from(args))
     rows = comparison_rows(comparison)
-    print(format_table(rows, comparison.months))
+    print(format_table(rows, comparison.months, **table_layout()))
     print(format_spread(rows, comparison.months))
     if args.out:
         title = (f"{loaded.scenario.name}: structural variants ({comparison.worlds:,} worlds each, common random "

@@ -45,58 +45,136 @@ def _thousandths(row: dict, key: str) -> str:
     return f"{diff:+.1f} [{low:+.1f},{high:+.1f}]"
 
 
-def format_table(rows: list[dict], months: list[int]) -> str:
+TABLE_WIDTH = 100
+"""Columns of a terminal table: headers wrap onto more lines rather than being cut."""
+
+
+PLAIN_RULE = "    \n    \n -- \n    \n    \n    \n    \n    \n"
+"""rich's SIMPLE_HEAD box (a rule under the header, nothing else) in ASCII."""
+
+
+def _column_width(header: str, cells: list[str]) -> int:
+    """The narrowest a column can be without cutting a cell or a word of its header."""
+    return max([len(cell) for cell in cells] + [len(word) for word in header.split()])
+
+
+def _table(title: str, header: list[str], rows: list[list[str]], plain: bool, caption: str = "",
+           width: int = TABLE_WIDTH) -> list:
+    """The title (wrapped text), then rich tables of at most ``width`` columns: each column at least
+    as wide as its widest cell and its header's longest word, so that only headers wrap, at spaces,
+    and nothing is cut; columns that do not fit go to a further table, the scenario column repeated."""
+    from rich import box
+    from rich.table import Table
+
+    names = min(max(len(row[0]) for row in rows), max(14, width // 3))   # the scenario column
+    needs = [_column_width(header[k], [row[k] for row in rows]) for k in range(len(header))]
+
+    def make(columns: list[int]) -> Table:
+        # Each number column exactly as wide as it must be, so rich never squeezes one below a word,
+        # then what is left widens the columns whose header would wrap, up to one line.
+        widths = {k: needs[k] for k in columns[1:]}
+        spare = width - names - 2 * (len(columns) - 1) - sum(widths.values())
+        while spare > 0 and (growing := [k for k in columns[1:] if widths[k] < len(header[k])]):
+            for k in growing[:spare]:
+                widths[k] += 1
+            spare -= len(growing[:spare])
+        table = Table(box=box.Box(PLAIN_RULE, ascii=True) if plain else box.SIMPLE_HEAD, show_edge=False,
+                      pad_edge=False, padding=(0, 1), collapse_padding=True)
+        table.add_column(header[0], justify="left", overflow="fold", width=names)
+        for k in columns[1:]:
+            table.add_column(header[k], justify="right", overflow="fold", width=widths[k])
+        for row in rows:
+            table.add_row(*(row[k] for k in columns))
+        return table
+
+    groups: list[list[int]] = [[0]]
+    used = names
+    for k in range(1, len(header)):
+        if used + needs[k] + 2 > width and len(groups[-1]) > 1:
+            groups.append([0])
+            used = names
+        groups[-1].append(k)
+        used += needs[k] + 2
+    tables: list = []
+    for columns in groups:
+        tables += [*([""] if tables else []), make(columns)]   # a blank line between the parts of a table
+    return [title, *tables, *([caption] if caption else [])]
+
+
+def _render(parts: list, width: int, plain: bool) -> str:
+    """``parts`` (text and rich tables) as text ``width`` columns wide; ``plain``: ASCII only and no
+    colour, for a pipe, a file or a published table."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None if plain else "standard",
+                      force_terminal=not plain, highlight=False, emoji=False, legacy_windows=False)
+    for k, part in enumerate(parts):
+        if k and isinstance(part, str) and part:   # a blank line before each title or note
+            console.print()
+        console.print(part)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().rstrip("\n").split("\n"))
+
+
+def format_table(rows: list[dict], months: list[int], plain: bool = True, width: int = TABLE_WIDTH) -> str:
     """A terminal table in percent: P(ceasefire) by month with intervals, the paired difference from
-    the first scenario, median time, durability, key terms and casualties."""
+    the first scenario, median time, durability, key terms and casualties, ``width`` columns wide
+    (headers wrap, never cut); ``plain``: ASCII only (a pipe, a file, the published tables), else
+    rich's box lines for a terminal."""
+    from sim.report.plots import issue_label
+
     first = rows[0]
-    name_width = max(12, *(len(r["scenario"]) for r in rows)) + 1
-    lines = [f"{len(rows)} scenarios on common random numbers: {first['worlds']:,} worlds, seed "
-             f"{first['seed']}; differences are paired, per world, against '{first['scenario']}'."]
-    if warning := different_starts(rows):
-        lines.append(warning)
-    lines.append("")
     last = months[-1]
-    header = f"{'scenario':<{name_width}}" + "".join(
-        f"{f'P by {m} months, %':>24}" for m in months) + f"{'median':>8}{'durable':>9}{f'settled {last}m':>12}"
-    lines += [header, "-" * len(header)]
-    for row in rows:
-        cells = "".join(
-            f"{_pct(row[f'p_ceasefire_{m}m']):>7} [{_pct(row[f'p_ceasefire_{m}m_low'])}, "
-            f"{_pct(row[f'p_ceasefire_{m}m_high'])}]".rjust(24) for m in months)
-        median = row["median_months_to_ceasefire"]
-        lines.append(f"{row['scenario']:<{name_width}}{cells}{(str(median) if median else '-'):>8}"
-                     f"{_pct(row['p_durable']):>8}%{_pct(row[f'p_settlement_{last}m']):>11}%")
-    lines += ["", "Paired difference from the first scenario, percentage points [95% interval]"]
-    header = f"{'scenario':<{name_width}}" + "".join(f"{f'by {m} months':>24}" for m in months)
-    lines += [header, "-" * len(header)]
-    for row in rows[1:]:
-        cells = "".join(
-            f"{_pct(row[f'p_ceasefire_{m}m_diff'], True):>7} [{_pct(row[f'p_ceasefire_{m}m_diff_low'], True)}, "
-            f"{_pct(row[f'p_ceasefire_{m}m_diff_high'], True)}]".rjust(24) for m in months)
-        lines.append(f"{row['scenario']:<{name_width}}{cells}")
+    parts: list = [f"{len(rows)} scenarios on common random numbers: {first['worlds']:,} worlds, seed "
+                   f"{first['seed']}; differences are paired, per world, against '{first['scenario']}'."]
+    if warning := different_starts(rows):
+        parts.append(warning)
+
+    def interval(row: dict, key: str, signed: bool = False) -> str:
+        return (f"{_pct(row[key], signed)} [{_pct(row[f'{key}_low'], signed)}, "
+                f"{_pct(row[f'{key}_high'], signed)}]")
+
+    parts.extend(_table(
+        "P(a first ceasefire by month), % [95% interval]",
+        ["scenario", *(f"by month {m}" for m in months)],
+        [[row["scenario"], *(interval(row, f"p_ceasefire_{m}m") for m in months)] for row in rows], plain, width=width))
+    parts.extend(_table(
+        "Time to a ceasefire, its durability and settlements",
+        ["scenario", "median months to a first ceasefire", "durable first ceasefire, %",
+         f"full settlement by month {last}, %"],
+        [[row["scenario"], str(row["median_months_to_ceasefire"] or "-"), _pct(row["p_durable"]),
+          _pct(row[f"p_settlement_{last}m"])] for row in rows], plain, width=width,
+        caption="median: half the worlds have had a first ceasefire by then (- if fewer than half by the "
+                "horizon); durable: the first ceasefire holds at least the scenario's durable_months; "
+                "full settlement: an agreement on every issue."))
+    if len(rows) > 1:
+        parts.extend(_table(
+            f"Paired difference from '{first['scenario']}', percentage points [95% interval]",
+            ["scenario", *(f"by month {m}" for m in months)],
+            [[row["scenario"], *(interval(row, f"p_ceasefire_{m}m_diff", signed=True) for m in months)]
+             for row in rows[1:]], plain, width=width))
     payoff_keys = [k.removesuffix("_diff") for k in first if k.startswith("payoff_") and k.endswith("_mean_diff")]
     if payoff_keys:
-        lines += ["", "Each actor's payoff (mean discounted monthly utility, docs/model.md [9]) and its paired "
-                      "difference from the first scenario, in thousandths [95% interval]"]
-        header = f"{'scenario':<{name_width}}" + "".join(
-            f"{k.removeprefix('payoff_').removesuffix('_mean'):>24}" for k in payoff_keys)
-        lines += [header, "-" * len(header)]
-        for row in rows:
-            cells = "".join(f"{1000 * row[k]:>7.1f} {_thousandths(row, k)}".rjust(24) for k in payoff_keys)
-            lines.append(f"{row['scenario']:<{name_width}}{cells}")
+        parts.extend(_table(
+            "Each actor's payoff (mean discounted monthly utility, docs/model.md [9]) and its paired "
+            "difference from the first scenario, in thousandths [95% interval]",
+            ["scenario", *(k.removeprefix("payoff_").removesuffix("_mean") for k in payoff_keys)],
+            [[row["scenario"], *(f"{1000 * row[k]:.1f} {_thousandths(row, k)}".strip() for k in payoff_keys)]
+             for row in rows], plain, width=width))
     term_keys = [k for k in first if k.startswith("terms_") and k.endswith("_mean")]
     casualty_keys = [k for k in first if k.startswith("casualties_") and k.endswith("_median")]
-    lines += ["", "Mean terms of the first ceasefire (0 = Ukraine's position, 1 = Russia's) and "
-                  "median casualties over the run"]
-    header = f"{'scenario':<{name_width}}" + "".join(
-        f"{k.removeprefix('terms_').removesuffix('_mean')[:9]:>10}" for k in term_keys) + "".join(
-        f"{k.removeprefix('casualties_').removesuffix('_median') + ' cas.':>15}" for k in casualty_keys)
-    lines += [header, "-" * len(header)]
-    for row in rows:
-        terms = "".join(f"{row[k]:>10.2f}" if row[k] is not None else f"{'-':>10}" for k in term_keys)
-        cas = "".join(f"{row[k]:>15,.0f}" if row[k] is not None else f"{'-':>15}" for k in casualty_keys)
-        lines.append(f"{row['scenario']:<{name_width}}{terms}{cas}")
-    return "\n".join(lines)
+    parts.extend(_table(
+        "Mean terms of the first ceasefire (0 = Ukraine's position, 1 = Russia's)",
+        ["scenario", *(issue_label(k.removeprefix("terms_").removesuffix("_mean")) for k in term_keys)],
+        [[row["scenario"], *("-" if row[k] is None else f"{row[k]:.2f}" for k in term_keys)] for row in rows],
+        plain, width=width))
+    parts.extend(_table(
+        "Median casualties over the run",
+        ["scenario", *(k.removeprefix("casualties_").removesuffix("_median") for k in casualty_keys)],
+        [[row["scenario"], *("-" if row[k] is None else f"{row[k]:,.0f}" for k in casualty_keys)] for row in rows],
+        plain, width=width))
+    return _render(parts, width, plain)
 
 
 def format_spread(rows: list[dict], months: list[int]) -> str:
