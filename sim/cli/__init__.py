@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").add_parser(commands)
+    for command in commands.choices.values():   # one way for every command (sim.cli.common.shows_progress)
+        given = command._option_string_actions
+        if "--quiet" not in given:
+            command.add_argument("--quiet", action="store_true", help="nothing on stderr but errors")
+        if "--verbose" not in given:
+            command.add_argument("--verbose", action="store_true",
+                                 help="progress and notes on stderr even when it is not a terminal")
     return parser
 
 

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes, save_figure
 
     record, loaded = record_and_scenario(args)
-    with progress_bar("month", quiet=args.quiet) as progress:
+    with progress_bar("month", args=args) as progress:
         result, _ = backtest(loaded.scenario, record, worlds=args.worlds, seed=args.seed,
                              posterior=posterior_from(args), progress=progress)
     print(backtest_table(result))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import load_scenario, non_negative, one_world_draws, positive
+from .common import compile_search_once, load_scenario, non_negative, one_world_draws, positive
 
 
 def add_parser(commands) -> None:
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import save_figure
 
     loaded = [load_scenario(f) for f in [args.scenario, *([args.after] if args.after else [])]]
+    compile_search_once(args)
     scenarios = [one.scenario for one in loaded]
     seed = args.seed if args.seed is not None else scenarios[0].seed  # same worlds before and after
     args.seed = seed

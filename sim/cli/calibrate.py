@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes, save_figure
 
     record, loaded = record_and_scenario(args)
-    with progress_bar("month", quiet=args.quiet) as progress:
+    with progress_bar("month", args=args) as progress:
         calibration = calibrate(loaded, record, worlds=args.worlds, seed=args.seed, progress=progress)
     if calibration.effective_sample_size < 50:
         raise ScenarioError(f"only {calibration.effective_sample_size} of {args.worlds:,} worlds reproduce the "
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nWrote {out / 'posterior.npz'} (use it with negsim run --posterior), {out / 'posterior.md'}, {figure}")
     if args.check_recovery:
         seed = 1 if args.seed is None else args.seed   # --seed 0 is seed 0
-        with progress_bar("month", quiet=args.quiet) as progress:
+        with progress_bar("month", args=args) as progress:
             check = recovery_check(loaded, record, candidates=args.worlds, truths=args.check_recovery, seed=seed,
                                    progress=progress)
         print(f"Recovery check on {check['trials']} synthetic records ({check['skipped']} skipped for too few "

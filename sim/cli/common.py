@@ -127,14 +127,50 @@ def table_layout() -> dict:
     return {"plain": True, "width": TABLE_WIDTH}
 
 
+def shows_progress(args: argparse.Namespace) -> bool:
+    """Whether progress and notes go to stderr: on a terminal by default, always with ``--verbose``
+    (a log file), never with ``--quiet``. Every command takes both options (:func:`sim.cli.build_parser`)."""
+    if getattr(args, "quiet", False):
+        return False
+    return bool(getattr(args, "verbose", False)) or sys.stderr.isatty()
+
+
+def say(args: argparse.Namespace, message: str) -> None:
+    """A progress note on stderr (``negsim: ...``), when :func:`shows_progress`."""
+    if shows_progress(args):
+        print(f"negsim: {message}", file=sys.stderr, flush=True)
+
+
+def compile_search_once(args: argparse.Namespace) -> None:
+    """Compile the mediator's search now if numba's disk cache does not hold it for this Python,
+    saying so and how long it took: the first run after an install spends about 25 s there, which
+    would otherwise look like a hang."""
+    import time
+
+    from sim.core.compiled_search import is_cached, warm_up
+
+    if is_cached():
+        return
+    say(args, "compiling the mediator's search for this Python, once (about 30 s; later runs load it "
+              "from numba's cache)...")
+    started = time.perf_counter()
+    warm_up()
+    say(args, f"compiled in {time.perf_counter() - started:.0f} s")
+
+
 @contextmanager
-def progress_bar(unit: str, total: int = 0, quiet: bool = False):
-    """A progress bar with an ETA on stderr (tqdm), silent when stderr is not a terminal or with
-    ``--quiet``; yields the callback ``progress(done, total)`` the long-running functions take (a
-    ``total`` that grows, as a game search plans profiles, grows the bar)."""
+def progress_bar(unit: str, total: int = 0, args: argparse.Namespace | None = None):
+    """A progress bar with an ETA on stderr (tqdm) when :func:`shows_progress` (a terminal that
+    reports no width gets 80 columns, not an empty bar); yields the callback ``progress(done,
+    total)`` the long-running functions take (a ``total`` that grows, as a game search plans
+    profiles, grows the bar)."""
+    import shutil
+
     from tqdm import tqdm
 
-    bar = tqdm(total=total, unit=unit, file=sys.stderr, disable=True if quiet else None, dynamic_ncols=True)
+    shown = shows_progress(args) if args is not None else sys.stderr.isatty()
+    columns = shutil.get_terminal_size((80, 24)).columns
+    bar = tqdm(total=total, unit=unit, file=sys.stderr, disable=not shown, ncols=columns if columns >= 40 else 80)
 
     def progress(done: int, new_total: int) -> None:
         bar.total = max(bar.total or 0, new_total)

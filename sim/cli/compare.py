@@ -7,7 +7,17 @@ import sys
 
 from sim.fileio import strict
 
-from .common import folder, load_scenario, made_by, non_negative, positive, posterior_from, progress_bar, table_layout
+from .common import (
+    compile_search_once,
+    folder,
+    load_scenario,
+    made_by,
+    non_negative,
+    positive,
+    posterior_from,
+    progress_bar,
+    table_layout,
+)
 
 
 def add_parser(commands) -> None:
@@ -33,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.compare_report import different_starts, format_table, to_csv, to_payload, write_comparison
 
     loaded = [load_scenario(path) for path in args.scenarios]
-    with progress_bar("world", quiet=args.quiet) as progress:
+    compile_search_once(args)
+    with progress_bar("world", args=args) as progress:
         comparison = compare(loaded, worlds=args.worlds, seed=args.seed, months=args.months,
                              posterior=posterior_from(args), progress=progress)
     rows = comparison_rows(comparison)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import folder, made_by, non_negative, positive
+from .common import folder, made_by, non_negative, positive, say
 
 
 def add_parser(commands) -> None:
@@ -39,11 +39,14 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{table}: not found; make it with 'negsim run SCENARIO --out {args.run_folder}'")
     if not 0 <= args.min_coverage <= 1:
         raise UserError(f"--min-coverage: expected a share in [0, 1], found {args.min_coverage}")
+    say(args, f"reading {table}...")
     try:
         frame = pd.read_parquet(table)
     except Exception as error:   # pyarrow raises several types for a file that is not Parquet
         raise UserError(f"{table}: not a readable Parquet table ({error})") from None
     outcome = outcome_of(frame, args.outcome, args.by)
+    say(args, f"{'PRIM' if args.method == 'prim' else 'CART'} over {len(frame):,} worlds "
+              f"({int(outcome.sum()):,} with the outcome)...")
     found = (prim(frame, outcome, box=args.box, min_coverage=args.min_coverage) if args.method == "prim"
              else cart(frame, outcome))
     payload = discovery_payload(found, made_by(args, {"table": str(table)}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import load_scenario, non_negative, one_world_draws, parse_overrides, positive
+from .common import compile_search_once, load_scenario, non_negative, one_world_draws, parse_overrides, positive
 
 
 def add_parser(commands) -> None:
@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import atomic_write_bytes
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    compile_search_once(args)
     if args.counterfactual:
         return run_counterfactual(args, loaded)
     months = min(args.months or loaded.scenario.horizon_months, loaded.scenario.horizon_months)

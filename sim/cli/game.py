@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import folder, made_by, non_negative, positive, progress_bar
+from .common import compile_search_once, folder, made_by, non_negative, positive, progress_bar
 
 
 def add_parser(commands) -> None:
@@ -35,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import save_figure, write_json
 
     plan = plan_game(args.game, worlds=args.worlds, seed=args.seed)
+    compile_search_once(args)
     everything = (args.search or plan.game.spec.search) == "all"
-    with progress_bar("profile", len(plan.profiles()) if everything else 0, args.quiet) as progress:
+    with progress_bar("profile", len(plan.profiles()) if everything else 0, args) as progress:
         result = run_game(plan, workers=args.workers, scheduler=args.scheduler, dask_local=args.dask_local,
                           progress=progress, bootstrap=args.bootstrap, search=args.search)
     payload = game_payload(result, made_by(args, {"game_file": str(plan.game.path),

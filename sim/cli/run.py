@@ -11,6 +11,7 @@ from sim.scenario import ScenarioError, UserError
 
 from .common import (
     calendar_date,
+    compile_search_once,
     folder,
     load_scenario,
     load_variants,
@@ -19,6 +20,7 @@ from .common import (
     parse_overrides,
     positive,
     posterior_from,
+    shows_progress,
     table_layout,
 )
 
@@ -75,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         if note:
             print(note, file=sys.stderr)
     progress = None
-    if not args.quiet and sys.stderr.isatty():
+    compile_search_once(args)
+    if shows_progress(args):
         def progress(done: int, total: int) -> None:
             print(f"\r  {done:,}/{total:,} worlds", end="" if done < total else "\n", file=sys.stderr)
     checkpoint = Path(args.out) / ".checkpoint" if args.out else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.scenario import UserError
 
-from .common import non_negative, positive, progress_bar
+from .common import compile_search_once, non_negative, positive, progress_bar, say
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 
@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     scenarios = find_scenarios(folder)
     first = path.resolve().relative_to(folder).as_posix()
     scenarios.setdefault(first, path)
+    compile_search_once(args)
+    say(args, f"starting {workers} worker process(es) and precomputing the first page...")
     room = Classroom(scenarios, first, lessons=find_lessons(folder), workers=workers)
     sock = free_socket(args.port)
 
@@ -92,7 +94,7 @@ def export(args: argparse.Namespace, path: Path, workers: int) -> int:
         raise UserError(f"{out} is a folder; --export names the HTML file to write", key="--export")
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=work.quiet_worker) as executor, \
-            progress_bar("settings") as progress:
+            progress_bar("settings", args=args) as progress:
         count = export_page(str(path), out, executor, vary=parse_vary(args.vary), worlds=args.worlds or INTERACTIVE_WORLDS,
                             issues=args.issues, month=args.month, progress=progress)
     print(f"Wrote {out}: {count} settings precomputed, {out.stat().st_size / 1e6:.1f} MB; open it in any browser, "

@@ -9,7 +9,7 @@ from pathlib import Path
 from sim.engine.defaults import SWEEP_WORLDS, SWEEP_WORLDS_PER_CHUNK
 from sim.scenario.errors import SweepError
 
-from .common import folder, load_scenario, non_negative, positive, posterior_from, progress_bar
+from .common import compile_search_once, folder, load_scenario, non_negative, positive, posterior_from, progress_bar
 
 
 def add_parser(commands) -> None:
@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
                              else args.workers)
         if note:
             print(note, file=sys.stderr)
-    with progress_bar("point", plan.n_points, args.quiet) as progress:
+    if not (args.scheduler or args.dask_local):   # a cluster's workers compile where they run
+        compile_search_once(args)
+    with progress_bar("point", plan.n_points, args) as progress:
         rows = run_sweep(plan, args.out, workers=args.workers, resume=args.resume,
                          scheduler=args.scheduler, dask_local=args.dask_local, progress=progress)
     failed = failures(rows)

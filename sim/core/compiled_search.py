@@ -547,3 +547,23 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
             _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.in_worlds(worlds))
     out[worlds] = best.T
+
+
+def is_cached() -> bool:
+    """Whether numba's disk cache holds every kernel of this module for this Python: an index file
+    (``compiled_search.<kernel>-<line>.py312.nbi``) newer than this source for each, in
+    ``NUMBA_CACHE_DIR`` or beside the source. A stale or missing index means the next search
+    compiles (about 25 s); the command line says so first (:func:`sim.cli.common.compile_search_once`)."""
+    import sys
+    from pathlib import Path
+
+    from numba.core.registry import CPUDispatcher
+
+    source = Path(__file__)
+    cache_dir = getattr(config, "CACHE_DIR", "")   # NUMBA_CACHE_DIR, set at run time
+    folder = Path(cache_dir) if cache_dir else source.parent / "__pycache__"
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    kernels = [name for name, value in globals().items() if isinstance(value, CPUDispatcher)]
+    built = source.stat().st_mtime
+    return all(any(index.stat().st_mtime >= built for index in folder.glob(f"{source.stem}.{name}-*.{tag}.nbi"))
+               for name in kernels)
