@@ -197,7 +197,7 @@ def generate(count: int, seed: int) -> list[Case]:
             path, _ = rng.choice(numbers)
             value = rng.choice(WRONG_TYPES)
             # null where the schema takes null ("no ramp") is a value, not a mistake
-            text, nonsense = dump(put(data, path, value)), not (value is None and path[-1] in nullable_keys())
+            text, nonsense = dump(put(data, path, value)), not (value is None and str(path[-1]).split(".")[-1] in nullable_keys())
             mutation = f"{name}: {'.'.join(map(str, path))} = {value!r}"
         elif kind == "remove key":
             places = [(p, m) for p, m in mappings(data) if isinstance(m, dict) and m]
