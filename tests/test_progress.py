@@ -62,3 +62,14 @@ def test_the_first_run_says_it_compiles_and_how_long_it_took(monkeypatch, capsys
     assert "compiling the mediator's search" in err and "compiled in 0 s" in err
     common.compile_search_once(Namespace(quiet=True, verbose=False))
     assert capsys.readouterr().err == ""
+
+
+def test_discover_says_what_it_does(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["run", str(SCENARIOS / "us_walks_away.yaml"), "--worlds", "300", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["discover", str(tmp_path), "--outcome", "no-ceasefire", "--by", "12", "--verbose"]) == 0
+    err = capsys.readouterr().err
+    assert "negsim: reading" in err and "PRIM over 300 worlds" in err

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{table}: not a readable Parquet table ({error})") from None
     outcome = outcome_of(frame, args.outcome, args.by)
     say(args, f"{'PRIM' if args.method == 'prim' else 'CART'} over {len(frame):,} worlds "
-              f"({int(outcome.sum()):,} with the outcome)...")
+              f"({int(outcome.values.sum()):,} with {outcome.label})...")
     found = (prim(frame, outcome, box=args.box, min_coverage=args.min_coverage) if args.method == "prim"
              else cart(frame, outcome))
     payload = discovery_payload(found, made_by(args, {"table": str(table)}))
