@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIM = ROOT / "sim"
 
 LAYER = {"fileio": 0, "scenario": 0, "core": 0, "engines": 0, "model": 1, "engine": 2, "analysis": 3, "calibration": 3,
-         "report": 4, "web": 5, "cli": 6, "api": 5, "__main__": 7}
+         "report": 4, "web": 5, "cli": 6, "api": 5, "__main__": 7,
+         "check_python": 0}   # standard library only: it runs before anything is installed
 """Each subpackage's layer: a module may import its own subpackage and lower layers only."""
 
 

@@ -52,17 +52,23 @@ def test_every_link_between_the_documents_resolves():
 
 def test_the_set_up_commands_check_the_python_version_first():
     """The check the two commands open with passes on this interpreter and, on a Python older than 3.12,
-    fails before anything is installed, saying what to write instead."""
+    fails before anything is installed, saying what to write instead: a command that exists here."""
     install, tests = bash_blocks()[:2]
     for block in (install, tests):
-        assert "venv --clear .venv" in block and "pip install -q --upgrade pip" in block  # re-runnable
-        check = re.match(r"python3 -c '(.*?)' &&", block, flags=re.S).group(1)
-        assert subprocess.run([sys.executable, "-c", check]).returncode == 0
-        old = shutil.which("python3.11")
-        if old:
-            refused = subprocess.run([old, "-c", check], capture_output=True, text=True)
-            assert refused.returncode == 1
-            assert "needs Python 3.12 or newer" in refused.stderr and "python3.12" in refused.stderr
+        assert block.startswith("python3 -m sim.check_python && python3 -m venv --clear .venv")
+        assert "pip install -q --upgrade pip" in block   # re-runnable
+    assert subprocess.run([sys.executable, "-m", "sim.check_python"], cwd=ROOT).returncode == 0
+    old = shutil.which("python3.11")
+    if old:
+        refused = subprocess.run([old, "-m", "sim.check_python"], capture_output=True, text=True, cwd=ROOT)
+        assert refused.returncode == 1 and "needs Python 3.12 or newer" in refused.stderr
+        suggested = re.search(r"with '([^']+)' in place", refused.stderr)
+        if suggested:   # the suggestion runs a new enough Python
+            command = suggested.group(1).split()
+            env = {**os.environ, **dict(part.split("=", 1) for part in command[:-1])}
+            version = subprocess.run([command[-1], "-c", "import sys; print(sys.version_info >= (3, 12))"],
+                                     capture_output=True, text=True, env=env)
+            assert version.stdout.strip() == "True", refused.stderr
     assert install.rstrip().endswith("negsim run scenarios/baseline.yaml --out out/")
     assert tests.rstrip().endswith(".venv/bin/python -m pytest")
 
