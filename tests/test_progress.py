@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from sim.cli import COMMANDS, build_parser
-from sim.cli import common
+from sim.cli import COMMANDS, build_parser, common
 
 from .conftest import ROOT, SCENARIOS
 
