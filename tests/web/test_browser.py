@@ -97,9 +97,16 @@ def test_moving_a_slider_moves_the_curve_and_the_proposal_offline(browser, serve
     before, proposal = curve(page), page.get_attribute("#bargain", "data-proposal")
     assert before == page.evaluate("document.getElementById('curve').data[2].y")  # settings as written
 
+    width = page.evaluate("document.getElementById('controls').getBoundingClientRect().width")
     started = time.perf_counter()
     page.fill(OPTIMISM, "0.1")  # Russia far less sure of victory
     updates(page, 2)
+    # laid out for reading: the controls keep their width, the story wraps instead of running off the
+    # right edge, and the bargain chart's legend sits below its plot, clear of plotly's toolbar
+    assert page.evaluate("document.getElementById('controls').getBoundingClientRect().width") == width
+    assert page.evaluate("(s => s.scrollWidth <= s.clientWidth)(document.getElementById('story'))")
+    legend, plot = (page.locator(f"#bargain {part}").first.bounding_box() for part in (".legend", ".nsewdrag"))
+    assert legend["y"] >= plot["y"] + plot["height"]
     latency = time.perf_counter() - started
     after = curve(page)
     assert after != before and after[-1] > before[-1]

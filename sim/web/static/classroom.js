@@ -283,7 +283,8 @@ function drawBargain(b) {
   traces.push({ x: [b.proposal[0]], y: [b.proposal[1]], mode: "markers", name: "mediator's proposal",
                 marker: { symbol: "star", size: 18, color: "gold", line: { color: "black", width: 1 } } });
   const layout = {
-    margin: { t: 10, r: 10, b: 45, l: 55 }, legend: { font: { size: 10 } },
+    // The legend below the chart: at the top right it sat under plotly's toolbar and over the chart.
+    margin: { t: 10, r: 10, b: 45, l: 55 }, legend: { font: { size: 10 }, orientation: "h", x: 0, y: -0.16, yanchor: "top" },
     xaxis: { title: { text: `${b.issues[0]} (0 = Ukraine's position, 1 = Russia's)` }, range: [-0.02, 1.02] },
     yaxis: { title: { text: b.issues[1] }, range: [-0.02, 1.02] },
   };
