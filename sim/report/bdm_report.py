@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 from sim.engines.bdm.model import MOVES
 
+from .plots import issue_label
+
 
 def format_example(example: Example, trajectory: Trajectory) -> str:
     """A published example round by round: the mean on a line ``round N mean M``, then each actor's
@@ -115,7 +117,7 @@ def plot_bdm(forecast: BdmForecast) -> Figure:
             low, mid, high = np.quantile(terms, [0.05, 0.5, 0.95])
             ax.errorbar([x], [mid], yerr=[[mid - low], [high - mid]], fmt="D", color="crimson", ms=5, capsize=3,
                         label="main model's terms")
-        ax.set_title(issue.issue, fontsize=9)
+        ax.set_title(issue_label(issue.issue), fontsize=10)
         ax.set_ylim(-0.05, 1.05)
         ax.grid(alpha=0.3)
     for ax in axes[len(issues):]:
@@ -124,9 +126,11 @@ def plot_bdm(forecast: BdmForecast) -> Figure:
         ax.set_ylabel("position (0 Ukraine, 1 Russia)", fontsize=8)
     for ax in axes[-columns:]:
         ax.set_xlabel("round", fontsize=8)
-    axes[0].legend(frameon=False, fontsize=7, loc="best")
+    # One legend for every panel, below them: inside a panel it covered the lines.
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, fontsize=9)
     fig.suptitle(f"{forecast.scenario.scenario.name}: expected-utility model, issue by issue "
                  f"({forecast.worlds:,} worlds, seed {forecast.seed}; lines: medians over worlds, band: 90%)",
-                 fontsize=10)
-    fig.tight_layout()
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
