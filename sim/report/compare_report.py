@@ -237,9 +237,9 @@ def plot_survival_curves(curves: Axes, rows: list[dict]) -> None:
     curves.set_ylim(0, 1)
     curves.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     curves.set_ylabel("P(general ceasefire reached by month), %")
-    curves.set_title("P(ceasefire by month)", fontsize=10)
+    curves.set_title("P(ceasefire by month)", fontsize=12)
     curves.grid(alpha=0.3)
-    curves.legend(loc="upper left", fontsize=7.5, frameon=False)
+    curves.legend(loc="upper left", fontsize=9.5, frameon=False)
 
 
 def plot_survival(rows: list[dict], title: str = "") -> Figure:
@@ -270,14 +270,17 @@ def plot_survival(rows: list[dict], title: str = "") -> Figure:
                         capsize=2, lw=1.2, label=f"by month {month}")
     forest.axvline(0, color="black", lw=1)
     forest.set_yticks(y)
-    forest.set_yticklabels([r["scenario"] for r in others], fontsize=8)
+    forest.set_yticklabels([r["scenario"] for r in others], fontsize=10)
     forest.set_ylim(-0.7, len(others) - 0.3)
     forest.set_xlabel(f"paired difference from '{rows[0]['scenario']}', percentage points (95% interval)")
-    forest.set_title("Difference in P(ceasefire by month), same worlds", fontsize=10)
+    forest.set_title("Difference in P(ceasefire by month), same worlds", fontsize=12)
     forest.grid(axis="x", alpha=0.3)
-    forest.legend(loc="best", fontsize=8, frameon=False)
+    forest.legend(loc="best", fontsize=10, frameon=False)
     fig.suptitle(title or f"{len(rows)} scenarios on common random numbers ({rows[0]['worlds']:,} worlds each, "
-                          f"seed {rows[0]['seed']}); given the scenarios' priors", fontsize=11)
+                          f"seed {rows[0]['seed']}); given the scenarios' priors", fontsize=13)
+    for ax in (curves, forest):   # sizes that read on a projected slide
+        ax.xaxis.label.set_size(11)
+        ax.yaxis.label.set_size(11)
     fig.tight_layout()
     return fig
 
