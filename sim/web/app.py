@@ -12,6 +12,8 @@ Identical requests (a class moving the same slider to the same place) are comput
 from __future__ import annotations
 
 import asyncio
+import base64
+import gzip
 import json
 import logging
 import multiprocessing
@@ -295,18 +297,50 @@ def create_app(room: Classroom) -> FastAPI:
     return app
 
 
+PACKED_TYPE = "application/gzip;base64"
+"""A script element of this type holds text gzipped and in base64; browsers do not run it."""
+
+UNPACK_AND_RUN = """(async () => {
+  // The export's plotly.js, results and page code travel gzipped (a third of the size); the browser's own
+  // DecompressionStream unpacks them, and they run in order, as the three plain scripts of the live page do.
+  const unpack = async (name) => {
+    const text = atob(document.getElementById(`negsim-${name}`).textContent);
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  };
+  const run = (code) => new Promise((done, failed) => {
+    const script = document.createElement("script");
+    script.src = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+    script.onload = done;
+    script.onerror = failed;
+    document.body.append(script);
+  });
+  await run(await unpack("plotly"));
+  window.NEGSIM_STATIC = JSON.parse(await unpack("data"));
+  await run(await unpack("page"));
+})();"""
+
+
+def packed(text: str) -> str:
+    """``text`` gzipped (no timestamp, so the same page is the same bytes) and in base64, for a
+    script element of :data:`PACKED_TYPE`."""
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+
+
 def page_html(live: bool, data: dict | None = None, inline_plotly: bool = False) -> str:
     """The page: ``live`` calls the server; otherwise ``data`` holds precomputed results (the
-    export), and plotly.js is inlined with ``inline_plotly`` so the file stands alone."""
+    export), and plotly.js is inlined with ``inline_plotly`` so the file stands alone; the export's
+    scripts are :func:`packed` and run by :data:`UNPACK_AND_RUN`."""
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     if live:
         scripts = '<script src="/plotly.min.js"></script>\n<script src="/static/classroom.js"></script>'
         style = '<link rel="stylesheet" href="/static/classroom.css">'
     else:
-        plotly = plotly_js().read_text(encoding="utf-8") if inline_plotly else ""
-        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-        scripts = (f"<script>{plotly}</script>\n<script>window.NEGSIM_STATIC = {payload};</script>\n"
-                   f"<script>{(STATIC / 'classroom.js').read_text(encoding='utf-8')}</script>")
+        parts = {"plotly": plotly_js().read_text(encoding="utf-8") if inline_plotly else "",
+                 "data": json.dumps(data, separators=(",", ":")),
+                 "page": (STATIC / "classroom.js").read_text(encoding="utf-8")}
+        scripts = "\n".join(f'<script type="{PACKED_TYPE}" id="negsim-{name}">{packed(text)}</script>'
+                             for name, text in parts.items()) + f"\n<script>{UNPACK_AND_RUN}</script>"
         style = f"<style>{(STATIC / 'classroom.css').read_text(encoding='utf-8')}</style>"
     return html.replace("<!--STYLE-->", style).replace("<!--SCRIPTS-->", scripts)
 

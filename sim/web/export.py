@@ -24,8 +24,19 @@ from . import work
 from .app import page_html
 
 DEFAULT_GRID = ("actors.us.levers.sanctions", "actors.europe.levers.troop_offer", "actors.russia.beliefs.victory")
-"""The controls an export varies unless told otherwise (those of them the scenario has), each at its
-slider's two ends and the value as written: 27 settings for three controls."""
+"""The controls an export varies unless told otherwise (those of them the scenario has), each at
+:func:`default_values`: 125 settings for three controls."""
+
+
+def default_values(control: Control) -> list[float]:
+    """Five stops of an exported slider: its two ends, the value as written and the midpoints
+    between them, each on the slider's step (three stops made the slider jump from end to end)."""
+    low, written, high = float(control.low), float(control.written), float(control.high)
+
+    def on_step(value: float) -> float:
+        return round(low + round((value - low) / control.step) * control.step, 10)
+
+    return sorted({low, on_step((low + written) / 2), written, on_step((written + high) / 2), high})
 
 
 def js_text(value: float | str) -> str:
@@ -48,8 +59,7 @@ def grid_for(controls: list[Control], vary: dict[str, list] | None) -> dict[str,
     grid = {}
     for key in DEFAULT_GRID:
         if key in known:
-            c = known[key]
-            grid[key] = sorted({float(c.low), float(c.written), float(c.high)})
+            grid[key] = default_values(known[key])
     if not grid:
         raise UserError("none of the default export controls is in this scenario; name some with --vary KEY=V1,V2",
                         key="--vary")

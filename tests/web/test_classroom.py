@@ -256,3 +256,32 @@ def test_no_request_the_schema_allows_gets_a_server_error(room):
         assert response.status_code in (200, 400), (url, body, response.text[:300])
 
     check()
+
+
+def test_an_exported_slider_has_five_stops_on_its_step(baseline):
+    """Both ends, the value as written and the midpoints, each a multiple of the step from the low end
+    (three stops made the exported sliders jump from end to end)."""
+    from sim.web.export import default_values
+
+    controls = {c.key: c for c in classroom.controls(baseline.scenario)}
+    grid = grid_for(list(controls.values()), None)
+    assert len(grid) == 3 and all(len(values) == 5 for values in grid.values())
+    for key, values in grid.items():
+        c = controls[key]
+        assert values == default_values(c) == sorted(values)
+        assert values[0] == c.low and values[-1] == c.high and c.written in values
+        assert all(abs((v - c.low) / c.step - round((v - c.low) / c.step)) < 1e-9 for v in values)
+
+
+def test_the_exported_page_packs_its_scripts_and_is_the_same_bytes_each_time():
+    import base64
+    import gzip
+    import re
+
+    from sim.web.app import page_html
+
+    data = {"results": {"a": [0.25] * 1000}}
+    first, second = page_html(live=False, data=data), page_html(live=False, data=data)
+    assert first == second
+    packed = re.search(r'id="negsim-data">([^<]+)<', first).group(1)
+    assert json.loads(gzip.decompress(base64.b64decode(packed))) == data
