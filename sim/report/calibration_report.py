@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -91,7 +92,7 @@ def plot_posterior(calibration, panels: int = 12) -> Figure:
     names = calibration.posterior.names
     cols = 4
     n_rows = int(np.ceil(len(rows) / cols))
-    fig = Figure(figsize=(14, 2.9 * n_rows + 0.8))
+    fig = Figure(figsize=(16, 3.4 * n_rows + 0.9))
     axes = np.atleast_2d(fig.subplots(n_rows, cols))
     for ax, row in zip(np.ravel(axes), rows, strict=False):
         j = names.index(row["parameter"])
@@ -100,15 +101,16 @@ def plot_posterior(calibration, panels: int = 12) -> Figure:
         ax.hist(prior, bins=bins, density=True, color="#999999", alpha=0.5, label="prior")
         ax.hist(calibration.posterior.values[:, j], bins=bins, density=True, histtype="step", lw=2,
                 color="#2166ac", label="posterior")
-        ax.set_title(parameter_label(row["parameter"]), fontsize=7.5)
-        ax.tick_params(labelsize=7)
-        ax.set_ylabel("density", fontsize=7)
-        ax.set_xlabel("parameter value", fontsize=7)
+        ax.set_title(parameter_label(row["parameter"]), fontsize=10)
+        ax.tick_params(labelsize=9)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))   # at most 5 labels: they overlapped
+        ax.set_ylabel("density", fontsize=9)
+        ax.set_xlabel("parameter value", fontsize=9)
     for ax in np.ravel(axes)[len(rows):]:
         ax.axis("off")
-    np.ravel(axes)[0].legend(fontsize=7, frameon=False)
+    np.ravel(axes)[0].legend(fontsize=9, frameon=False)
     fig.suptitle(f"Prior (grey) against posterior (blue line) of the {len(rows)} parameters the 2025 record moves "
-                 f"most (ABC, {len(calibration.posterior.values):,} accepted draws)", fontsize=10)
+                 f"most (ABC, {len(calibration.posterior.values):,} accepted draws)", fontsize=13)
     fig.tight_layout()
     return fig
 

@@ -243,18 +243,20 @@ def plot_quantal_response(result: GameResult) -> Figure:
     if not branch:
         raise ValueError("the quantal response branch needs every profile simulated")
     lambdas = np.array([q.rationality for q in branch])
-    fig = Figure(figsize=(3.0 * len(plan.players), 3.2))
+    fig = Figure(figsize=(3.6 * len(plan.players), 4.6))
     axes = np.atleast_1d(fig.subplots(1, len(plan.players), sharey=True))
     x = np.maximum(lambdas, lambdas[lambdas > 0].min() / 2 if (lambdas > 0).any() else 1.0)
     for i, (ax, player, names) in enumerate(zip(axes, plan.players, plan.strategies, strict=True)):
         for k, name in enumerate(names):
             ax.plot(x, [q.mixed[i][k] for q in branch], label=name)
         ax.set_xscale("log")
-        ax.set_title(player, fontsize=10)
-        ax.set_xlabel("rationality lambda (per unit of monthly utility)", fontsize=8)
-        ax.legend(frameon=False, fontsize=7)
+        ax.set_title(player, fontsize=12)
+        ax.set_xlabel("rationality λ (per unit of monthly utility)", fontsize=10)
+        ax.tick_params(labelsize=10)
+        # under its panel: inside, "best" still put a legend over the lines of the last one
+        ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2))
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("probability of choosing the strategy")
-    fig.suptitle(f"{plan.game.spec.name}: logit quantal response, from random choice to equilibrium", fontsize=10)
+    axes[0].set_ylabel("probability of choosing the strategy", fontsize=11)
+    fig.suptitle(f"{plan.game.spec.name}: logit quantal response, from random choice to equilibrium", fontsize=13)
     fig.tight_layout()
     return fig

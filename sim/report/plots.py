@@ -154,16 +154,17 @@ def plot_war(result: RunResult, summary: dict) -> Figure:
         ax.fill_between(t, low, high, color=colour, alpha=0.25,
                         label="5%-95% of worlds" + (f" (first {shown:,})" if shown < result.worlds else ""))
         ax.plot(t, mid, color=colour, lw=2, label="median")
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(unit)
+        ax.set_title(title, fontsize=12)
+        ax.set_ylabel(unit, fontsize=11)
+        ax.tick_params(labelsize=10)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         _month_ticks(ax, months)
         ax.grid(alpha=0.3)
-    np.atleast_1d(axes)[0].legend(loc="upper left", frameon=False, fontsize=8)
+    np.atleast_1d(axes)[0].legend(loc="upper left", frameon=False, fontsize=10)
     fig.text(0.01, 0.01, "The lower edge of a band flattens where worlds are in a ceasefire: the front freezes and "
-             "casualties fall to a small share of the war's rate. " + _provenance_line(summary),
-             fontsize=6.5, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+             "casualties fall to a small share of the war's rate.\n" + _provenance_line(summary),
+             fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
