@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import folder, made_by, non_negative, parse_overrides, positive
+from .common import compile_search_once, folder, made_by, non_negative, parse_overrides, positive, say
 
 
 def add_parser(commands) -> None:
@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     from sim.report.io import save_figure, write_json
 
     loaded = load_scenario(args.scenario, parse_overrides(args.set))
+    compile_search_once(args)   # the main model runs too, for the terms it sets beside the engine's
+    say(args, f"the expected-utility model issue by issue over {args.worlds or 1_000:,} worlds, and the main "
+              "model's run on the same worlds...")
     forecast = bdm_forecast(loaded, worlds=args.worlds or 1_000, seed=args.seed, rounds=args.rounds,
                             capabilities=args.capabilities, convention=args.convention)
     payload = bdm_payload(forecast, made_by(args, {"scenario_file": args.scenario,
