@@ -106,7 +106,7 @@ def test_user_errors_cross_process_boundaries_with_their_place():
 def test_export_grid_keys_are_written_as_javascript_writes_numbers(baseline):
     assert [js_text(v) for v in (2.0, 0.3, 0.0, 1e-7, "hard")] == ["2", "0.3", "0", "1e-07", "hard"]
     grid = grid_for(classroom.controls(baseline.scenario), None)
-    assert grid["actors.us.levers.sanctions"] == [0.0, 0.3, 2.0]
+    assert grid["actors.us.levers.sanctions"] == [0.0, 0.15, 0.3, 1.15, 2.0]   # ends, written, midpoints
     with pytest.raises(UserError, match="no control"):
         grid_for(classroom.controls(baseline.scenario), {"actors.us.levers.nothing": [1]})
 
