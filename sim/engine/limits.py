@@ -78,10 +78,14 @@ def check_sweep_size(points: int, dimensions: int, worlds_per_model: int) -> Non
                  "use fewer worlds per point (--worlds) or fewer points per chunk (--chunk-points)")
 
 
+def _cores(workers: int | None) -> int:
+    """The cores ``workers`` processes keep busy (default: every core; more processes than cores add none)."""
+    return max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+
+
 def estimated_seconds(world_months: float, workers: int | None) -> float:
     """About how long ``world_months`` world-months take on ``workers`` processes (default every core)."""
-    cores = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
-    return world_months / (WORLD_MONTHS_PER_CORE_SECOND * cores)
+    return world_months / (WORLD_MONTHS_PER_CORE_SECOND * _cores(workers))
 
 
 def estimate_note(world_months: float, workers: int | None) -> str | None:
@@ -89,9 +93,8 @@ def estimate_note(world_months: float, workers: int | None) -> str | None:
     seconds = estimated_seconds(world_months, workers)
     if seconds < ESTIMATE_SHOWN_FROM:
         return None
-    cores = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
     span = f"{seconds / 3600:,.1f} hours" if seconds >= 5400 else f"{seconds / 60:,.0f} minutes" \
         if seconds >= 90 else f"{seconds:,.0f} seconds"
-    return (f"Estimated time: about {span} for {world_months:,.0f} world-months on {cores} core(s), at "
+    return (f"Estimated time: about {span} for {world_months:,.0f} world-months on {_cores(workers)} core(s), at "
             f"{WORLD_MONTHS_PER_CORE_SECOND:,} world-months a second per core (the reference machine's speed; "
             "yours may differ)")
