@@ -1,0 +1,123 @@
+"""Benchmark the mediator's compiled search alone, on the inputs a real run gives it.
+
+    python benchmarks/search.py [--worlds 2000] [--repeats 3] [--blocks 128,256,512,1024,2048] [--scenario FILE]
+
+A run of ``--worlds`` worlds of the scenario (the baseline unless ``--scenario``) records every call
+of the search (:func:`sim.core.compiled_search.search_packages`) with its inputs; each is then
+searched again, timed (CPU, best of ``--repeats``), for every block size of ``--blocks`` (worlds
+searched in lockstep). Printed: microseconds per searched world for each block, the ratio to the
+first, and whether the packages are identical for every block (they must be: worlds are
+independent). Also what the search's stages cost at the default block (the contract curve alone;
+the box with 0 to 3 sweeps), and how many searched worlds have a package every veto player accepts
+(the rest get the closest miss, which the parties may still accept by their decision noise).
+
+The last line has the form ``us per searched world: <number> (block <B>)  best/first block: <ratio>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sim.core import compiled_search
+from sim.engine import build_model, load_scenario
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+
+
+def recorded_calls(scenario, worlds: int) -> list[tuple]:
+    """Every call of the search in a run of ``worlds`` worlds, with copies of its inputs."""
+    calls = []
+    original = compiled_search.search_packages
+
+    def recording(worlds_, players, curve, low, high, status_quo, *, out, **options):
+        calls.append((worlds_.copy(), players, curve.copy(), low.copy(), high.copy(), status_quo.copy(), options))
+        original(worlds_, players, curve, low, high, status_quo, out=out, **options)
+
+    compiled_search.search_packages = recording
+    try:
+        build_model(scenario, worlds=worlds).run()
+    finally:
+        compiled_search.search_packages = original
+    return calls
+
+
+def search_all(calls: list[tuple], **changes) -> list[np.ndarray]:
+    """Search every recorded call again (with ``changes`` to its options); the packages found."""
+    found = []
+    for worlds, players, curve, low, high, status_quo, options in calls:
+        out = status_quo.copy()
+        compiled_search.search_packages(worlds, players, curve, low, high, status_quo, out=out,
+                                        **{**options, **changes})
+        found.append(out[worlds])
+    return found
+
+
+def cpu_per_world(calls: list[tuple], repeats: int, **changes) -> float:
+    """Best CPU seconds over ``repeats`` of searching every call, per searched world."""
+    searched = sum(len(call[0]) for call in calls)
+    best = np.inf
+    for _ in range(repeats):
+        began = time.process_time()
+        search_all(calls, **changes)
+        best = min(best, time.process_time() - began)
+    return best / searched
+
+
+def feasible_share(calls: list[tuple]) -> float:
+    """Share of searched worlds whose package every veto player accepts (a positive surplus each)."""
+    feasible = searched = 0
+    for (worlds, players, _, _, _, status_quo, _), package in zip(calls, search_all(calls), strict=True):
+        arrays = players.in_worlds(worlds)
+        n, n_issues = len(worlds), package.shape[1]
+        score = np.empty(n)
+        work = np.empty((14 + n_issues, n))
+        surpluses, vetoes = np.empty((arrays[0].shape[0], n)), np.empty((arrays[0].shape[0], n))
+        compiled_search._scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(package.T),
+                                np.ascontiguousarray(status_quo[worlds].T), compiled_search.NASH, True, 0, score,
+                                work, surpluses, vetoes, *arrays)
+        feasible += int(np.sum(score > compiled_search._INFEASIBLE / 2))
+        searched += n
+    return feasible / searched
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worlds", type=int, default=2_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--blocks", default="128,256,512,1024,2048", help="block sizes to time, comma-separated")
+    parser.add_argument("--scenario", type=Path, default=BASELINE)
+    args = parser.parse_args()
+    blocks = [int(value) for value in args.blocks.split(",")]
+
+    loaded = load_scenario(args.scenario)
+    compiled_search.warm_up()
+    calls = recorded_calls(loaded.scenario, args.worlds)
+    searched = sum(len(call[0]) for call in calls)
+    print(f"scenario: {loaded.scenario.name}, {args.worlds:,} worlds x {loaded.scenario.horizon_months} months: "
+          f"{len(calls)} searches, {searched:,} searched worlds; "
+          f"{feasible_share(calls):.1%} of them have a package every veto player accepts")
+
+    print(f"by block (worlds searched in lockstep), CPU, best of {args.repeats}:")
+    reference = search_all(calls, block=blocks[0])
+    timings = {}
+    for block in blocks:
+        same = all(np.array_equal(a, b) for a, b in zip(reference, search_all(calls, block=block), strict=True))
+        timings[block] = cpu_per_world(calls, args.repeats, block=block)
+        print(f"  {block:>5}: {timings[block] * 1e6:6.2f} us a searched world, "
+              f"{timings[blocks[0]] / timings[block]:.2f}x block {blocks[0]}; packages "
+              f"{'identical' if same else 'DIFFER'}")
+    print(f"by stage (block {compiled_search.BLOCK}):")
+    for label, changes in (("contract curve only", dict(curve_only=True)),
+                           *((f"box, {s} sweep{'s' * (s != 1)}", dict(sweeps=s)) for s in range(4))):
+        print(f"  {label:<20} {cpu_per_world(calls, args.repeats, **changes) * 1e6:6.2f} us a searched world")
+    fastest = min(timings, key=timings.get)
+    print(f"us per searched world: {timings[fastest] * 1e6:.2f} (block {fastest})  "
+          f"best/first block: {timings[blocks[0]] / timings[fastest]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
