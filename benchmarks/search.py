@@ -71,16 +71,9 @@ def feasible_share(calls: list[tuple]) -> float:
     """Share of searched worlds whose package every veto player accepts (a positive surplus each)."""
     feasible = searched = 0
     for (worlds, players, _, _, _, status_quo, _), package in zip(calls, search_all(calls), strict=True):
-        arrays = players.in_worlds(worlds)
-        n, n_issues = len(worlds), package.shape[1]
-        score = np.empty(n)
-        work = np.empty((14 + n_issues, n))
-        surpluses, vetoes = np.empty((arrays[0].shape[0], n)), np.empty((arrays[0].shape[0], n))
-        compiled_search._scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(package.T),
-                                np.ascontiguousarray(status_quo[worlds].T), compiled_search.NASH, True, 0, score,
-                                work, surpluses, vetoes, *arrays)
-        feasible += int(np.sum(score > compiled_search._INFEASIBLE / 2))
-        searched += n
+        score = compiled_search.package_scores(worlds, players, package, status_quo)
+        feasible += int(np.sum(score > compiled_search.INFEASIBLE / 2))
+        searched += len(worlds)
     return feasible / searched
 
 

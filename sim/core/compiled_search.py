@@ -246,16 +246,9 @@ def _add_term(a, b, x, ideal, weights, lane):
 
 
 @njit(cache=True, error_model="numpy")
-def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
-               line_upper, line_threshold, line_cost, line_ramp):
-    """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
-    (:meth:`Party.assess`: the value of the deal after the commitment problem, less audience costs,
-    plus the blame avoided, less the value of fighting on and of the agreement in force).
-
-    Each step is its own loop over worlds, so that each compiles to vector instructions.
-    """
-    utility, other_lane, audience, breach, shift = work[0], work[1], work[2], work[3], work[4]
-    _utilities(i, a, b, x, ideal, weights, utility, other_lane)
+def _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshold, line_cost, line_ramp):
+    """Player ``i``'s audience costs of packages ``x`` (K, N) in worlds ``a:b``, into ``audience``
+    (:meth:`RedLines.audience_cost`: its audience lines in order, each adding its cost beyond its line)."""
     audience[a:b] = 0.0
     for j in range(flags[i, N_LINES]):
         issue = line_issue[i, j]
@@ -277,30 +270,169 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
         else:
             for n in range(a, b):
                 audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] < line_threshold[i, j, n] else audience[n]
+
+
+@njit(cache=True, error_model="numpy")
+def _breach(i, a, b, x, breach, shift, numbers, flags, power_sign, power_issues):
+    """Player ``i``'s perceived chance the deal fails, for packages ``x`` (K, N) in worlds ``a:b``,
+    into ``breach`` (:meth:`Party.breach_probability`: its breach fear, eased by the guarantees agreed,
+    moved by shifts of future power, and the chance the talks on open issues fail)."""
+    guarantees = flags[i, GUARANTEES]
+    if guarantees < 0:
+        for n in range(a, b):
+            breach[n] = numbers[i, FEAR, n] * 1.0
+    else:
+        for n in range(a, b):
+            breach[n] = numbers[i, FEAR, n] * (1.0 - numbers[i, GUARANTEE_EFFECT, n] * (1.0 - x[guarantees, n]))
+    if flags[i, POWER_ON]:
+        n_power = flags[i, N_POWER]
+        shift[a:b] = x[power_issues[i, 0], a:b]
+        for j in range(1, n_power):
+            for n in range(a, b):
+                shift[n] = shift[n] + x[power_issues[i, j], n]
+        sign = power_sign[i]
+        for n in range(a, b):
+            moved = breach[n] * (1.0 + sign * numbers[i, POWER_SHIFT_EFFECT, n] * (shift[n] / n_power))
+            breach[n] = min(max(moved, 0.0), 1.0)
+    if flags[i, RESUME_ON]:
+        for n in range(a, b):
+            breach[n] = 1.0 - (1.0 - breach[n]) * (1.0 - numbers[i, RESUME, n])
+
+
+@njit(cache=True, error_model="numpy")
+def _fold_orders(n_issues):
+    """The order in which :func:`_utilities` adds the issues' terms into its two lanes.
+
+    Returns ``order`` (2, K): each lane's issues in the order they are added (-1 past its end),
+    ``lane_of`` (K,), ``position`` (K,): where each issue is added, and ``lane_length`` (2,). Each
+    lane is the fold ``acc = term + acc`` from 0 over its order: in blocks of eight issues the even
+    (odd) ones from the last to the first, then the remaining ones two at a time."""
+    order = np.full((2, max(n_issues, 1)), -1, dtype=np.int64)
+    lane_of = np.zeros(max(n_issues, 1), dtype=np.int64)
+    position = np.zeros(max(n_issues, 1), dtype=np.int64)
+    lane_length = np.zeros(2, dtype=np.int64)
+
+    def add(issue):
+        lane = issue % 2
+        order[lane, lane_length[lane]] = issue
+        lane_of[issue], position[issue] = lane, lane_length[lane]
+        lane_length[lane] += 1
+
+    k = 0
+    while n_issues - k >= 8:
+        for offset in (6, 4, 2, 0):
+            add(k + offset)
+            add(k + offset + 1)
+        k += 8
+    while k < n_issues:
+        add(k)
+        if k + 1 < n_issues:
+            add(k + 1)
+        k += 2
+    return order, lane_of, position, lane_length
+
+
+@njit(cache=True, error_model="numpy")
+def _memorise(a, b, moved, x, memo, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
+              line_upper, line_threshold, line_cost, line_ramp):
+    """Keep what every player's surplus of the incumbent ``x`` (K, N) owes to issues other than
+    ``moved``, in worlds ``a:b``: each issue's utility term, the fold of ``moved``'s lane up to it and
+    the other lane whole, the audience costs and the chance of breach. Candidates that differ from
+    the incumbent on ``moved`` only are then scored from these (:func:`_surpluses`)."""
+    terms, prefix, other, audience, breach, order, lane_of, position, lane_length = memo
+    lane = lane_of[moved]
+    for i in range(numbers.shape[0]):
+        for k in range(x.shape[0]):
+            _term(a, b, x[k], ideal[i, k], weights[i, k], terms[i, k])
+        _fold(a, b, terms[i], order[lane], 0, position[moved], prefix[i])
+        _fold(a, b, terms[i], order[1 - lane], 0, lane_length[1 - lane], other[i])
+        _audience(i, a, b, x, audience[i], flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
+        if not flags[i, FEARLESS]:
+            _breach(i, a, b, x, breach[i], work[4], numbers, flags, power_sign, power_issues)
+
+
+@njit(cache=True, error_model="numpy")
+def _term(a, b, x, ideal, weights, term):
+    for n in range(a, b):
+        gap = x[n] - ideal[n]
+        term[n] = gap * gap * weights[n]
+
+
+@njit(cache=True, error_model="numpy")
+def _fold(a, b, terms, order, first, last, acc):
+    """``acc = terms[order[q]] + acc`` for q in ``first:last``, from 0 when ``first`` is 0."""
+    if first == 0:
+        acc[a:b] = 0.0
+    for q in range(first, last):
+        term = terms[order[q]]
+        for n in range(a, b):
+            acc[n] = term[n] + acc[n]
+
+
+@njit(cache=True, error_model="numpy")
+def _utilities_moved(i, a, b, moved, x, memo, ideal, weights, utility):
+    """Player ``i``'s spatial utility of packages ``x`` that differ from the memorised incumbent on
+    issue ``moved`` only: the same additions in the same order as :func:`_utilities`, so the same
+    number, with the other issues' terms and partial sums taken from ``memo``."""
+    terms, prefix, other, _, _, order, lane_of, position, lane_length = memo
+    lane = lane_of[moved]
+    xk, ik, wk, before = x[moved], ideal[i, moved], weights[i, moved], prefix[i]
+    for n in range(a, b):
+        gap = xk[n] - ik[n]
+        utility[n] = gap * gap * wk[n] + before[n]
+    _fold(a, b, terms[i], order[lane], position[moved] + 1, lane_length[lane], utility)
+    rest = other[i]
+    if lane == 0:
+        for n in range(a, b):
+            utility[n] = 1.0 - (utility[n] + rest[n])
+    else:
+        for n in range(a, b):
+            utility[n] = 1.0 - (rest[n] + utility[n])
+
+
+@njit(cache=True, error_model="numpy")
+def _depends_on(i, moved, flags, power_issues, line_issue):
+    """Whether player ``i``'s audience costs, and its chance of breach, read issue ``moved``."""
+    audience = False
+    for j in range(flags[i, N_LINES]):
+        audience = audience or line_issue[i, j] == moved
+    breach = moved == flags[i, GUARANTEES]
+    if flags[i, POWER_ON]:
+        for j in range(flags[i, N_POWER]):
+            breach = breach or power_issues[i, j] == moved
+    return audience, breach
+
+
+@njit(cache=True, error_model="numpy")
+def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
+               line_upper, line_threshold, line_cost, line_ramp, moved, memo):
+    """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
+    (:meth:`Party.assess`: the value of the deal after the commitment problem, less audience costs,
+    plus the blame avoided, less the value of fighting on and of the agreement in force).
+
+    With ``moved`` >= 0, ``x`` is the incumbent :func:`_memorise` kept in ``memo`` except on that
+    issue: what does not read it is taken from ``memo`` (the same numbers, a fraction of the work).
+    Each step is its own loop over worlds, so that each compiles to vector instructions.
+    """
+    utility, audience, breach = work[0], work[2], work[3]
+    if moved < 0:
+        _utilities(i, a, b, x, ideal, weights, utility, work[1])
+        audience_moves, breach_moves = True, True
+    else:
+        _utilities_moved(i, a, b, moved, x, memo, ideal, weights, utility)
+        audience_moves, breach_moves = _depends_on(i, moved, flags, power_issues, line_issue)
+        if not audience_moves:
+            audience = memo[3][i]
+        if not breach_moves:
+            breach = memo[4][i]
+    if audience_moves:
+        _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
     if flags[i, FEARLESS]:
         for n in range(a, b):
             surplus[n] = utility[n]                                     # the deal is worth its terms
     else:
-        guarantees = flags[i, GUARANTEES]
-        if guarantees < 0:
-            for n in range(a, b):
-                breach[n] = numbers[i, FEAR, n] * 1.0
-        else:
-            for n in range(a, b):
-                breach[n] = numbers[i, FEAR, n] * (1.0 - numbers[i, GUARANTEE_EFFECT, n] * (1.0 - x[guarantees, n]))
-        if flags[i, POWER_ON]:
-            n_power = flags[i, N_POWER]
-            shift[a:b] = x[power_issues[i, 0], a:b]
-            for j in range(1, n_power):
-                for n in range(a, b):
-                    shift[n] = shift[n] + x[power_issues[i, j], n]
-            sign = power_sign[i]
-            for n in range(a, b):
-                moved = breach[n] * (1.0 + sign * numbers[i, POWER_SHIFT_EFFECT, n] * (shift[n] / n_power))
-                breach[n] = min(max(moved, 0.0), 1.0)
-        if flags[i, RESUME_ON]:
-            for n in range(a, b):
-                breach[n] = 1.0 - (1.0 - breach[n]) * (1.0 - numbers[i, RESUME, n])
+        if breach_moves:
+            _breach(i, a, b, x, breach, work[4], numbers, flags, power_sign, power_issues)
         for n in range(a, b):
             surplus[n] = (1.0 - breach[n]) * utility[n] + breach[n] * (numbers[i, WAR, n] - numbers[i, SUCKER, n])
     for n in range(a, b):
@@ -309,7 +441,8 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
 
 @njit(cache=True, error_model="numpy")
 def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
-            power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp):
+            power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp,
+            moved, memo):
     """The mediator's objective (sim.core.bargaining) for packages ``x`` (K, N) in worlds ``a:b``,
     into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Every player's surplus
     and veto first; then the logarithms, only where the package is feasible (elsewhere the score is
@@ -317,7 +450,7 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
     n_players, n_issues = numbers.shape[0], x.shape[0]
     for i in range(n_players):
         _surpluses(i, a, b, x, surpluses[i], work, numbers, flags, power_sign, power_issues, ideal, weights,
-                   line_issue, line_upper, line_threshold, line_cost, line_ramp)
+                   line_issue, line_upper, line_threshold, line_cost, line_ramp, moved, memo)
         vetoes[i, a:b] = 1.0 if flags[i, BELLIGERENT] else 0.0
         for k in range(n_issues):
             if controls[i, k] and not flags[i, BELLIGERENT]:
@@ -393,16 +526,17 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 @njit(cache=True, error_model="numpy")
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
-                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp):
+                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
     improved = work[13]
     nan[a:b] = 0.0
 
-    def scores(x, shortfall):
+    def scores(x, shortfall, moved=-1):
         _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
-                power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp)
+                power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp,
+                moved, memo)
 
     # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
@@ -459,6 +593,10 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
             if not movable:
                 continue
             candidate[:, a:b] = best[:, a:b]
+            # Every candidate of the group is the incumbent with issue k moved: what does not read
+            # issue k is computed once for the group (the same numbers, a fraction of the work).
+            _memorise(a, b, k, best, memo, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
+                      line_upper, line_threshold, line_cost, line_ramp)
             for v in range(levels + (2 if sweep > 0 else 0)):
                 for n in range(a, b):
                     if v < levels:
@@ -466,7 +604,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                     else:
                         value = best[k, n] + (-1.0 if v == levels else 1.0) * step_size[k, n]
                     candidate[k, n] = min(max(value, low[k, n]), high[k, n])
-                scores(candidate, True)
+                scores(candidate, True, k)
                 _offer(a, b, v == 0, candidate, score, top, top_score, nan, improved)
             _settle(a, b, top, top_score, nan, best, best_score, improved)
         for f in range(len(_TOWARD_FRACTIONS)):
@@ -491,12 +629,16 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
     work = np.empty((14 + n_issues, n_worlds))
     surpluses, vetoes = np.empty((numbers.shape[0], n_worlds)), np.empty((numbers.shape[0], n_worlds))
     candidate, top = np.empty((n_issues, n_worlds)), np.empty((n_issues, n_worlds))
+    n_players = numbers.shape[0]
+    # What _memorise keeps of the incumbent for the candidates that move one issue.
+    memo = (np.empty((n_players, n_issues, n_worlds)), np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds)),
+            np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds))) + _fold_orders(n_issues)
     for a in range(0, n_worlds, block):
         # Unsigned bounds: loops over worlds then index without wraparound checks, and vectorise.
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                      line_upper, line_threshold, line_cost, line_ramp)
+                      line_upper, line_threshold, line_cost, line_ramp, memo)
 
 
 def warm_up() -> None:
@@ -553,6 +695,23 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
             _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.in_worlds(worlds), block)
     out[worlds] = best.T
+
+
+def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarray, status_quo: np.ndarray, *,
+                   objective: str = "nash") -> np.ndarray:
+    """The mediator's objective (the box search's, missing packages ranked by total shortfall) for
+    ``packages`` (len(worlds), K) in the worlds ``worlds``: above ``INFEASIBLE / 2`` exactly where
+    every veto player's surplus is positive. For benchmarks and tests."""
+    n, n_issues = packages.shape
+    arrays = players.in_worlds(worlds)
+    n_players = arrays[0].shape[0]
+    score = np.empty(n)
+    memo = (np.empty((n_players, n_issues, n)), *(np.empty((n_players, n)) for _ in range(4)), *_fold_orders(n_issues))
+    _scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(packages.T, dtype=float),
+            np.ascontiguousarray(status_quo[worlds].T, dtype=float), {"nash": NASH, "acceptance": ACCEPTANCE}[objective],
+            True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((14 + n_issues, n)),
+            np.empty((n_players, n)), np.empty((n_players, n)), *arrays, -1, memo)
+    return score
 
 
 def is_cached() -> bool:

@@ -150,6 +150,36 @@ def test_the_utility_sum_is_added_as_numpy_adds_it_for_any_number_of_issues(n_is
     np.testing.assert_array_equal(lane0, spatial_utility(contiguous[0][None], *contiguous[1:])[0])
 
 
+@pytest.mark.parametrize("n_issues", [1, 2, 3, 8, 9, 11, 16, 17])
+def test_a_package_moved_on_one_issue_gets_the_utility_of_the_whole_sum_bit_for_bit(n_issues):
+    """The box search scores a candidate that moves one issue of the incumbent from the other
+    issues' memorised terms and partial sums (``_memorise``, ``_utilities_moved``); it must add
+    them in the full sum's order, for every issue and any number of issues (blocks of eight, tails)."""
+    from sim.core.compiled_search import _fold, _fold_orders, _term, _utilities, _utilities_moved
+
+    rng = np.random.default_rng(100 + n_issues)
+    n, a, b = 300, np.uint64(0), np.uint64(300)
+    incumbent, ideal = rng.uniform(size=(n_issues, n)), rng.uniform(size=(1, n_issues, n))
+    weights = rng.uniform(size=(1, n_issues, n))
+    weights /= weights.sum(axis=1, keepdims=True)
+    order, lane_of, position, lane_length = _fold_orders(n_issues)
+    assert sorted(order[order >= 0]) == list(range(n_issues))    # every issue added once
+    for moved in range(n_issues):
+        terms, prefix, other = np.empty((1, n_issues, n)), np.empty((1, n)), np.empty((1, n))
+        for k in range(n_issues):
+            _term(a, b, incumbent[k], ideal[0, k], weights[0, k], terms[0, k])
+        lane = lane_of[moved]
+        _fold(a, b, terms[0], order[lane], 0, position[moved], prefix[0])
+        _fold(a, b, terms[0], order[1 - lane], 0, lane_length[1 - lane], other[0])
+        memo = (terms, prefix, other, None, None, order, lane_of, position, lane_length)
+        candidate = incumbent.copy()
+        candidate[moved] = rng.uniform(size=n)
+        full, spare, from_memo = np.empty(n), np.empty(n), np.empty(n)
+        _utilities(0, a, b, candidate, ideal, weights, full, spare)
+        _utilities_moved(0, a, b, moved, candidate, memo, ideal, weights, from_memo)
+        np.testing.assert_array_equal(from_memo, full)
+
+
 def test_the_kernels_run_as_plain_python_too():
     """As stumpy runs its suite once with NUMBA_DISABLE_JIT=1: the kernels, interpreted line by line,
     give the reference's packages (so a debugger or coverage tool sees the very code that runs, and
