@@ -124,12 +124,10 @@ class PlayerArrays:
     line_cost: np.ndarray
     line_ramp: np.ndarray
 
-    def in_worlds(self, worlds: np.ndarray) -> tuple:
-        """The arrays in the order the kernel takes them, the per-world ones at ``worlds`` only."""
-        take = lambda array: np.ascontiguousarray(array[..., worlds])  # noqa: E731
-        return (take(self.numbers), self.flags, self.power_sign, self.power_issues, take(self.ideal),
-                take(self.weights), self.controls, self.line_issue, self.line_upper, take(self.line_threshold),
-                take(self.line_cost), self.line_ramp)
+    def arguments(self) -> tuple:
+        """The arrays in the order the kernel takes them."""
+        return (self.numbers, self.flags, self.power_sign, self.power_issues, self.ideal, self.weights, self.controls,
+                self.line_issue, self.line_upper, self.line_threshold, self.line_cost, self.line_ramp)
 
 
 def audience_lines(party, settled: np.ndarray) -> list:
@@ -138,12 +136,16 @@ def audience_lines(party, settled: np.ndarray) -> list:
 
 
 def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage: np.ndarray | float,
-                 outside: dict[str, np.ndarray], n_worlds: int, n_issues: int) -> PlayerArrays:
+                 outside: dict[str, np.ndarray], n_worlds: int, n_issues: int,
+                 worlds: np.ndarray | None = None) -> PlayerArrays:
     """Flatten the veto players (:class:`~sim.core.round.Party`, those that bargain) for the kernel,
-    each number computed as :data:`PLAYER_NUMBERS` and :data:`PLAYER_FLAGS` declare."""
+    each number computed as :data:`PLAYER_NUMBERS` and :data:`PLAYER_FLAGS` declare, in the worlds
+    ``worlds`` (indices into the ``n_worlds``; default all): the per-world arrays' last axis."""
     n_players = len(players)
-    per_world = lambda value: np.broadcast_to(value, (n_worlds,))  # noqa: E731
-    per_issue = lambda value: np.broadcast_to(value, (n_worlds, n_issues)).T  # noqa: E731
+    chosen, every = (slice(None), n_worlds) if worlds is None else (worlds, n_worlds)
+    per_world = lambda value: np.broadcast_to(value, (every,))[chosen]  # noqa: E731
+    per_issue = lambda value: np.broadcast_to(value, (every, n_issues))[chosen].T  # noqa: E731
+    n_worlds = n_worlds if worlds is None else len(worlds)     # the packed arrays' last axis
     numbers = np.empty((n_players, len(PLAYER_NUMBERS), n_worlds))
     flags = np.zeros((n_players, len(PLAYER_FLAGS)), dtype=np.int64)
     power_sign = np.zeros(n_players)
@@ -683,8 +685,9 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
     define the contract curve; ``low``, ``high`` (N, K) the box. With ``curve_only`` the best point
     of the curve (``grid`` points, two refinements); otherwise the box search from it (``levels``
-    points per issue, ``sweeps`` passes), as :mod:`sim.core.bargaining` specifies. ``block``: worlds
-    searched in lockstep (speed only; the packages are the same for any block).
+    points per issue, ``sweeps`` passes), as :mod:`sim.core.bargaining` specifies. ``players`` are
+    packed for ``worlds`` only (:func:`pack_players` with ``worlds``). ``block``: worlds searched in
+    lockstep (speed only; the packages are the same for any block).
     """
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
@@ -693,7 +696,7 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     best = np.empty((low.shape[1], len(worlds)))
     _search(curve_only, np.linspace(0.0, 1.0, grid), np.linspace(0.0, 1.0, levels), sweeps, by_issue(low),
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
-            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.in_worlds(worlds), block)
+            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block)
     out[worlds] = best.T
 
 
@@ -701,9 +704,9 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
                    objective: str = "nash") -> np.ndarray:
     """The mediator's objective (the box search's, missing packages ranked by total shortfall) for
     ``packages`` (len(worlds), K) in the worlds ``worlds``: above ``INFEASIBLE / 2`` exactly where
-    every veto player's surplus is positive. For benchmarks and tests."""
+    every veto player's surplus is positive; ``players`` packed for ``worlds``. For benchmarks and tests."""
     n, n_issues = packages.shape
-    arrays = players.in_worlds(worlds)
+    arrays = players.arguments()
     n_players = arrays[0].shape[0]
     score = np.empty(n)
     memo = (np.empty((n_players, n_issues, n)), *(np.empty((n_players, n)) for _ in range(4)), *_fold_orders(n_issues))

@@ -297,7 +297,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
 
     curve = np.stack([np.broadcast_to(value, status_quo.shape).T for value in
                       (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
-    search_packages(worlds, pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues),
+    search_packages(worlds, pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues, worlds),
                     curve, low, high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
                     levels=levels, sweeps=sweeps, out=proposal)
     if bias and mediator_ideal is not None:
