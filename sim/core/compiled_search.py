@@ -93,6 +93,25 @@ _TOWARD_FRACTIONS = TOWARD_FRACTIONS
 _INFEASIBLE = INFEASIBLE
 
 
+def _cache_somewhere() -> None:
+    """Make sure numba has a folder to cache the kernels in. It writes beside this source, or, when
+    the installed package cannot be written, in the user's cache folder (``~/.cache/numba``); with
+    neither (a read-only install run by a user without a writable home) it would refuse to define a
+    cached kernel. Then the kernels are cached in the temporary folder, one per user."""
+    def probe():
+        return 0
+
+    try:
+        njit(cache=True)(probe)
+    except RuntimeError:     # numba: "cannot cache function ...: no locator available"
+        import os
+        import tempfile
+        config.CACHE_DIR = os.path.join(tempfile.gettempdir(), f"negsim-numba-{getattr(os, 'getuid', lambda: 0)()}")
+
+
+_cache_somewhere()
+
+
 @dataclass
 class PlayerArrays:
     """The mediator's veto players for one round, as flat arrays (P players, K issues, N worlds last).
@@ -719,19 +738,20 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
 
 def is_cached() -> bool:
     """Whether numba's disk cache holds every kernel of this module for this Python: an index file
-    (``compiled_search.<kernel>-<line>.py312.nbi``) newer than this source for each, in
-    ``NUMBA_CACHE_DIR`` or beside the source. A stale or missing index means the next search
-    compiles (about 25 s); the command line says so first (:func:`sim.cli.common.compile_search_once`)."""
+    (``compiled_search.<kernel>-<line>.py312.nbi``) newer than this source for each, in the folder
+    numba chose for the kernel (beside the source; in the user's cache folder, ``~/.cache/numba``,
+    when the installed package cannot be written; or ``NUMBA_CACHE_DIR``). A stale or missing index
+    means the next search compiles (about 25 s); the command line says so first
+    (:func:`sim.cli.common.compile_search_once`)."""
     import sys
     from pathlib import Path
 
     from numba.core.registry import CPUDispatcher
 
     source = Path(__file__)
-    cache_dir = getattr(config, "CACHE_DIR", "")   # NUMBA_CACHE_DIR, set at run time
-    folder = Path(cache_dir) if cache_dir else source.parent / "__pycache__"
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
-    kernels = [name for name, value in globals().items() if isinstance(value, CPUDispatcher)]
+    kernels = {name: value for name, value in globals().items() if isinstance(value, CPUDispatcher)}
     built = source.stat().st_mtime
-    return all(any(index.stat().st_mtime >= built for index in folder.glob(f"{source.stem}.{name}-*.{tag}.nbi"))
-               for name in kernels)
+    return all(any(index.stat().st_mtime >= built
+                   for index in Path(kernel._cache.cache_path).glob(f"{source.stem}.{name}-*.{tag}.nbi"))
+               for name, kernel in kernels.items())

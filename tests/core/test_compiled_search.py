@@ -205,3 +205,23 @@ def test_the_warm_up_loads_the_very_kernel_a_model_runs():
     mediator_proposal(parties, path, front, status_quo, leverage)
     compiled_search.warm_up()
     assert len(compiled_search._search.signatures) == 1
+
+
+def test_a_read_only_install_without_a_writable_home_still_caches_the_kernels(tmp_path):
+    """Numba caches beside the source or in the user's cache folder; where it can write neither (a
+    read-only install, run by a user without a home), it refuses to define a cached kernel. The
+    module then caches in the temporary folder (measured as a user ``tester`` on a read-only
+    install with HOME=/nonexistent: compiled once, loaded by the next run). Here numba is left no
+    folder of its own, as there."""
+    code = ("import numba.core.caching as caching\n"
+            "caching.CacheImpl._locator_classes = [caching.UserProvidedCacheLocator]   # no folder but NUMBA_CACHE_DIR\n"
+            "from numba import config\n"
+            "assert not config.CACHE_DIR\n"
+            "from sim.core import compiled_search\n"
+            "print(config.CACHE_DIR)\n"
+            "compiled_search.warm_up()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"} | {"TMPDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(tmp_path / f"negsim-numba-{os.getuid()}")
+    assert list((tmp_path / f"negsim-numba-{os.getuid()}").rglob("compiled_search._search-*.nbi"))
