@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
@@ -55,9 +55,11 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
     """``workers`` busy processes: this one and ``workers - 1`` local ones, taking tasks from one queue.
 
     This process works too rather than waiting: it starts at once, while the worker processes start
-    (the forkserver imports the task's module and loads the compiled search first, a few seconds of
-    a short run), and it is one process fewer to start. It keeps each worker fed with two tasks, so
-    none waits for the next, and takes a task itself whenever no result is ready.
+    (the forkserver imports the task's module and loads the compiled search first, about two
+    seconds), and it is one process fewer to start. A worker is given its next task the moment it
+    finishes one (from the pool's thread, so it never waits for this process to end a task of its
+    own), and never holds a second task in reserve: a worker that starts late or runs slow does not
+    leave this process idle at the end while it works through a backlog.
     """
     # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
     # imports the task's module once (and loads the compiled search: sim.engine.preload), so each
@@ -65,29 +67,65 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
     context = get_context("forkserver")
     context.set_forkserver_preload([function.__module__, "sim.engine.preload"])
     queue = list(reversed(tasks))   # popped from the end: in the tasks' order
+    lock = threading.Lock()
+    futures: dict[Future, Any] = {}
+    done_futures: list[Future] = []
+    progress = threading.Condition(lock)
+
+    def take() -> tuple[Any, tuple] | None:
+        with lock:
+            return queue.pop() if queue else None
+
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context,
                              initializer=_exit_with, initargs=(os.getpid(),)) as pool:
-        futures: dict[Future, Any] = {}
 
-        def feed() -> None:
-            while queue and len(futures) < 2 * (workers - 1):
+        def give_next() -> None:
+            """Send the next task to the pool, if one is left; if the pool cannot take it (stopping,
+            broken), it stays in the queue for this process. Taking it and recording its future is
+            one step, so this process never sees the queue empty and every future done while a
+            task is on its way to a worker."""
+            with lock:
+                if not queue:
+                    return
                 key, args = queue.pop()
-                futures[pool.submit(function, shared, *args)] = key
+                try:
+                    future = pool.submit(function, shared, *args)
+                except RuntimeError:      # shut down or broken: this process runs the task instead
+                    queue.append((key, args))
+                    return
+                futures[future] = key
+            future.add_done_callback(ended)   # outside the lock: it runs at once if the task is done
 
-        def collect(done) -> None:
-            for future in done:
-                finished(futures.pop(future), future.result())
+        def ended(future: Future) -> None:
+            with progress:
+                done_futures.append(future)
+                progress.notify()
+            if not future.cancelled() and future.exception() is None:
+                give_next()
+
+        def collect() -> None:
+            with lock:
+                ready, done_futures[:] = list(done_futures), []
+            for future in ready:
+                with lock:
+                    key = futures.pop(future)
+                finished(key, future.result())
 
         try:
-            feed()
-            while queue or futures:
-                collect([future for future in futures if future.done()])
-                feed()
-                if queue:
-                    key, args = queue.pop()
-                    finished(key, function(shared, *args))
-                elif futures:
-                    collect(wait(futures, return_when=FIRST_COMPLETED).done)
+            for _ in range(workers - 1):
+                give_next()
+            while True:
+                collect()
+                task = take()
+                if task is not None:
+                    finished(task[0], function(shared, *task[1]))
+                    continue
+                with progress:
+                    if not queue and len(futures) == len(done_futures):
+                        break                   # every task given out has ended
+                    if not done_futures:
+                        progress.wait()
+            collect()
         except BrokenProcessPool:
             raise ExecutionFault("a worker process died (killed, or out of memory)") from None
         except BaseException:  # Ctrl-C, or a fault in `finished`: stop the workers now, not after their tasks
