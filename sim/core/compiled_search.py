@@ -106,7 +106,8 @@ def _cache_somewhere() -> None:
     except RuntimeError:     # numba: "cannot cache function ...: no locator available"
         import os
         import tempfile
-        config.CACHE_DIR = os.path.join(tempfile.gettempdir(), f"negsim-numba-{getattr(os, 'getuid', lambda: 0)()}")
+        config.CACHE_DIR = os.path.join(  # type: ignore[attr-defined]
+            tempfile.gettempdir(), f"negsim-numba-{getattr(os, 'getuid', lambda: 0)()}")
 
 
 _cache_somewhere()
@@ -143,7 +144,8 @@ class PlayerArrays:
     line_cost: np.ndarray
     line_ramp: np.ndarray
 
-    def arguments(self) -> tuple:
+    def arguments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                 np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The arrays in the order the kernel takes them."""
         return (self.numbers, self.flags, self.power_sign, self.power_issues, self.ideal, self.weights, self.controls,
                 self.line_issue, self.line_upper, self.line_threshold, self.line_cost, self.line_ramp)
@@ -715,7 +717,7 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     best = np.empty((low.shape[1], len(worlds)))
     _search(curve_only, np.linspace(0.0, 1.0, grid), np.linspace(0.0, 1.0, levels), sweeps, by_issue(low),
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
-            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block)
+            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block)
     out[worlds] = best.T
 
 
@@ -732,7 +734,7 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
     _scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(packages.T, dtype=float),
             np.ascontiguousarray(status_quo[worlds].T, dtype=float), {"nash": NASH, "acceptance": ACCEPTANCE}[objective],
             True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((14 + n_issues, n)),
-            np.empty((n_players, n)), np.empty((n_players, n)), *arrays, -1, memo)
+            np.empty((n_players, n)), np.empty((n_players, n)), *arrays, moved=-1, memo=memo)
     return score
 
 
@@ -753,5 +755,6 @@ def is_cached() -> bool:
     kernels = {name: value for name, value in globals().items() if isinstance(value, CPUDispatcher)}
     built = source.stat().st_mtime
     return all(any(index.stat().st_mtime >= built
-                   for index in Path(kernel._cache.cache_path).glob(f"{source.stem}.{name}-*.{tag}.nbi"))
+                   for index in Path(kernel._cache.cache_path).glob(  # type: ignore[attr-defined]
+                       f"{source.stem}.{name}-*.{tag}.nbi"))
                for name, kernel in kernels.items())
