@@ -7,7 +7,9 @@ veto player's surplus. With numpy over all worlds that is about a thousand array
 tens of kilobytes of temporaries per world, streamed through memory. Here all worlds of a block of
 :data:`BLOCK` take the same candidate steps in lockstep (the candidates differ per world, their
 sequence does not), so every loop runs over worlds innermost on contiguous arrays that stay in the
-first-level cache, and the compiler vectorises it.
+second-level cache, and the compiler vectorises it. A candidate that moves one issue of the
+incumbent (most of the box search's) is scored from what the incumbent owes to the other issues,
+memorised once per issue and pass (:func:`_memorise`), in the same order, so the same numbers.
 
 Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
 against the numpy search kept in the tests as the oracle, ``tests/core/reference_search.py``):
