@@ -33,14 +33,18 @@ def test_progress_goes_to_a_pipe_only_when_asked(flag, shown):
 
 
 def test_the_compile_cache_is_found_only_when_it_is_newer_than_the_source(tmp_path, monkeypatch):
-    from numba import config
+    """is_cached() looks where numba caches each kernel (beside the source, in the user's cache
+    folder or in NUMBA_CACHE_DIR, as numba chose): every kernel needs an index newer than the source."""
+    from numba.core.registry import CPUDispatcher
 
     from sim.core import compiled_search
 
-    monkeypatch.setattr(config, "CACHE_DIR", str(tmp_path), raising=False)
+    kernels = {name: kernel for name, kernel in vars(compiled_search).items() if isinstance(kernel, CPUDispatcher)}
+    assert {"_search", "_memorise", "_utilities_moved"} <= set(kernels)
+    for kernel in kernels.values():
+        monkeypatch.setattr(kernel._cache, "_cache_path", str(tmp_path))
     assert not compiled_search.is_cached()
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
-    kernels = ["_utilities", "_add_term", "_surpluses", "_scores", "_curve", "_offer", "_settle", "_search_block", "_search"]
     for name in kernels:
         (tmp_path / f"compiled_search.{name}-1.{tag}.nbi").touch()
     assert compiled_search.is_cached()
