@@ -551,7 +551,7 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 @njit(cache=True, error_model="numpy")
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
-                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo):
+                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
@@ -589,16 +589,21 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
         return
     # The box: the starts, then sweeps over the issues and moves toward the ideals.
     best_score[a:b] = -np.inf
-    for s in range(lam_grid.shape[0] + 2):
+    for s in range(lam_grid.shape[0] + 2 + extra.shape[0]):
         if s == 0:
             candidate[:, a:b] = best[:, a:b]
         elif s <= lam_grid.shape[0]:
             lam[0, a:b] = lam_grid[s - 1]
             _curve(a, b, lam[0], candidate, low, high, curve)
-        else:
+        elif s == lam_grid.shape[0] + 1:
             for k in range(n_issues):
                 for n in range(a, b):
                     candidate[k, n] = min(max(status_quo[k, n], low[k, n]), high[k, n])
+        else:
+            start = extra[s - lam_grid.shape[0] - 2]
+            for k in range(n_issues):
+                for n in range(a, b):
+                    candidate[k, n] = min(max(start[k, n], low[k, n]), high[k, n])
         scores(candidate, True)
         _offer(a, b, s == 0, candidate, score, top, top_score, nan, improved)
     _settle(a, b, top, top_score, nan, best, best_score, improved)
@@ -647,7 +652,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 @njit(cache=True, error_model="numpy")
 def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
-            line_threshold, line_cost, line_ramp, block):
+            line_threshold, line_cost, line_ramp, block, extra):
     n_issues, n_worlds = best.shape
     # Rows of `work`, one value per world: 0-4 a player's surplus terms (_surpluses), 3-5 the objective's
     # sums once every surplus is in `surpluses` (_scores), 6-13 the search's bookkeeping, then K step sizes.
@@ -663,7 +668,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                      line_upper, line_threshold, line_cost, line_ramp, memo)
+                      line_upper, line_threshold, line_cost, line_ramp, memo, extra)
 
 
 def warm_up() -> None:
@@ -702,7 +707,8 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
 
 def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray, low: np.ndarray,
                     high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
-                    levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK) -> None:
+                    levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK,
+                    extra_starts: np.ndarray | None = None) -> None:
     """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
 
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
@@ -710,7 +716,9 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     of the curve (``grid`` points, two refinements); otherwise the box search from it (``levels``
     points per issue, ``sweeps`` passes), as :mod:`sim.core.bargaining` specifies. ``players`` are
     packed for ``worlds`` only (:func:`pack_players` with ``worlds``). ``block``: worlds searched in
-    lockstep (speed only; the packages are the same for any block).
+    lockstep (speed only; the packages are the same for any block). ``extra_starts`` (S, N, K), if
+    given, adds S packages per world to the box search's starts, after the status quo (the model
+    gives none; experiments/search_warm_start.py starts each world from last month's package).
     """
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
@@ -719,7 +727,9 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     best = np.empty((low.shape[1], len(worlds)))
     _search(curve_only, np.linspace(0.0, 1.0, grid), np.linspace(0.0, 1.0, levels), sweeps, by_issue(low),
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
-            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block)
+            _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block,
+            extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
+            else np.ascontiguousarray(np.transpose(extra_starts[:, worlds], (0, 2, 1)), dtype=float))
     out[worlds] = best.T
 
 

@@ -225,3 +225,32 @@ def test_a_read_only_install_without_a_writable_home_still_caches_the_kernels(tm
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == str(tmp_path / f"negsim-numba-{os.getuid()}")
     assert list((tmp_path / f"negsim-numba-{os.getuid()}").rglob("compiled_search._search-*.nbi"))
+
+
+def test_an_extra_start_is_never_lost_and_no_extra_start_changes_nothing():
+    """``extra_starts`` adds packages to the box search's starts (experiments/search_warm_start.py
+    starts each world from its package of the month before): the search ends at least as high as
+    its best start, and with none the packages are those of the search without them, bit for bit."""
+    from sim.core.compiled_search import pack_players, package_scores, search_packages
+
+    parties, path, front, status_quo, leverage, _ = random_problem(seed=5, n=400)
+    n = len(front)
+    worlds, players = np.arange(n), [p for p in parties if p.bargains]
+    packed = pack_players(players, np.ones(K, bool), front, leverage, {}, n, K)
+    curve = np.stack([np.broadcast_to(v, status_quo.shape).T for v in
+                      (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
+
+    def search(sweeps, extra=None):
+        out = status_quo.copy()
+        search_packages(worlds, packed, curve, path.low, path.high, status_quo, curve_only=False, objective="nash",
+                        grid=9, levels=5, sweeps=sweeps, out=out, extra_starts=extra)
+        return out
+
+    def score(x):
+        return package_scores(worlds, packed, x, status_quo)
+
+    quick, thorough = search(1), search(3)
+    started = search(1, thorough[None])
+    assert np.all(score(started) >= score(thorough))
+    assert np.mean(score(started) > score(quick)) > 0.1          # the start mattered
+    np.testing.assert_array_equal(search(1, np.empty((0, n, K))), quick)
