@@ -165,23 +165,23 @@ def pack_players(players: list, settled: np.ndarray, front: np.ndarray, leverage
     each number computed as :data:`PLAYER_NUMBERS` and :data:`PLAYER_FLAGS` declare, in the worlds
     ``worlds`` (indices into the ``n_worlds``; default all): the per-world arrays' last axis."""
     n_players = len(players)
-    chosen, every = (slice(None), n_worlds) if worlds is None else (worlds, n_worlds)
-    per_world = lambda value: np.broadcast_to(value, (every,))[chosen]  # noqa: E731
-    per_issue = lambda value: np.broadcast_to(value, (every, n_issues))[chosen].T  # noqa: E731
-    n_worlds = n_worlds if worlds is None else len(worlds)     # the packed arrays' last axis
-    numbers = np.empty((n_players, len(PLAYER_NUMBERS), n_worlds))
+    chosen = slice(None) if worlds is None else worlds
+    per_world = lambda value: np.broadcast_to(value, (n_worlds,))[chosen]  # noqa: E731
+    per_issue = lambda value: np.broadcast_to(value, (n_worlds, n_issues))[chosen].T  # noqa: E731
+    packed = n_worlds if worlds is None else len(worlds)     # the packed arrays' last axis
+    numbers = np.empty((n_players, len(PLAYER_NUMBERS), packed))
     flags = np.zeros((n_players, len(PLAYER_FLAGS)), dtype=np.int64)
     power_sign = np.zeros(n_players)
     power_issues = np.zeros((n_players, max(n_issues, 1)), dtype=np.int64)
-    ideal = np.empty((n_players, n_issues, n_worlds))
-    weights = np.empty((n_players, n_issues, n_worlds))
+    ideal = np.empty((n_players, n_issues, packed))
+    weights = np.empty((n_players, n_issues, packed))
     controls = np.zeros((n_players, n_issues), dtype=np.bool_)
     audience = [audience_lines(p, settled) for p in players]
     n_lines = max([len(lines) for lines in audience] + [1])
     line_issue = np.zeros((n_players, n_lines), dtype=np.int64)
     line_upper = np.zeros((n_players, n_lines), dtype=np.bool_)
-    line_threshold = np.zeros((n_players, n_lines, n_worlds))
-    line_cost = np.zeros((n_players, n_lines, n_worlds))
+    line_threshold = np.zeros((n_players, n_lines, packed))
+    line_cost = np.zeros((n_players, n_lines, packed))
     line_ramp = np.zeros((n_players, n_lines))
     for i, p in enumerate(players):
         for row, (_, number) in enumerate(PLAYER_NUMBERS):
@@ -355,6 +355,13 @@ def _fold_orders(n_issues):
             add(k + 1)
         k += 2
     return order, lane_of, position, lane_length
+
+
+@njit(cache=True, error_model="numpy")
+def _new_memo(n_players, n_issues, n_worlds):
+    """Room for what :func:`_memorise` keeps (in its order), with the utility's fold orders."""
+    return (np.empty((n_players, n_issues, n_worlds)), np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds)),
+            np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds))) + _fold_orders(n_issues)
 
 
 @njit(cache=True, error_model="numpy")
@@ -661,8 +668,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
     candidate, top = np.empty((n_issues, n_worlds)), np.empty((n_issues, n_worlds))
     n_players = numbers.shape[0]
     # What _memorise keeps of the incumbent for the candidates that move one issue.
-    memo = (np.empty((n_players, n_issues, n_worlds)), np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds)),
-            np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds))) + _fold_orders(n_issues)
+    memo = _new_memo(n_players, n_issues, n_worlds)
     for a in range(0, n_worlds, block):
         # Unsigned bounds: loops over worlds then index without wraparound checks, and vectorise.
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
@@ -742,7 +748,7 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
     arrays = players.arguments()
     n_players = arrays[0].shape[0]
     score = np.empty(n)
-    memo = (np.empty((n_players, n_issues, n)), *(np.empty((n_players, n)) for _ in range(4)), *_fold_orders(n_issues))
+    memo = _new_memo(n_players, n_issues, n)
     _scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(packages.T, dtype=float),
             np.ascontiguousarray(status_quo[worlds].T, dtype=float), {"nash": NASH, "acceptance": ACCEPTANCE}[objective],
             True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((14 + n_issues, n)),
