@@ -256,7 +256,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       pinned: np.ndarray | None = None,
                       outside: dict[str, np.ndarray] | None = None, bias: float = 0.0,
                       mediator_ideal: np.ndarray | None = None,
-                      where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      where: np.ndarray | None = None,
+                      draft: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -279,6 +280,11 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     proposal is the status quo and the box counts as not empty). Worlds are independent, so this
     changes no number in the worlds searched; it saves the search where no mediator proposes.
 
+    ``draft`` (N, K): a package the box search also starts from in each world (the mediator's last
+    proposal there; NaN where it has none, which starts from the status quo again and so changes
+    nothing). A start only adds to the search: its objective is never below the draft's (clipped to
+    this month's box).
+
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
     n_worlds, n_issues = status_quo.shape
@@ -299,7 +305,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
     search_packages(worlds, pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues, worlds),
                     curve, low, high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
-                    levels=levels, sweeps=sweeps, out=proposal)
+                    levels=levels, sweeps=sweeps, out=proposal,
+                    extra_starts=None if draft is None else np.where(np.isnan(draft), status_quo, draft)[None])
     if bias and mediator_ideal is not None:
         target = np.clip(mediator_ideal[worlds], low[worlds], np.maximum(low[worlds], high[worlds]))
         proposal[worlds] = np.where(held, proposal[worlds], proposal[worlds] + bias * (target - proposal[worlds]))

@@ -149,23 +149,31 @@ class NegotiationModel(mesa.Model):
 
     def mediator_proposal(self, leverage: np.ndarray, settled: np.ndarray | None = None,
                           outside: dict[str, np.ndarray] | None = None,
-                          where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                          where: np.ndarray | None = None, talks: str = "nash") -> tuple[np.ndarray, np.ndarray]:
         """The mediator's package (N, K) and whether the box is empty in some issue (N,).
 
         ``settled`` (K,) is what it settles (default: every issue); a ceasefire keeps the line of
         contact frozen at the front. ``outside`` is each party's surplus of an agreement in force.
         ``where`` (N,) bool: the worlds where it will be put. The search runs only there unless the
-        model keeps its rounds (the teaching view shows, in every world, what would be proposed)."""
+        model keeps its rounds (the teaching view shows, in every world, what would be proposed).
+        ``talks`` names the kind of talks ("nash": toward a first agreement, "settlement": from a
+        ceasefire); with ``search_start: warm`` the mediator's last package of the same kind in a
+        world, where it was put, is a start of this month's search there."""
         rules = self.spec.negotiation
         pinned = None if settled is None or settled.all() else self.facts.frozen
         state = self.state
-        return protocol.mediator_proposal(self.parties(), self.proposal_path(), state.war.front, state.status_quo(),
-                                          leverage, search=rules.search, objective=rules.objective,
-                                          grid=rules.proposal_grid, levels=rules.search_levels,
-                                          sweeps=rules.search_sweeps, settled=settled, pinned=pinned,
-                                          outside=outside, bias=rules.mediator_bias,
-                                          mediator_ideal=np.nan_to_num(self.state.mediator_ideal),
-                                          where=None if self.state.keep_rounds else where)
+        draft = state.drafts.setdefault(talks, np.full((self.n_worlds, self.facts.n_issues), np.nan)) \
+            if rules.search_start == "warm" else None
+        terms, zone_empty = protocol.mediator_proposal(
+            self.parties(), self.proposal_path(), state.war.front, state.status_quo(), leverage,
+            search=rules.search, objective=rules.objective, grid=rules.proposal_grid, levels=rules.search_levels,
+            sweeps=rules.search_sweeps, settled=settled, pinned=pinned, outside=outside, bias=rules.mediator_bias,
+            mediator_ideal=np.nan_to_num(self.state.mediator_ideal), where=None if self.state.keep_rounds else where,
+            draft=draft)
+        if draft is not None:   # remembered only where it was put, so the teaching view keeps the same drafts
+            put = np.ones(self.n_worlds, dtype=bool) if where is None else where
+            draft[put] = terms[put]
+        return terms, zone_empty
 
     def agreement_surplus(self, parties: list[protocol.Party]) -> dict[str, np.ndarray]:
         """Each party's surplus over fighting of the agreement in force (0 where none is)."""
@@ -301,7 +309,7 @@ class NegotiationModel(mesa.Model):
         """Worlds in a ceasefire with open issues: the mediator proposes a settlement of every issue,
         which each party compares with the ceasefire in force (not with fighting on)."""
         outside = self.agreement_surplus(self.parties())
-        terms, zone_empty = self.mediator_proposal(leverage, outside=outside, where=talks)
+        terms, zone_empty = self.mediator_proposal(leverage, outside=outside, where=talks, talks="settlement")
         record = self._put_to_vote(t, "settlement", "settle", terms, self.facts.all_settled, talks, leverage, zone_empty,
                                    outside)
         agreed = record.agreed

@@ -205,6 +205,7 @@ class WorldState:
         self.lobbied: dict[str, dict[str, np.ndarray]] = {a: {} for a in scenario.actors}     # lever shifts won, kept
         self.ceasefire_terms = np.full((n, k), np.nan)
         self.mediator_ideal = np.full((n, k), np.nan)   # the leading mediator's, this month
+        self.drafts: dict[str, np.ndarray] = {}   # the mediator's last package by kind of talks (search_start: warm)
         self.ceasefire_settled = np.zeros((n, k), dtype=bool)  # issues the agreement settles
         self.first_ceasefire_month = np.zeros(n, dtype=np.int32)   # 0: none yet
         self.first_ceasefire_end = np.zeros(n, dtype=np.int32)     # 0: has not broken down

@@ -44,9 +44,11 @@ def test_same_seed_same_numbers_different_seed_different_numbers(baseline):
     assert not np.array_equal(a.occupied_km2, c.occupied_km2)
 
 
-def test_results_do_not_depend_on_chunking(baseline):
+@pytest.mark.parametrize("start", ["cold", "warm"])
+def test_results_do_not_depend_on_chunking(start):
+    baseline = load_scenario(SCENARIOS / "baseline.yaml", {"negotiation.search_start": start})
     whole = run_scenario(baseline, worlds=4500, chunk_size=5000)
-    pieces = run_scenario(baseline, worlds=4500, chunk_size=2000)
+    pieces = run_scenario(baseline, worlds=4500, chunk_size=2000, workers=2)
     ones = run_scenario(baseline, worlds=4500, chunk_size=1000)
     for other in (pieces, ones):
         np.testing.assert_array_equal(whole.first_ceasefire_month, other.first_ceasefire_month)
@@ -56,12 +58,15 @@ def test_results_do_not_depend_on_chunking(baseline):
             np.testing.assert_array_equal(whole.partial_first_month[deal], other.partial_first_month[deal])
 
 
+@pytest.mark.parametrize("start", ["cold", "warm"])
 @pytest.mark.parametrize("agreement", ["settlement", "ceasefire"])
-def test_a_teaching_run_that_searches_every_world_gives_the_monte_carlos_numbers(agreement):
+def test_a_teaching_run_that_searches_every_world_gives_the_monte_carlos_numbers(agreement, start):
     """The Monte Carlo searches only where a package is put; the teaching view (keep_rounds) searches
     every world to show what would be proposed. Both give the same numbers, settlement talks included
-    (without Russia's Donbas cost, so that bare ceasefires come and with them talks on the rest)."""
+    (without Russia's Donbas cost, so that bare ceasefires come and with them talks on the rest), and
+    with warm starts (the mediator remembers only the packages it put)."""
     scenario = load_scenario(SCENARIOS / "europe_steps_up.yaml", {"negotiation.agreement": agreement,
+                                                                 "negotiation.search_start": start,
                                                                  "actors.russia.red_lines.0.cost": 0.0}).scenario
     monte_carlo = build_model(scenario, worlds=400).run()
     teaching = build_model(scenario, worlds=400, keep_rounds=True).run()

@@ -72,3 +72,42 @@ def test_a_biased_mediator_moves_its_proposal_the_stated_share_toward_its_own_id
     # Where the box does not bind, exactly half the way (most terms of most worlds).
     exact = np.isclose(moved, 0.5 * toward, atol=1e-9)
     assert exact.mean() > 0.5
+
+
+def test_a_warm_search_starts_in_each_world_from_the_last_package_the_mediator_put_there(monkeypatch):
+    """``search_start: warm``: each month's search in a world also starts from the mediator's last
+    proposal of the same kind of talks (toward a first agreement, or a settlement from a ceasefire)
+    put in that world, and from the status quo (NaN) where it has put none; month 1 is the cold
+    search's, and the warm start changes the course of the worlds after it."""
+    from sim.core import round as protocol
+
+    overrides = {"negotiation.scheduled": [], "actors.russia.red_lines.0.cost": 0.0, "negotiation.agreement": "ceasefire"}
+    calls = []
+    original = protocol.mediator_proposal
+
+    def recording(*args, **kwargs):
+        terms, zone_empty = original(*args, **kwargs)
+        draft = kwargs["draft"]
+        calls.append(("settlement" if kwargs["outside"] else "nash", kwargs["where"].copy(),
+                      None if draft is None else draft.copy(), terms.copy()))
+        return terms, zone_empty
+
+    monkeypatch.setattr(protocol, "mediator_proposal", recording)
+    runs = {}
+    for start in ("cold", "warm"):
+        calls.clear()
+        scenario = load_scenario(SCENARIOS / "europe_steps_up.yaml",
+                                 {**overrides, "negotiation.search_start": start}).scenario
+        runs[start] = (build_model(scenario, worlds=1000).run(), list(calls))
+    model, warm_calls = runs["warm"]
+    assert {kind for kind, *_ in warm_calls} == {"nash", "settlement"}
+    assert all(draft is None for *_, draft, _ in runs["cold"][1])
+    remembered: dict[str, np.ndarray] = {}
+    for kind, where, draft, terms in warm_calls:
+        expected = remembered.setdefault(kind, np.full_like(terms, np.nan))
+        np.testing.assert_array_equal(draft, expected)
+        expected[where] = terms[where]
+    # Month 1 has no draft, so the same packages; later the warm search finds others in some worlds.
+    cold_calls = runs["cold"][1]
+    np.testing.assert_array_equal(cold_calls[0][3], warm_calls[0][3])
+    assert any(not np.array_equal(cold[3], warm[3]) for cold, warm in zip(cold_calls, warm_calls, strict=False))
