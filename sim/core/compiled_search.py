@@ -31,7 +31,7 @@ never load numba.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from llvmlite import ir
@@ -145,6 +145,15 @@ class PlayerArrays:
     line_threshold: np.ndarray
     line_cost: np.ndarray
     line_ramp: np.ndarray
+
+    def take(self, chosen: np.ndarray) -> PlayerArrays:
+        """These players in the packed worlds ``chosen`` (indices into the last axis) only, in C order
+        as the kernel is compiled for (numpy leaves a selection along the last axis in another)."""
+        def select(array: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(array[..., chosen])
+
+        return replace(self, numbers=select(self.numbers), ideal=select(self.ideal), weights=select(self.weights),
+                       line_threshold=select(self.line_threshold), line_cost=select(self.line_cost))
 
     def arguments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                  np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -558,8 +567,11 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 @njit(cache=True, error_model="numpy")
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
-                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra):
-    """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N)."""
+                  weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra,
+                  first_sweep, starts_only):
+    """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N). With ``starts_only``
+    the box search starts from the ``extra`` starts alone (no contract curve, no status quo); its
+    sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``)."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
     improved = work[13]
@@ -573,30 +585,32 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
     lam, best_lam, top_lam = work[10:11], work[11:12], work[12:13]
-    best_lam[0, a:b] = lam_grid[0]
-    best_score[a:b] = -np.inf
-    for g in range(lam_grid.shape[0]):
-        lam[0, a:b] = lam_grid[g]
-        _curve(a, b, lam[0], candidate, low, high, curve)
-        scores(candidate, False)
-        _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
-    _settle(a, b, top_lam, top_score, nan, best_lam, best_score, improved)
-    step = 1.0 / (lam_grid.shape[0] - 1)
-    for _ in range(2):
-        for g in range(len(_REFINE_OFFSETS)):
-            for n in range(a, b):
-                lam[0, n] = min(max(best_lam[0, n] + _REFINE_OFFSETS[g] * step, 0.0), 1.0)
+    if not starts_only:   # the contract curve and its grid start the box search
+        best_lam[0, a:b] = lam_grid[0]
+        best_score[a:b] = -np.inf
+        for g in range(lam_grid.shape[0]):
+            lam[0, a:b] = lam_grid[g]
             _curve(a, b, lam[0], candidate, low, high, curve)
             scores(candidate, False)
             _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
         _settle(a, b, top_lam, top_score, nan, best_lam, best_score, improved)
-        step /= 4.0
-    _curve(a, b, best_lam[0], best, low, high, curve)
-    if curve_only:
-        return
+        step = 1.0 / (lam_grid.shape[0] - 1)
+        for _ in range(2):
+            for g in range(len(_REFINE_OFFSETS)):
+                for n in range(a, b):
+                    lam[0, n] = min(max(best_lam[0, n] + _REFINE_OFFSETS[g] * step, 0.0), 1.0)
+                _curve(a, b, lam[0], candidate, low, high, curve)
+                scores(candidate, False)
+                _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
+            _settle(a, b, top_lam, top_score, nan, best_lam, best_score, improved)
+            step /= 4.0
+        _curve(a, b, best_lam[0], best, low, high, curve)
+        if curve_only:
+            return
     # The box: the starts, then sweeps over the issues and moves toward the ideals.
     best_score[a:b] = -np.inf
-    for s in range(lam_grid.shape[0] + 2 + extra.shape[0]):
+    first_start = lam_grid.shape[0] + 2 if starts_only else 0
+    for s in range(first_start, lam_grid.shape[0] + 2 + extra.shape[0]):
         if s == 0:
             candidate[:, a:b] = best[:, a:b]
         elif s <= lam_grid.shape[0]:
@@ -612,7 +626,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 for n in range(a, b):
                     candidate[k, n] = min(max(start[k, n], low[k, n]), high[k, n])
         scores(candidate, True)
-        _offer(a, b, s == 0, candidate, score, top, top_score, nan, improved)
+        _offer(a, b, s == first_start, candidate, score, top, top_score, nan, improved)
     _settle(a, b, top, top_score, nan, best, best_score, improved)
     levels = level_grid.shape[0]
     # An issue with no room in any world of the block is skipped: its candidates all equal the incumbent.
@@ -620,9 +634,9 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     for k in range(n_issues):
         for n in range(a, b):
             step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1)
-    for sweep in range(sweeps):
-        if sweep > 0:
-            step_size[:, a:b] = step_size[:, a:b] / 2.0
+    for sweep in range(first_sweep, first_sweep + sweeps):
+        if sweep > 0:   # halving is exact, so a first sweep of s divides by 2 ** s at once
+            step_size[:, a:b] = step_size[:, a:b] / (2.0 if sweep > first_sweep else 2.0 ** sweep)
         for k in range(n_issues):
             movable = False
             for n in range(a, b):
@@ -659,7 +673,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 @njit(cache=True, error_model="numpy")
 def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
-            line_threshold, line_cost, line_ramp, block, extra):
+            line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only):
     n_issues, n_worlds = best.shape
     # Rows of `work`, one value per world: 0-4 a player's surplus terms (_surpluses), 3-5 the objective's
     # sums once every surplus is in `surpluses` (_scores), 6-13 the search's bookkeeping, then K step sizes.
@@ -674,7 +688,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                      line_upper, line_threshold, line_cost, line_ramp, memo, extra)
+                      line_upper, line_threshold, line_cost, line_ramp, memo, extra, first_sweep, starts_only)
 
 
 def warm_up() -> None:
@@ -714,7 +728,7 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
 def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray, low: np.ndarray,
                     high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
                     levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK,
-                    extra_starts: np.ndarray | None = None) -> None:
+                    extra_starts: np.ndarray | None = None, first_sweep: int = 0, starts_only: bool = False) -> None:
     """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
 
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
@@ -725,7 +739,13 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     lockstep (speed only; the packages are the same for any block). ``extra_starts`` (S, N, K), if
     given, adds S packages per world to the box search's starts, after the status quo (the model
     gives none; experiments/search_warm_start.py starts each world from last month's package).
+    With ``starts_only`` the box search starts from the extra starts alone (no contract curve, no
+    status quo: a search that goes on from a draft), and its sweeps are numbered from
+    ``first_sweep`` (0 to 8): sweep ``s`` steps by ``(high - low) / ((levels - 1) 2 ** s)`` and, from
+    sweep 1 on, also tries a step either side of the incumbent.
     """
+    if starts_only and (extra_starts is None or not len(extra_starts)):
+        raise ValueError("a search from its starts alone needs at least one extra start")
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
     code = {"nash": NASH, "acceptance": ACCEPTANCE}[objective]
@@ -735,7 +755,8 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
             _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block,
             extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
-            else np.ascontiguousarray(np.transpose(extra_starts[:, worlds], (0, 2, 1)), dtype=float))
+            else np.ascontiguousarray(np.transpose(extra_starts[:, worlds], (0, 2, 1)), dtype=float),
+            first_sweep=int(first_sweep), starts_only=bool(starts_only))
     out[worlds] = best.T
 
 

@@ -257,7 +257,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       outside: dict[str, np.ndarray] | None = None, bias: float = 0.0,
                       mediator_ideal: np.ndarray | None = None,
                       where: np.ndarray | None = None,
-                      draft: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      draft: np.ndarray | None = None,
+                      draft_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -283,7 +284,11 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     ``draft`` (N, K): a package the box search also starts from in each world (the mediator's last
     proposal there; NaN where it has none, which starts from the status quo again and so changes
     nothing). A start only adds to the search: its objective is never below the draft's (clipped to
-    this month's box).
+    this month's box). With ``draft_sweeps`` the search **continues** from the draft instead: in a
+    world with a draft it starts from the draft alone (clipped to this month's box) and makes
+    ``draft_sweeps`` passes numbered from the second (local steps, each half the last); a world
+    without one gets the cold search. A mediator revising its last text, and a search spread over
+    the months instead of begun afresh each month.
 
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
@@ -303,10 +308,22 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
 
     curve = np.stack([np.broadcast_to(value, status_quo.shape).T for value in
                       (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
-    search_packages(worlds, pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues, worlds),
-                    curve, low, high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
-                    levels=levels, sweeps=sweeps, out=proposal,
-                    extra_starts=None if draft is None else np.where(np.isnan(draft), status_quo, draft)[None])
+    packed = pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues, worlds)
+
+    def search_in(chosen: np.ndarray, **start) -> None:   # the worlds worlds[chosen], with their packed players
+        if chosen.size:
+            search_packages(worlds[chosen], packed if chosen.size == worlds.size else packed.take(chosen), curve, low,
+                            high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
+                            levels=levels, out=proposal, **start)
+
+    if draft is not None and draft_sweeps is not None and search == "box":
+        drafted = ~np.isnan(draft[worlds]).any(axis=1)
+        search_in(np.flatnonzero(~drafted), sweeps=sweeps)
+        search_in(np.flatnonzero(drafted), sweeps=draft_sweeps, extra_starts=draft[None], first_sweep=1,
+                  starts_only=True)
+    else:
+        search_in(np.arange(worlds.size), sweeps=sweeps,
+                  extra_starts=None if draft is None else np.where(np.isnan(draft), status_quo, draft)[None])
     if bias and mediator_ideal is not None:
         target = np.clip(mediator_ideal[worlds], low[worlds], np.maximum(low[worlds], high[worlds]))
         proposal[worlds] = np.where(held, proposal[worlds], proposal[worlds] + bias * (target - proposal[worlds]))

@@ -158,18 +158,19 @@ class NegotiationModel(mesa.Model):
         model keeps its rounds (the teaching view shows, in every world, what would be proposed).
         ``talks`` names the kind of talks ("nash": toward a first agreement, "settlement": from a
         ceasefire); with ``search_start: warm`` the mediator's last package of the same kind in a
-        world, where it was put, is a start of this month's search there."""
+        world, where it was put, is a start of this month's search there; with ``continue`` the only
+        start there (``draft_sweeps`` passes from it), the cold search where it has none."""
         rules = self.spec.negotiation
         pinned = None if settled is None or settled.all() else self.facts.frozen
         state = self.state
         draft = state.drafts.setdefault(talks, np.full((self.n_worlds, self.facts.n_issues), np.nan)) \
-            if rules.search_start == "warm" else None
+            if rules.search_start != "cold" else None
         terms, zone_empty = protocol.mediator_proposal(
             self.parties(), self.proposal_path(), state.war.front, state.status_quo(), leverage,
             search=rules.search, objective=rules.objective, grid=rules.proposal_grid, levels=rules.search_levels,
             sweeps=rules.search_sweeps, settled=settled, pinned=pinned, outside=outside, bias=rules.mediator_bias,
             mediator_ideal=np.nan_to_num(self.state.mediator_ideal), where=None if self.state.keep_rounds else where,
-            draft=draft)
+            draft=draft, draft_sweeps=rules.draft_sweeps if rules.search_start == "continue" else None)
         if draft is not None:   # remembered only where it was put, so the teaching view keeps the same drafts
             put = np.ones(self.n_worlds, dtype=bool) if where is None else where
             draft[put] = terms[put]

@@ -105,7 +105,7 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
 
 
 def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarray, levels: int = 5,
-               sweeps: int = 3, toward: np.ndarray | None = None) -> np.ndarray:
+               sweeps: int = 3, toward: np.ndarray | None = None, first_sweep: int = 0) -> np.ndarray:
     """Maximise ``score`` over the box ``[low, high]`` (N, K) per world, by coordinate ascent.
 
     Args:
@@ -120,6 +120,8 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
         toward: points (P, N, K), e.g. the players' ideal points; after each pass the search also
             tries moving part of the way toward each, which finds the narrow diagonal zones of
             agreement between two ideals that moves along one issue at a time miss.
+        first_sweep: the number of the first sweep (a search that goes on from a draft starts at 1):
+            sweep ``s`` steps by ``(high - low) / ((levels - 1) * 2 ** s)``.
 
     Returns:
         The best package found per world, shape (N, K). Worlds are independent: the result for a
@@ -131,12 +133,12 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
     best, best_score = _keep_better(score, starts, starts[0], np.full(n_worlds, -np.inf))
     grid = np.linspace(0.0, 1.0, levels)[:, None]
     width = np.maximum(high - low, 0.0)
-    step = width / (levels - 1)
+    step = width / (levels - 1) / 2.0 ** first_sweep
     # An issue with no room in any world (a hard line pins it) has every candidate equal to the
     # incumbent: trying them could change nothing, so they are not scored.
     movable = [k for k in range(n_issues) if np.any(width[:, k] > 0)]
-    for sweep in range(sweeps):
-        if sweep > 0:
+    for sweep in range(first_sweep, first_sweep + sweeps):
+        if sweep > first_sweep:
             step = step / 2.0
         for k in movable:
             values = [low[:, k] + grid * width[:, k]]                 # the issue's grid, bounds included

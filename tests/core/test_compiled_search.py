@@ -26,8 +26,9 @@ K = 5          # territory, guarantees, army limits, sanctions, recognition (odd
 
 
 def reference_proposal(parties, path, front, status_quo, leverage, *, search="box", objective="nash", grid=9,
-                       levels=5, sweeps=3, settled=None, pinned=None, outside=None):
-    """The numpy search, as ``mediator_proposal`` ran it before it was compiled (no bias, every world)."""
+                       levels=5, sweeps=3, settled=None, pinned=None, outside=None, draft=None, draft_sweeps=None):
+    """The numpy search, as ``mediator_proposal`` ran it before it was compiled (no bias, every world);
+    with ``draft_sweeps``, worlds with a ``draft`` go on from it alone (sweeps numbered from 1)."""
     n_worlds, n_issues = status_quo.shape
     settled = np.ones(n_issues, dtype=bool) if settled is None else settled
     held = ~settled if pinned is None else ~settled | pinned
@@ -45,8 +46,14 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
     starts = np.concatenate([on_curve, path(lam), status_quo[None]])
     ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
-    return search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
+    cold = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
                       toward=ideals)
+    if draft is None or draft_sweeps is None:
+        return cold
+    drafted = ~np.isnan(draft).any(axis=1)
+    going_on = search_box(lambda x: score(x, "shortfall"), np.nan_to_num(draft)[None], path.low, path.high,
+                          levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1)
+    return np.where(drafted[:, None], going_on, cold)
 
 
 def random_problem(seed: int, n: int, ramped: bool = False):
@@ -104,6 +111,8 @@ CASES = {
     "a finer search": dict(grid=13, levels=7, sweeps=4),
     "audience costs that ramp, from bounds that differ per world": dict(ramped=True),
     "ramped audience costs, acceptance objective": dict(ramped=True, objective="acceptance"),
+    "going on from a draft where there is one (search_start: continue)": dict(draft=True, draft_sweeps=2),
+    "going on from a draft, one finer sweep": dict(draft=True, draft_sweeps=1, levels=7, ramped=True),
 }
 
 
@@ -114,6 +123,11 @@ def compare_with_reference(case: str, n: int) -> tuple:
                                                                          ramped=options.pop("ramped", False))
     if options.pop("outside", False):
         options["outside"] = outside
+    if options.pop("draft", False):   # last month's packages: near the status quo, none in a third of the worlds
+        rng = np.random.default_rng(len(case))
+        draft = np.clip(status_quo + rng.normal(0.0, 0.2, status_quo.shape), 0.0, 1.0)
+        draft[rng.random(len(front)) < 0.3] = np.nan
+        options["draft"] = draft
     compiled, _ = mediator_proposal(parties, path, front, status_quo, leverage, **options)
     reference = reference_proposal(parties, path, front, status_quo, leverage, **options)
     assert np.isfinite(compiled).all()
@@ -203,6 +217,9 @@ def test_the_warm_up_loads_the_very_kernel_a_model_runs():
 
     parties, path, front, status_quo, leverage, _ = random_problem(seed=1, n=50)
     mediator_proposal(parties, path, front, status_quo, leverage)
+    draft = status_quo.copy()
+    draft[::3] = np.nan      # worlds with a draft and without: a search that goes on, and a cold one
+    mediator_proposal(parties, path, front, status_quo, leverage, draft=draft, draft_sweeps=1)
     compiled_search.warm_up()
     assert len(compiled_search._search.signatures) == 1
 

@@ -44,7 +44,7 @@ def test_same_seed_same_numbers_different_seed_different_numbers(baseline):
     assert not np.array_equal(a.occupied_km2, c.occupied_km2)
 
 
-@pytest.mark.parametrize("start", ["cold", "warm"])
+@pytest.mark.parametrize("start", ["cold", "warm", "continue"])
 def test_results_do_not_depend_on_chunking(start):
     baseline = load_scenario(SCENARIOS / "baseline.yaml", {"negotiation.search_start": start})
     whole = run_scenario(baseline, worlds=4500, chunk_size=5000)
@@ -58,7 +58,7 @@ def test_results_do_not_depend_on_chunking(start):
             np.testing.assert_array_equal(whole.partial_first_month[deal], other.partial_first_month[deal])
 
 
-@pytest.mark.parametrize("start", ["cold", "warm"])
+@pytest.mark.parametrize("start", ["cold", "warm", "continue"])
 @pytest.mark.parametrize("agreement", ["settlement", "ceasefire"])
 def test_a_teaching_run_that_searches_every_world_gives_the_monte_carlos_numbers(agreement, start):
     """The Monte Carlo searches only where a package is put; the teaching view (keep_rounds) searches

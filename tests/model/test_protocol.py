@@ -1,6 +1,7 @@
 """The negotiation settings on the baseline: each named protocol changes what theory says it changes."""
 
 import numpy as np
+import pytest
 
 from sim.engine import build_model, load_scenario
 
@@ -74,11 +75,13 @@ def test_a_biased_mediator_moves_its_proposal_the_stated_share_toward_its_own_id
     assert exact.mean() > 0.5
 
 
-def test_a_warm_search_starts_in_each_world_from_the_last_package_the_mediator_put_there(monkeypatch):
+@pytest.mark.parametrize("start", ["warm", "continue"])
+def test_a_warm_search_starts_in_each_world_from_the_last_package_the_mediator_put_there(monkeypatch, start):
     """``search_start: warm``: each month's search in a world also starts from the mediator's last
     proposal of the same kind of talks (toward a first agreement, or a settlement from a ceasefire)
-    put in that world, and from the status quo (NaN) where it has put none; month 1 is the cold
-    search's, and the warm start changes the course of the worlds after it."""
+    put in that world, and from the status quo (NaN) where it has put none; ``continue`` goes on
+    from that draft alone, and searches cold where there is none. Month 1 is the cold search's, and
+    either start changes the course of the worlds after it."""
     from sim.core import round as protocol
 
     overrides = {"negotiation.scheduled": [], "actors.russia.red_lines.0.cost": 0.0, "negotiation.agreement": "ceasefire"}
@@ -94,12 +97,12 @@ def test_a_warm_search_starts_in_each_world_from_the_last_package_the_mediator_p
 
     monkeypatch.setattr(protocol, "mediator_proposal", recording)
     runs = {}
-    for start in ("cold", "warm"):
+    for kind in ("cold", start):
         calls.clear()
         scenario = load_scenario(SCENARIOS / "europe_steps_up.yaml",
-                                 {**overrides, "negotiation.search_start": start}).scenario
-        runs[start] = (build_model(scenario, worlds=1000).run(), list(calls))
-    model, warm_calls = runs["warm"]
+                                 {**overrides, "negotiation.search_start": kind}).scenario
+        runs[kind] = (build_model(scenario, worlds=1000).run(), list(calls))
+    model, warm_calls = runs[start]
     assert {kind for kind, *_ in warm_calls} == {"nash", "settlement"}
     assert all(draft is None for *_, draft, _ in runs["cold"][1])
     remembered: dict[str, np.ndarray] = {}
