@@ -103,10 +103,18 @@ def main() -> None:
         print(f"  {block:>5}: {timings[block] * 1e6:6.2f} us a searched world, "
               f"{timings[blocks[0]] / timings[block]:.2f}x block {blocks[0]}; packages "
               f"{'identical' if same else 'DIFFER'}")
-    print(f"by stage (block {compiled_search.BLOCK}):")
+    afresh = [call for call in calls if not call[-1].get("starts_only")]
+    print(f"by stage of a search afresh ({sum(len(c[0]) for c in afresh):,} of the searched worlds; the rest go on "
+          f"from their draft), block {compiled_search.BLOCK}:")
     for label, changes in (("contract curve only", dict(curve_only=True)),
-                           *((f"box, {s} sweep{'s' * (s != 1)}", dict(sweeps=s)) for s in range(4))):
-        print(f"  {label:<20} {cpu_per_world(calls, args.repeats, **changes) * 1e6:6.2f} us a searched world")
+                           *((f"box, {s} sweep{'s' * (s != 1)}", dict(sweeps=s)) for s in range(6))):
+        print(f"  {label:<20} {cpu_per_world(afresh, args.repeats, **changes) * 1e6:6.2f} us a searched world")
+    going_on = [call for call in calls if call[-1].get("starts_only")]
+    if going_on:
+        print(f"going on from the draft ({sum(len(c[0]) for c in going_on):,} searched worlds), by sweeps:")
+        for sweeps in range(1, 5):
+            print(f"  {sweeps} sweep{'s' * (sweeps != 1)}{'':<13} "
+                  f"{cpu_per_world(going_on, args.repeats, sweeps=sweeps) * 1e6:6.2f} us a searched world")
     fastest = min(timings, key=timings.get)
     print(f"us per searched world: {timings[fastest] * 1e6:.2f} (block {fastest})  "
           f"best/first block: {timings[blocks[0]] / timings[fastest]:.2f}")

@@ -709,18 +709,22 @@ def warm_up() -> None:
 
 
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
-                    levels: int, sweeps: int) -> int:
+                    levels: int, sweeps: int, extra_starts: int = 0, first_sweep: int = 0,
+                    starts_only: bool = False) -> int:
     """How many (world, package) scores :func:`search_packages` computes: ``n_searched`` worlds in
     blocks of :data:`BLOCK`, with ``movable_per_block`` issues that have room in some world of each
-    block (for benchmarks: each score assesses every one of the ``n_players`` veto players)."""
-    per_world = grid + 2 * len(_REFINE_OFFSETS)                                  # the contract curve
+    block, ``extra_starts`` starts besides the curve's and the status quo (alone with ``starts_only``)
+    and sweeps numbered from ``first_sweep`` (for benchmarks: each score assesses every one of the
+    ``n_players`` veto players)."""
+    per_world = 0 if starts_only else grid + 2 * len(_REFINE_OFFSETS)          # the contract curve
     if curve_only:
         return n_searched * per_world
+    starts = extra_starts + (0 if starts_only else grid + 2)
     total = 0
     for block, movable in enumerate(movable_per_block):
         worlds = min(BLOCK, n_searched - block * BLOCK)
-        box = grid + 2 + sum(movable * (levels + (2 if sweep else 0)) + len(_TOWARD_FRACTIONS) * n_players
-                             for sweep in range(sweeps))
+        box = starts + sum(movable * (levels + (2 if sweep else 0)) + len(_TOWARD_FRACTIONS) * n_players
+                           for sweep in range(first_sweep, first_sweep + sweeps))
         total += worlds * (per_world + box)
     return total
 

@@ -404,14 +404,15 @@ class Negotiation(Strict):
         0.0, description="Share of the way the mediator moves its proposal from the package its objective "
                          "picks toward its own ideal (the leading engaged mediator's), within the box; 0 = unbiased.")
     search_levels: GridPointsPerIssue = Field(5, description="Points per issue the box search tries on each sweep.")
-    search_sweeps: Passes = Field(3, description="Passes of the box search over the issues (each halves its step).")
+    search_sweeps: Passes = Field(5, description="Passes of the box search over the issues when it starts afresh "
+                                                 "(each halves its step).")
     search_start: Literal["cold", "warm", "continue"] = Field(
-        "cold", description="Where each month's box search starts: afresh (the contract curve and the status quo); "
+        "continue", description="Where each month's box search starts: afresh (the contract curve and the status quo); "
                             "also from the mediator's last proposal in that world (warm: the draft carried "
                             "forward); or, where it has one, from that draft alone for draft_sweeps passes "
                             "(continue: the search goes on from where it stopped last month).")
     draft_sweeps: Passes = Field(
-        1, description="With search_start: continue, the passes of the box search in a world that goes on from "
+        4, description="With search_start: continue, the passes of the box search in a world that goes on from "
                        "its draft (numbered from the second pass: local steps of half the first pass's and finer).")
     supporter_veto: Literal["terms", "package"] = Field(
         "terms", description="What a supporter's refusal blocks: only the terms it controls (the package is "

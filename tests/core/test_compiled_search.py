@@ -40,20 +40,21 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
     def score(x, miss="worst"):
         return mediator_score(players, x, settled, front, status_quo, leverage, objective, miss, outside)
 
+    drafted = np.zeros(n_worlds, dtype=bool) if draft is None or draft_sweeps is None else ~np.isnan(draft).any(axis=1)
+    ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
+    if drafted.any():
+        going_on = search_box(lambda x: score(x, "shortfall"), np.nan_to_num(draft)[None], path.low, path.high,
+                              levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1)
+        if drafted.all():
+            return going_on
     on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
     if search == "curve":
         return on_curve[0]
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
     starts = np.concatenate([on_curve, path(lam), status_quo[None]])
-    ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
     cold = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
                       toward=ideals)
-    if draft is None or draft_sweeps is None:
-        return cold
-    drafted = ~np.isnan(draft).any(axis=1)
-    going_on = search_box(lambda x: score(x, "shortfall"), np.nan_to_num(draft)[None], path.low, path.high,
-                          levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1)
-    return np.where(drafted[:, None], going_on, cold)
+    return np.where(drafted[:, None], going_on, cold) if drafted.any() else cold
 
 
 def random_problem(seed: int, n: int, ramped: bool = False):
@@ -271,3 +272,32 @@ def test_an_extra_start_is_never_lost_and_no_extra_start_changes_nothing():
     assert np.all(score(started) >= score(thorough))
     assert np.mean(score(started) > score(quick)) > 0.1          # the start mattered
     np.testing.assert_array_equal(search(1, np.empty((0, n, K))), quick)
+
+
+@pytest.mark.parametrize("search", ["curve", "cold", "continue"])
+def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
+    """benchmarks/core.py reports how many packages the search scores per world-month from
+    :func:`packages_scored`; here it is checked against the packages the numpy search scores, for the
+    curve, the cold box search and a search that goes on from a draft in every world."""
+    from sim.core import compiled_search
+
+    from . import test_compiled_search as here
+
+    parties, path, front, status_quo, leverage, _ = random_problem(seed=3, n=60)
+    scored, original = [], here.mediator_score
+
+    def counting(players, x, *args, **kwargs):
+        scored.append(int(np.prod(x.shape[:-1])))
+        return original(players, x, *args, **kwargs)
+
+    monkeypatch.setattr(here, "mediator_score", counting)
+    options = {"curve": dict(search="curve"), "cold": dict(sweeps=2, levels=4),
+               "continue": dict(draft=status_quo.copy(), draft_sweeps=3)}[search]
+    reference_proposal(parties, path, front, status_quo, leverage, **options)
+    movable = int(np.any(path.high - path.low > 0, axis=0).sum())
+    players = sum(p.bargains for p in parties)
+    expected = compiled_search.packages_scored(
+        len(front), [movable], players, curve_only=search == "curve", grid=9, levels=options.get("levels", 5),
+        sweeps=options.get("draft_sweeps", options.get("sweeps", 3)), extra_starts=int(search == "continue"),
+        first_sweep=int(search == "continue"), starts_only=search == "continue")
+    assert sum(scored) == expected
