@@ -42,7 +42,7 @@ def search_in_turn(calls: list[tuple], warm: bool, sweeps: int) -> tuple[np.ndar
         out = status_quo.copy()
         began = time.process_time()
         compiled_search.search_packages(worlds, players, curve, low, high, status_quo, out=out,
-                                        **{**options, "sweeps": sweeps}, extra_starts=last[None] if warm else None)
+                                        **{**options, "sweeps": sweeps, "extra_starts": last[None] if warm else None})
         seconds += time.process_time() - began
         last[worlds] = out[worlds]
         scores.append(compiled_search.package_scores(worlds, players, out[worlds], status_quo))
