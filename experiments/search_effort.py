@@ -40,7 +40,7 @@ def main() -> None:
             for name, overrides in SETTINGS.items()}
     default = runs[next(iter(SETTINGS))]
     print(f"baseline, {worlds:,} worlds, seed {SEED}: P(first ceasefire by month), %, and the paired "
-          "difference from the default [95% interval], points")
+          "difference from the first line [95% interval], points")
     for name, result in runs.items():
         cells = []
         for month in MONTHS:
