@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import __version__
+from sim import MODEL_VERSION, __version__
 from sim.engine.build import build_model
 from sim.engine.checkpoint import Checkpoint
 from sim.engine.conditioning import ConditionedStart, conditioned_start
@@ -79,7 +79,7 @@ class SweepPlan:
                 for i in range(0, self.n_points, self.chunk_points)]
 
     def manifest(self) -> dict:
-        return {"version": __version__, "scenario": str(self.loaded.path),
+        return {"version": __version__, "model": MODEL_VERSION, "scenario": str(self.loaded.path),
                 "scenario_sha256": self.loaded.sha256, "method": self.design.method,
                 "params": self.design.names, "points": self.design.points.tolist(),
                 "samples": self.design.samples, "worlds": self.worlds, "months": self.months,
@@ -196,7 +196,7 @@ def chunk_name(number: int) -> str:
     return f"chunks/chunk-{number:06d}.json"
 
 
-RESUME_KEYS = ("scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
+RESUME_KEYS = ("model", "scenario_sha256", "params", "points", "worlds", "months", "seed", "chunk_points",
                "common_random_numbers", "posterior", "worlds_tables", "conditioning")
 """What must match for a sweep to be resumed (the rest of the manifest is informative)."""
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim import __version__
+from sim import MODEL_VERSION, __version__
 from sim.fileio import portable_path
 from sim.model.model import NegotiationModel
 from sim.model.streams import BLOCK_SIZE
@@ -317,7 +317,8 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
     if checkpoint:
         identity = {"scenario_sha256": loaded.sha256, "seed": seed, "worlds": worlds, "chunks": bounds,
                     "overrides": made_by["overrides"], "posterior": made_by["posterior"],
-                    "conditioning": made_by.get("conditioning"), "version": __version__}
+                    "conditioning": made_by.get("conditioning"), "version": __version__,
+                    "model": MODEL_VERSION}
         store = Checkpoint(checkpoint, "run.json", identity, resume, what="run")
     folder = chunk_folder()
     files = [folder / _chunk_name(number) for number in range(len(bounds))]

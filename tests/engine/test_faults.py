@@ -330,3 +330,30 @@ def test_a_dask_sweep_that_loses_its_cluster_stops_cleanly_and_resumes(lost, clu
     assert main(sweep_argv(out, "--workers", "2", "--resume")) == 0
     assert main(sweep_argv(tmp_path / "local", "--workers", "1")) == 0
     assert_same_tables(tmp_path / "local", out)
+
+
+def test_a_run_resumes_under_a_later_patch_release_but_not_under_another_model(tmp_path):
+    """A release that moves a number raises the minor version (sim.MODEL_VERSION): an interrupted
+    run begun under another model is refused, so chunks of two models are never mixed; a patch
+    release, which moves none, may finish it, to the numbers of an uninterrupted run."""
+    from sim.engine import load_scenario
+    from sim.engine.run import run_scenario
+
+    loaded = load_scenario(SCENARIOS / "baseline.yaml")
+    folder = tmp_path / "checkpoint"
+
+    def stop_after_the_first_chunk(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_scenario(loaded, worlds=2000, chunk_size=1000, checkpoint=folder, on_chunk=stop_after_the_first_chunk)
+    manifest = folder / "run.json"
+    began = json.loads(manifest.read_text())
+    assert began["model"] == ".".join(began["version"].split(".")[:2])
+    manifest.write_text(json.dumps({**began, "model": "0.1", "version": "0.1.0"}))
+    with pytest.raises(ResumeError, match="differs in model"):
+        run_scenario(loaded, worlds=2000, chunk_size=1000, checkpoint=folder, resume=True)
+    manifest.write_text(json.dumps({**began, "version": began["version"] + "-a-later-patch"}))
+    resumed = run_scenario(loaded, worlds=2000, chunk_size=1000, checkpoint=folder, resume=True)
+    whole = run_scenario(loaded, worlds=2000, chunk_size=1000)
+    assert (resumed.first_ceasefire_month == whole.first_ceasefire_month).all()
