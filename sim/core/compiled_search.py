@@ -639,12 +639,13 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     levels = level_grid.shape[0]
     # An issue with no room in any world of the block is skipped: its candidates all equal the incumbent.
     step_size = work[14:14 + n_issues]
+    first_step = 2.0 ** first_sweep     # sweep s steps by the first sweep's step over 2 ** s (exact)
     for k in range(n_issues):
         for n in range(a, b):
-            step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1)
+            step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1) / first_step
     for sweep in range(first_sweep, first_sweep + sweeps):
-        if sweep > 0:   # halving is exact, so a first sweep of s divides by 2 ** s at once
-            step_size[:, a:b] = step_size[:, a:b] / (2.0 if sweep > first_sweep else 2.0 ** sweep)
+        if sweep > first_sweep:
+            step_size[:, a:b] = step_size[:, a:b] / 2.0
         for k in range(n_issues):
             movable = False
             for n in range(a, b):
