@@ -86,6 +86,13 @@ POWER, NOISE_SD = _ROW["power"], _ROW["noise_sd"]
 BELLIGERENT, FEARLESS, GUARANTEES, POWER_ON = _FLAG["belligerent"], _FLAG["fearless"], _FLAG["guarantees"], _FLAG["power_on"]
 RESUME_ON, N_POWER, N_LINES = _FLAG["resume_on"], _FLAG["n_power"], _FLAG["n_lines"]
 
+# Rows of the search's ``work`` array, one value per world of the block.
+UTILITY, LANE1, AUDIENCE, BREACH, SHIFT = 0, 1, 2, 3, 4        # one player's surplus terms (_surpluses)
+TOTAL, WORST, FEASIBLE = 5, 6, 7                               # the objective's sums over players (_scores)
+SCORE, BEST_SCORE, TOP_SCORE, NAN, LAM, BEST_LAM, TOP_LAM, IMPROVED = 8, 9, 10, 11, 12, 13, 14, 15
+STEP_SIZE = 16                                                 # then one row per issue: the box search's steps
+WORK_ROWS = STEP_SIZE                                          # rows besides the step sizes
+
 NASH, ACCEPTANCE = 0, 1
 """Objective codes: the asymmetric Nash product, or the chance every veto player accepts."""
 
@@ -246,6 +253,22 @@ else:
 
 
 @njit(cache=True, error_model="numpy")
+def _fill(a, b, row, value):
+    """``row[a:b] = value`` as a loop: numba compiles a slice assignment to scalar code, a loop to vector code."""
+    for n in range(a, b):
+        row[n] = value
+
+
+@njit(cache=True, error_model="numpy")
+def _copy(a, b, source, target):
+    """``target[:, a:b] = source[:, a:b]`` for (rows, N) arrays, as loops (see :func:`_fill`)."""
+    for k in range(source.shape[0]):
+        row, out = source[k], target[k]
+        for n in range(a, b):
+            out[n] = row[n]
+
+
+@njit(cache=True, error_model="numpy")
 def _utilities(i, a, b, x, ideal, weights, lane0, lane1):
     """Player ``i``'s spatial utility of packages ``x`` (K, N) in worlds ``a:b``, into ``lane0``.
 
@@ -254,8 +277,8 @@ def _utilities(i, a, b, x, ideal, weights, lane0, lane1):
     then two at a time, then the lanes added.
     """
     n_issues = x.shape[0]
-    lane0[a:b] = 0.0
-    lane1[a:b] = 0.0
+    _fill(a, b, lane0, 0.0)
+    _fill(a, b, lane1, 0.0)
     k = 0
     # Rows as one-dimensional views, so that the loops over worlds compile to vector instructions.
     while n_issues - k >= 8:
@@ -291,27 +314,31 @@ def _add_term(a, b, x, ideal, weights, lane):
 def _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """Player ``i``'s audience costs of packages ``x`` (K, N) in worlds ``a:b``, into ``audience``
     (:meth:`RedLines.audience_cost`: its audience lines in order, each adding its cost beyond its line)."""
-    audience[a:b] = 0.0
+    _fill(a, b, audience, 0.0)
     for j in range(flags[i, N_LINES]):
-        issue = line_issue[i, j]
+        terms, threshold, cost = x[line_issue[i, j]], line_threshold[i, j], line_cost[i, j]
         ramp = line_ramp[i, j]
         if ramp > 0.0:   # the cost grows with the distance beyond the line (RedLines.audience_cost)
             if line_upper[i, j]:
                 for n in range(a, b):
-                    beyond = x[issue, n] - line_threshold[i, j, n]
-                    audience[n] = audience[n] + line_cost[i, j, n] * min(1.0, beyond / ramp) if beyond > 0.0 \
-                        else audience[n]
+                    beyond, before = terms[n] - threshold[n], audience[n]
+                    added = before + cost[n] * min(1.0, beyond / ramp)
+                    audience[n] = added if beyond > 0.0 else before
             else:
                 for n in range(a, b):
-                    beyond = line_threshold[i, j, n] - x[issue, n]
-                    audience[n] = audience[n] + line_cost[i, j, n] * min(1.0, beyond / ramp) if beyond > 0.0 \
-                        else audience[n]
+                    beyond, before = threshold[n] - terms[n], audience[n]
+                    added = before + cost[n] * min(1.0, beyond / ramp)
+                    audience[n] = added if beyond > 0.0 else before
         elif line_upper[i, j]:
             for n in range(a, b):
-                audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] > line_threshold[i, j, n] else audience[n]
+                before = audience[n]
+                added = before + cost[n]
+                audience[n] = added if terms[n] > threshold[n] else before
         else:
             for n in range(a, b):
-                audience[n] = audience[n] + line_cost[i, j, n] if x[issue, n] < line_threshold[i, j, n] else audience[n]
+                before = audience[n]
+                added = before + cost[n]
+                audience[n] = added if terms[n] < threshold[n] else before
 
 
 @njit(cache=True, error_model="numpy")
@@ -319,26 +346,33 @@ def _breach(i, a, b, x, breach, shift, numbers, flags, power_sign, power_issues)
     """Player ``i``'s perceived chance the deal fails, for packages ``x`` (K, N) in worlds ``a:b``,
     into ``breach`` (:meth:`Party.breach_probability`: its breach fear, eased by the guarantees agreed,
     moved by shifts of future power, and the chance the talks on open issues fail)."""
+    # Rows taken before the loops: an index read inside a loop is read again on every world.
+    fear = numbers[i, FEAR]
     guarantees = flags[i, GUARANTEES]
     if guarantees < 0:
         for n in range(a, b):
-            breach[n] = numbers[i, FEAR, n] * 1.0
+            breach[n] = fear[n] * 1.0
     else:
+        effect, agreed = numbers[i, GUARANTEE_EFFECT], x[guarantees]
         for n in range(a, b):
-            breach[n] = numbers[i, FEAR, n] * (1.0 - numbers[i, GUARANTEE_EFFECT, n] * (1.0 - x[guarantees, n]))
+            breach[n] = fear[n] * (1.0 - effect[n] * (1.0 - agreed[n]))
     if flags[i, POWER_ON]:
         n_power = flags[i, N_POWER]
-        shift[a:b] = x[power_issues[i, 0], a:b]
-        for j in range(1, n_power):
-            for n in range(a, b):
-                shift[n] = shift[n] + x[power_issues[i, j], n]
-        sign = power_sign[i]
+        first = x[power_issues[i, 0]]
         for n in range(a, b):
-            moved = breach[n] * (1.0 + sign * numbers[i, POWER_SHIFT_EFFECT, n] * (shift[n] / n_power))
+            shift[n] = first[n]
+        for j in range(1, n_power):
+            term = x[power_issues[i, j]]
+            for n in range(a, b):
+                shift[n] = shift[n] + term[n]
+        sign, effect = power_sign[i], numbers[i, POWER_SHIFT_EFFECT]
+        for n in range(a, b):
+            moved = breach[n] * (1.0 + sign * effect[n] * (shift[n] / n_power))
             breach[n] = min(max(moved, 0.0), 1.0)
     if flags[i, RESUME_ON]:
+        resume = numbers[i, RESUME]
         for n in range(a, b):
-            breach[n] = 1.0 - (1.0 - breach[n]) * (1.0 - numbers[i, RESUME, n])
+            breach[n] = 1.0 - (1.0 - breach[n]) * (1.0 - resume[n])
 
 
 @njit(cache=True, error_model="numpy")
@@ -397,7 +431,7 @@ def _memorise(a, b, moved, x, memo, work, numbers, flags, power_sign, power_issu
         _fold(a, b, terms[i], order[1 - lane], 0, lane_length[1 - lane], other[i])
         _audience(i, a, b, x, audience[i], flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
         if not flags[i, FEARLESS]:
-            _breach(i, a, b, x, breach[i], work[4], numbers, flags, power_sign, power_issues)
+            _breach(i, a, b, x, breach[i], work[SHIFT], numbers, flags, power_sign, power_issues)
 
 
 @njit(cache=True, error_model="numpy")
@@ -411,7 +445,7 @@ def _term(a, b, x, ideal, weights, term):
 def _fold(a, b, terms, order, first, last, acc):
     """``acc = terms[order[q]] + acc`` for q in ``first:last``, from 0 when ``first`` is 0."""
     if first == 0:
-        acc[a:b] = 0.0
+        _fill(a, b, acc, 0.0)
     for q in range(first, last):
         term = terms[order[q]]
         for n in range(a, b):
@@ -463,9 +497,9 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
     issue: what does not read it is taken from ``memo`` (the same numbers, a fraction of the work).
     Each step is its own loop over worlds, so that each compiles to vector instructions.
     """
-    utility, audience, breach = work[0], work[2], work[3]
+    utility, audience, breach = work[UTILITY], work[AUDIENCE], work[BREACH]
     if moved < 0:
-        _utilities(i, a, b, x, ideal, weights, utility, work[1])
+        _utilities(i, a, b, x, ideal, weights, utility, work[LANE1])
         audience_moves, breach_moves = True, True
     else:
         _utilities_moved(i, a, b, moved, x, memo, ideal, weights, utility)
@@ -476,16 +510,17 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
             breach = memo[4][i]
     if audience_moves:
         _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
-    if flags[i, FEARLESS]:
+    blame, war, outside = numbers[i, BLAME], numbers[i, WAR], numbers[i, OUTSIDE]
+    if flags[i, FEARLESS]:      # the deal is worth its terms
         for n in range(a, b):
-            surplus[n] = utility[n]                                     # the deal is worth its terms
+            surplus[n] = utility[n] - audience[n] + blame[n] - war[n] - outside[n]
     else:
         if breach_moves:
-            _breach(i, a, b, x, breach, work[4], numbers, flags, power_sign, power_issues)
+            _breach(i, a, b, x, breach, work[SHIFT], numbers, flags, power_sign, power_issues)
+        sucker = numbers[i, SUCKER]
         for n in range(a, b):
-            surplus[n] = (1.0 - breach[n]) * utility[n] + breach[n] * (numbers[i, WAR, n] - numbers[i, SUCKER, n])
-    for n in range(a, b):
-        surplus[n] = surplus[n] - audience[n] + numbers[i, BLAME, n] - numbers[i, WAR, n] - numbers[i, OUTSIDE, n]
+            value = (1.0 - breach[n]) * utility[n] + breach[n] * (war[n] - sucker[n])
+            surplus[n] = value - audience[n] + blame[n] - war[n] - outside[n]
 
 
 @njit(cache=True, error_model="numpy")
@@ -493,46 +528,83 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
             power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp,
             moved, memo):
     """The mediator's objective (sim.core.bargaining) for packages ``x`` (K, N) in worlds ``a:b``,
-    into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Every player's surplus
-    and veto first; then the logarithms, only where the package is feasible (elsewhere the score is
-    the miss, and the Nash sum would be discarded)."""
+    into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Each player's surplus,
+    then (branch-free) what it does to feasibility and the miss; then the logarithms, only where the
+    package is feasible (elsewhere the score is the miss, and the Nash sum would be discarded).
+
+    A belligerent always has a veto, so its row of ``vetoes`` is not written (nor read); another
+    player's is 1 where a settled term it controls leaves the status quo."""
     n_players, n_issues = numbers.shape[0], x.shape[0]
+    total, worst, feasible = work[TOTAL], work[WORST], work[FEASIBLE]
+    _fill(a, b, feasible, 1.0)
+    _fill(a, b, worst, 0.0 if shortfall else np.inf)
     for i in range(n_players):
-        _surpluses(i, a, b, x, surpluses[i], work, numbers, flags, power_sign, power_issues, ideal, weights,
+        belligerent = flags[i, BELLIGERENT] != 0
+        veto = vetoes[i]
+        if not belligerent:
+            _fill(a, b, veto, 0.0)
+            for k in range(n_issues):
+                if controls[i, k]:
+                    terms, kept = x[k], status_quo[k]
+                    for n in range(a, b):
+                        before = veto[n]
+                        veto[n] = 1.0 if abs(terms[n] - kept[n]) > 1e-9 else before
+        surplus = surpluses[i]
+        _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights,
                    line_issue, line_upper, line_threshold, line_cost, line_ramp, moved, memo)
-        vetoes[i, a:b] = 1.0 if flags[i, BELLIGERENT] else 0.0
-        for k in range(n_issues):
-            if controls[i, k] and not flags[i, BELLIGERENT]:
-                for n in range(a, b):
-                    vetoes[i, n] = 1.0 if abs(x[k, n] - status_quo[k, n]) > 1e-9 else vetoes[i, n]
-    total, worst, feasible = work[3], work[4], work[5]
-    total[a:b] = 0.0
+        if objective == ACCEPTANCE:
+            continue
+        # Feasibility and the miss, player by player in order (as the sums over players run).
+        # Every load before its select, so that the loops compile to vector instructions (a load
+        # inside a branch cannot be speculated, and keeps a loop scalar).
+        if belligerent and shortfall:
+            for n in range(a, b):
+                gain, was, missed = surplus[n], feasible[n], worst[n]
+                feasible[n] = 0.0 if not gain > 0 else was
+                worst[n] = missed + min(gain, 0.0)
+        elif belligerent:
+            for n in range(a, b):
+                gain, was, missed = surplus[n], feasible[n], worst[n]
+                feasible[n] = 0.0 if not gain > 0 else was
+                worst[n] = min(missed, gain)
+        else:
+            for n in range(a, b):
+                gain, was, missed, asked = surplus[n], feasible[n], worst[n], veto[n] != 0.0
+                feasible[n] = 0.0 if asked and not gain > 0 else was
+                if shortfall:
+                    worst[n] = missed + min(gain, 0.0) if asked else missed
+                else:
+                    worst[n] = min(missed, gain) if asked else missed
+    _fill(a, b, total, 0.0)
     if objective == ACCEPTANCE:
         for i in range(n_players):
+            belligerent = flags[i, BELLIGERENT] != 0
             for n in range(a, b):
-                if vetoes[i, n]:
+                if belligerent or vetoes[i, n]:
                     total[n] = total[n] + _call_log_ndtr(log_ndtr, surpluses[i, n] / numbers[i, NOISE_SD, n])
-        score[a:b] = total[a:b]
+        _copy(a, b, total[None], score[None])
         return
-    # Branch-free loops over worlds first: feasibility and the miss.
-    feasible[a:b] = 1.0
-    worst[a:b] = 0.0 if shortfall else np.inf
-    for i in range(n_players):
-        for n in range(a, b):
-            s, veto = surpluses[i, n], vetoes[i, n] != 0.0
-            feasible[n] = 0.0 if veto and not s > 0 else feasible[n]
-            if shortfall:
-                worst[n] = worst[n] + min(s, 0.0) if veto else worst[n]
-            else:
-                worst[n] = min(worst[n], s) if veto else worst[n]
-    # Then the logarithms, only where feasible (elsewhere the Nash sum would be discarded); a player
-    # without a veto adds power x log 1 = 0, which changes nothing.
-    for i in range(n_players):
-        for n in range(a, b):
-            if feasible[n] != 0.0 and vetoes[i, n] != 0.0:
-                total[n] = total[n] + numbers[i, POWER, n] * np.log(surpluses[i, n])
+    # The logarithms, only where feasible (listed first, branch-free: which worlds are is
+    # unpredictable); a player without a veto adds power x log 1 = 0, which changes nothing.
+    where = np.empty(b - a, dtype=np.int64)
+    m = 0
     for n in range(a, b):
-        score[n] = total[n] if feasible[n] != 0.0 else _INFEASIBLE + worst[n]
+        where[m] = n
+        m += feasible[n] != 0.0
+    for i in range(n_players):
+        power, gain, veto = numbers[i, POWER], surpluses[i], vetoes[i]
+        if flags[i, BELLIGERENT]:
+            for q in range(m):
+                n = where[q]
+                total[n] = total[n] + power[n] * np.log(gain[n])
+        else:
+            for q in range(m):
+                n = where[q]
+                if veto[n] != 0.0:
+                    total[n] = total[n] + power[n] * np.log(gain[n])
+    for n in range(a, b):
+        nash, missed = total[n], _INFEASIBLE + worst[n]
+        score[n] = nash if feasible[n] != 0.0 else missed
 
 
 @njit(cache=True, error_model="numpy")
@@ -552,24 +624,32 @@ def _offer(a, b, first, candidate, score, top, top_score, nan, improved):
     """One candidate of a group: the group's first best so far is kept in ``top`` (branch-free
     loops over worlds: which world improves is unpredictable)."""
     for n in range(a, b):
-        nan[n] = 1.0 if score[n] != score[n] else nan[n]
-        improved[n] = 1.0 if first or score[n] > top_score[n] else 0.0
-        top_score[n] = score[n] if improved[n] else top_score[n]
+        value, kept, was_nan = score[n], top_score[n], nan[n]
+        nan[n] = 1.0 if value != value else was_nan
+        better = first or value > kept
+        improved[n] = 1.0 if better else 0.0
+        top_score[n] = value if better else kept
     for k in range(candidate.shape[0]):
+        row, kept_row = candidate[k], top[k]
         for n in range(a, b):
-            top[k, n] = candidate[k, n] if improved[n] else top[k, n]
+            value, kept = row[n], kept_row[n]
+            kept_row[n] = value if improved[n] else kept
 
 
 @njit(cache=True, error_model="numpy")
 def _settle(a, b, top, top_score, nan, best, best_score, improved):
     """The end of a group: its best replaces the incumbent where strictly better (and no score was NaN)."""
     for n in range(a, b):
-        improved[n] = 1.0 if nan[n] == 0.0 and top_score[n] > best_score[n] else 0.0
-        best_score[n] = top_score[n] if improved[n] else best_score[n]
+        value, kept = top_score[n], best_score[n]
+        better = nan[n] == 0.0 and value > kept
+        improved[n] = 1.0 if better else 0.0
+        best_score[n] = value if better else kept
         nan[n] = 0.0
     for k in range(best.shape[0]):
+        row, kept_row = top[k], best[k]
         for n in range(a, b):
-            best[k, n] = top[k, n] if improved[n] else best[k, n]
+            value, kept = row[n], kept_row[n]
+            kept_row[n] = value if improved[n] else kept
 
 
 @njit(cache=True, error_model="numpy")
@@ -581,9 +661,9 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     the box search starts from the ``extra`` starts alone (no contract curve, no status quo); its
     sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``)."""
     n_issues = best.shape[0]
-    score, best_score, top_score, nan = work[6], work[7], work[8], work[9]
-    improved = work[13]
-    nan[a:b] = 0.0
+    score, best_score, top_score, nan = work[SCORE], work[BEST_SCORE], work[TOP_SCORE], work[NAN]
+    improved = work[IMPROVED]
+    _fill(a, b, nan, 0.0)
 
     def scores(x, shortfall, moved=-1):
         _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
@@ -592,12 +672,12 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 
     # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
-    lam, best_lam, top_lam = work[10:11], work[11:12], work[12:13]
+    lam, best_lam, top_lam = work[LAM:LAM + 1], work[BEST_LAM:BEST_LAM + 1], work[TOP_LAM:TOP_LAM + 1]
     if not starts_only:   # the contract curve and its grid start the box search
-        best_lam[0, a:b] = lam_grid[0]
-        best_score[a:b] = -np.inf
+        _fill(a, b, best_lam[0], lam_grid[0])
+        _fill(a, b, best_score, -np.inf)
         for g in range(lam_grid.shape[0]):
-            lam[0, a:b] = lam_grid[g]
+            _fill(a, b, lam[0], lam_grid[g])
             _curve(a, b, lam[0], candidate, low, high, curve)
             scores(candidate, False)
             _offer(a, b, g == 0, lam, score, top_lam, top_score, nan, improved)
@@ -616,13 +696,13 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
         if curve_only:
             return
     # The box: the starts, then sweeps over the issues and moves toward the ideals.
-    best_score[a:b] = -np.inf
+    _fill(a, b, best_score, -np.inf)
     first_start = lam_grid.shape[0] + 2 if starts_only else 0
     for s in range(first_start, lam_grid.shape[0] + 2 + extra.shape[0]):
         if s == 0:
-            candidate[:, a:b] = best[:, a:b]
+            _copy(a, b, best, candidate)
         elif s <= lam_grid.shape[0]:
-            lam[0, a:b] = lam_grid[s - 1]
+            _fill(a, b, lam[0], lam_grid[s - 1])
             _curve(a, b, lam[0], candidate, low, high, curve)
         elif s == lam_grid.shape[0] + 1:
             for k in range(n_issues):
@@ -638,21 +718,24 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     _settle(a, b, top, top_score, nan, best, best_score, improved)
     levels = level_grid.shape[0]
     # An issue with no room in any world of the block is skipped: its candidates all equal the incumbent.
-    step_size = work[14:14 + n_issues]
+    step_size = work[STEP_SIZE:STEP_SIZE + n_issues]
     first_step = 2.0 ** first_sweep     # sweep s steps by the first sweep's step over 2 ** s (exact)
     for k in range(n_issues):
         for n in range(a, b):
             step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1) / first_step
     for sweep in range(first_sweep, first_sweep + sweeps):
         if sweep > first_sweep:
-            step_size[:, a:b] = step_size[:, a:b] / 2.0
+            for k in range(n_issues):
+                step = step_size[k]
+                for n in range(a, b):
+                    step[n] = step[n] / 2.0
         for k in range(n_issues):
             movable = False
             for n in range(a, b):
                 movable = movable or high[k, n] - low[k, n] > 0.0
             if not movable:
                 continue
-            candidate[:, a:b] = best[:, a:b]
+            _copy(a, b, best, candidate)
             # Every candidate of the group is the incumbent with issue k moved: what does not read
             # issue k is computed once for the group (the same numbers, a fraction of the work).
             _memorise(a, b, k, best, memo, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
@@ -665,8 +748,10 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                         value = best[k, n] + (-1.0 if v == levels else 1.0) * step_size[k, n]
                     candidate[k, n] = min(max(value, low[k, n]), high[k, n])
                 scores(candidate, True, k)
-                _offer(a, b, v == 0, candidate, score, top, top_score, nan, improved)
-            _settle(a, b, top, top_score, nan, best, best_score, improved)
+                # The group's candidates differ from the incumbent on issue k alone, so its best
+                # does too: only that row is kept and settled (the same packages, an eighth of the copying).
+                _offer(a, b, v == 0, candidate[k:k + 1], score, top[k:k + 1], top_score, nan, improved)
+            _settle(a, b, top[k:k + 1], top_score, nan, best[k:k + 1], best_score, improved)
         for f in range(len(_TOWARD_FRACTIONS)):
             fraction = _TOWARD_FRACTIONS[f]
             for i in range(ideal.shape[0]):
@@ -684,9 +769,9 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
             line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only):
     n_issues, n_worlds = best.shape
-    # Rows of `work`, one value per world: 0-4 a player's surplus terms (_surpluses), 3-5 the objective's
-    # sums once every surplus is in `surpluses` (_scores), 6-13 the search's bookkeeping, then K step sizes.
-    work = np.empty((14 + n_issues, n_worlds))
+    # Rows of `work`, one value per world (named above): a player's surplus terms, the objective's sums,
+    # the search's bookkeeping, then K step sizes.
+    work = np.empty((WORK_ROWS + n_issues, n_worlds))
     surpluses, vetoes = np.empty((numbers.shape[0], n_worlds)), np.empty((numbers.shape[0], n_worlds))
     candidate, top = np.empty((n_issues, n_worlds)), np.empty((n_issues, n_worlds))
     n_players = numbers.shape[0]
@@ -785,7 +870,7 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
     memo = _new_memo(n_players, n_issues, n)
     _scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(packages.T, dtype=float),
             np.ascontiguousarray(status_quo[worlds].T, dtype=float), {"nash": NASH, "acceptance": ACCEPTANCE}[objective],
-            True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((14 + n_issues, n)),
+            True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((WORK_ROWS + n_issues, n)),
             np.empty((n_players, n)), np.empty((n_players, n)), *arrays, moved=-1, memo=memo)
     return score
 
