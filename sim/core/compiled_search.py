@@ -11,6 +11,14 @@ second-level cache, and the compiler vectorises it. A candidate that moves one i
 incumbent (most of the box search's) is scored from what the incumbent owes to the other issues,
 memorised once per issue and pass (:func:`_memorise`), in the same order, so the same numbers.
 
+What keeps a loop vectorised (found with a profile of the machine code, docs/design.md): every
+array element is read before a conditional expression picks between values (a read inside a branch
+cannot be speculated, so the loop stays scalar and branchy); a row indexed by a runtime number is
+taken before the loop, not inside it; assignments to slices are written as loops (:func:`_fill`,
+:func:`_copy`); unsigned loop bounds; ``error_model="numpy"`` (no zero check in a division). The
+logarithms, needed only where a package is feasible (a few percent of the worlds), run over a list
+of those worlds.
+
 Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
 against the numpy search kept in the tests as the oracle, ``tests/core/reference_search.py``):
 
@@ -46,8 +54,10 @@ BLOCK = 1024
 every such loop pays a fixed cost (numba cannot prove its arrays distinct, so the vectorised loop
 first checks their overlap at run time); a block of 1,024 spreads that cost while the block's working
 arrays (about 1 MB for four players and eight issues) stay in the second-level cache. Measured by
-``python benchmarks/search.py``: 128 worlds 10.7 us a searched world, 1,024 worlds 7.9 us (one core;
-docs/design.md). Which worlds share a block changes no number: worlds are independent."""
+``python benchmarks/search.py`` (one core; docs/design.md): 128 worlds 10.7 us a searched world,
+1,024 worlds 7.9 us; with the loops vectorised (issue 31, fourth round) 512 worlds 5.7 us, 1,024
+5.4, 2,048 5.2, 4,096 5.4, and larger blocks gained nothing on a whole run's searches. Which worlds
+share a block changes no number: worlds are independent."""
 
 PLAYER_NUMBERS: tuple[tuple[str, Callable], ...] = (
     ("war", lambda p, leverage, outside: p.war_value),
