@@ -14,10 +14,10 @@ memorised once per issue and pass (:func:`_memorise`), in the same order, so the
 What keeps a loop vectorised (found with a profile of the machine code, docs/design.md): every
 array element is read before a conditional expression picks between values (a read inside a branch
 cannot be speculated, so the loop stays scalar and branchy); a row indexed by a runtime number is
-taken before the loop, not inside it; assignments to slices are written as loops (:func:`_fill`,
-:func:`_copy`); unsigned loop bounds; ``error_model="numpy"`` (no zero check in a division). The
-logarithms, needed only where a package is feasible (a few percent of the worlds), run over a list
-of those worlds.
+taken before the loop, not inside it; unsigned loop bounds; ``error_model="numpy"`` (no zero check in
+a division). The logarithms, needed only where a package is feasible (a few percent of the worlds),
+run over a list of those worlds. Slices are filled and copied by plain loops (:func:`_fill`,
+:func:`_copy`), a percent or two.
 
 Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
 against the numpy search kept in the tests as the oracle, ``tests/core/reference_search.py``):
@@ -264,14 +264,15 @@ else:
 
 @njit(cache=True, error_model="numpy")
 def _fill(a, b, row, value):
-    """``row[a:b] = value`` as a loop: numba compiles a slice assignment to scalar code, a loop to vector code."""
+    """``row[a:b] = value`` as a plain loop over worlds (numba's general slice assignment: 1.01-1.02
+    times slower over a run's searches, measured by ``benchmarks/search.py --against``)."""
     for n in range(a, b):
         row[n] = value
 
 
 @njit(cache=True, error_model="numpy")
 def _copy(a, b, source, target):
-    """``target[:, a:b] = source[:, a:b]`` for (rows, N) arrays, as loops (see :func:`_fill`)."""
+    """``target[:, a:b] = source[:, a:b]`` for (rows, N) arrays, as plain loops (see :func:`_fill`)."""
     for k in range(source.shape[0]):
         row, out = source[k], target[k]
         for n in range(a, b):
@@ -592,7 +593,7 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
             for n in range(a, b):
                 if belligerent or vetoes[i, n]:
                     total[n] = total[n] + _call_log_ndtr(log_ndtr, surpluses[i, n] / numbers[i, NOISE_SD, n])
-        _copy(a, b, total[None], score[None])
+        score[a:b] = total[a:b]          # the acceptance objective, not the default
         return
     # The logarithms, only where feasible (listed first, branch-free: which worlds are is
     # unpredictable); a player without a veto adds power x log 1 = 0, which changes nothing.
