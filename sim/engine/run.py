@@ -183,12 +183,14 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
     Args:
         keep_paths: keep the month-by-month paths of only the first this many worlds (default: all).
     """
-    history = model.state.history
+    # The model keeps its records month by month (worlds innermost); the results are in C order, so
+    # that every sum over worlds adds in the order it always has.
+    history = {key: np.ascontiguousarray(record) for key, record in model.state.history.items()}
     kept = slice(0, model.n_worlds if keep_paths is None else keep_paths)
     belligerents = model.facts.belligerents
     return _shell(
         loaded, seed, model.n_worlds, table=InMemoryTable(world_columns(model)),
-        paths={name: path[kept] for name, path in model.state.paths().items()},
+        paths={name: np.ascontiguousarray(path[kept]) for name, path in model.state.paths().items()},
         in_ceasefire_count=history["in_ceasefire"].sum(axis=0),
         victory_belief_sums={a: block_sums(history[f"victory_belief_{a}"]) for a in belligerents},
         decisions=model.state.decision_counts,

@@ -212,7 +212,11 @@ class WorldState:
         self.first_terms = np.full((n, k), np.nan)
         self.first_territory_deal = np.zeros(n, dtype=np.int8)   # sim.model.war.TERRITORY_DEALS; 0: no ceasefire
         self.first_settlement_month = np.zeros(n, dtype=np.int32)   # 0: no settlement of every issue yet
-        self.history = {key: np.zeros((n, t), dtype=series.dtype) for series in SERIES for key, _ in series.names(self)}
+        # Month by month, worlds innermost in memory (Fortran order): a month's column is written
+        # contiguously, not one cache line per world. Readers that reduce over worlds take a C-ordered
+        # copy (sim.engine.run.result_from_model), so their sums add in the same order as ever.
+        self.history = {key: np.zeros((n, t), dtype=series.dtype, order="F")
+                        for series in SERIES for key, _ in series.names(self)}
         self.payoff = {a: np.zeros(n) for a in scenario.actors}   # discounted so far (docs/model.md [9])
         self.decision_counts: dict[str, np.ndarray] = {}
         self.keep_rounds = keep_rounds

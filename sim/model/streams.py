@@ -77,7 +77,10 @@ class WorldStreams:
                 gen = self._generator(seed, block, name)
                 shape = (size, self.months) if per_month else (size,)
                 parts.append(gen.standard_normal(shape) if kind == "normal" else gen.random(shape))
-            self._cache[key] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            drawn = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            # A month's draws are read as a column over worlds (``[:, t]``): kept worlds innermost in
+            # memory (Fortran order), each such column is contiguous. The same numbers.
+            self._cache[key] = np.asfortranarray(drawn)
         return self._cache[key]
 
     def uniform(self, name: str) -> np.ndarray:
@@ -85,11 +88,11 @@ class WorldStreams:
         return self._draw("uniform", name, per_month=False)
 
     def monthly_normal(self, name: str) -> np.ndarray:
-        """Standard normal shocks, shape (n_worlds, months)."""
+        """Standard normal shocks, shape (n_worlds, months), worlds innermost in memory."""
         return self._draw("normal", name, per_month=True)
 
     def monthly_uniform(self, name: str) -> np.ndarray:
-        """U[0, 1) draws, shape (n_worlds, months)."""
+        """U[0, 1) draws, shape (n_worlds, months), worlds innermost in memory."""
         return self._draw("uniform", name, per_month=True)
 
 
@@ -113,7 +116,7 @@ class RepeatedWorld(WorldStreams):
         key = (kind, name)
         if key not in self._cache:
             row = self._source._draw(kind, name, per_month)[self._row]
-            self._cache[key] = np.repeat(np.asarray(row)[None, ...], self.n_worlds, axis=0)
+            self._cache[key] = np.asfortranarray(np.repeat(np.asarray(row)[None, ...], self.n_worlds, axis=0))
         return self._cache[key]
 
 
