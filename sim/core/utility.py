@@ -32,8 +32,12 @@ def spatial_utility(x: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np
     """
     gap = np.subtract(x, ideal)
     np.square(gap, out=gap)
-    # einsum reduces over the short issue axis much faster than np.sum(axis=-1).
-    return 1.0 - np.einsum("...k,...k->...", gap, np.broadcast_to(weights, gap.shape))
+    # einsum reduces over the short issue axis much faster than np.sum(axis=-1). Weights of the gap's
+    # own shape (the usual case) go in as they are: broadcast_to would return the same strides, at a
+    # few microseconds of Python a call.
+    if np.shape(weights) != gap.shape:
+        weights = np.broadcast_to(weights, gap.shape)
+    return 1.0 - np.einsum("...k,...k->...", gap, weights)
 
 
 def contract_curve(lam: np.ndarray, ideal_a: np.ndarray, weights_a: np.ndarray,

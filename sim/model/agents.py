@@ -113,7 +113,7 @@ class Actor(mesa.Agent):
         """Pressure decisions: the scenario's levers, shifted by lobbying won, then each strategy
         rule in order; each rule's effects on others are carried out in ``state`` as it decides."""
         n = self.n_worlds
-        levels = {lever: np.broadcast_to(value, (n,)).astype(float) for lever, value in self.base_levels.items()}
+        levels = {lever: _fresh(value, n) for lever, value in self.base_levels.items()}
         for lever, shift in state.lobbied[self.actor_id].items():
             levels[lever] = levels[lever] + shift
         for rule in self.rules:
@@ -307,6 +307,15 @@ class Mediator(Supporter):
     """A third party that only proposes (for example Turkey); added by YAML, no code needed."""
 
     role = "mediator"
+
+
+def _fresh(value: np.ndarray | float, n: int) -> np.ndarray:
+    """A new float array (n,) holding ``value`` (a number, or one per world): what
+    ``np.broadcast_to(value, (n,)).astype(float)`` gives, without its Python-level cost (a month asks
+    for it once per lever and actor)."""
+    out = np.empty(n)
+    out[...] = value
+    return out
 
 
 def actor_class(spec: ActorSpec) -> type[Actor]:

@@ -105,6 +105,9 @@ class NegotiationModel(mesa.Model):
         self.defender = next(a for a in belligerents if a.side == "defender")
         self.mediators = [self.actors[m] for m in scenario.negotiation.mediators]
         self.state = WorldState(scenario, self.facts, war, self._partial_deal_states(), keep_rounds)
+        # The actors as they enter the round under way (None between rounds): nothing in a round changes
+        # what a Party holds, so each is built once a month, not for every proposal and vote.
+        self._round_parties: list[protocol.Party] | None = None
 
     # -- set-up helpers ----------------------------------------------------------------------
     def _partial_deal_states(self) -> dict[str, PartialDealState]:
@@ -140,12 +143,16 @@ class NegotiationModel(mesa.Model):
 
     def parties(self) -> list[protocol.Party]:
         """Every actor as it enters this month's round, in the scenario's order."""
+        if self._round_parties is not None:
+            return self._round_parties
         return [actor.party(self.state) for actor in self.agents]
 
     def proposal_path(self) -> ProposalPath:
         """The mediator's search path this month (see :class:`~sim.core.round.ProposalPath`)."""
-        bounds = protocol.proposal_bounds(self.parties(), self.state.war.front, self.n_worlds, self.facts.n_issues)
-        return ProposalPath(self.attacker.party(self.state), self.defender.party(self.state), *bounds)
+        parties = self.parties()
+        bounds = protocol.proposal_bounds(parties, self.state.war.front, self.n_worlds, self.facts.n_issues)
+        by_id = {party.actor_id: party for party in parties}
+        return ProposalPath(by_id[self.attacker.actor_id], by_id[self.defender.actor_id], *bounds)
 
     def mediator_proposal(self, leverage: np.ndarray, settled: np.ndarray | None = None,
                           outside: dict[str, np.ndarray] | None = None,
@@ -261,6 +268,13 @@ class NegotiationModel(mesa.Model):
         """Breakdowns, the general proposal and its acceptance, then the partial deals."""
         for actor in self.agents:   # the value of fighting on, which deals in force and on offer face
             actor.prepare_round(self.state)
+        self._round_parties = self.parties()
+        try:
+            self._round(t)
+        finally:
+            self._round_parties = None
+
+    def _round(self, t: int) -> None:
         broken, reneged = self._breakdowns(t)
         active, leverage = self._mediation(t)
         # Worlds in a ceasefire that leaves issues open negotiate toward a settlement after this round.

@@ -226,7 +226,8 @@ class WorldState:
     def status_quo(self, front: np.ndarray | None = None) -> np.ndarray:
         """The no-agreement position, shape (N, K): the front on territory, fixed values elsewhere."""
         facts = self.facts
-        x = np.broadcast_to(facts.fixed_status_quo, (facts.n_worlds, facts.n_issues)).copy()
+        x = np.empty((facts.n_worlds, facts.n_issues))
+        x[...] = facts.fixed_status_quo
         territory = facts.issue_role.get("territory")
         if territory is not None:
             x[:, territory] = self.war.front if front is None else front
