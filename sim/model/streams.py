@@ -72,15 +72,17 @@ class WorldStreams:
     def _draw(self, kind: str, name: str, per_month: bool) -> np.ndarray:
         key = (kind, name)
         if key not in self._cache:
-            parts = []
+            # A month's draws are read as a column over worlds (``[:, t]``): kept worlds innermost in
+            # memory (Fortran order), each such column is contiguous. Each block's draws are the same
+            # numbers in the same places; only their layout differs.
+            drawn = np.empty((self.n_worlds, self.months) if per_month else self.n_worlds, order="F")
+            start = 0
             for seed, block, size in self._blocks:
                 gen = self._generator(seed, block, name)
                 shape = (size, self.months) if per_month else (size,)
-                parts.append(gen.standard_normal(shape) if kind == "normal" else gen.random(shape))
-            drawn = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            # A month's draws are read as a column over worlds (``[:, t]``): kept worlds innermost in
-            # memory (Fortran order), each such column is contiguous. The same numbers.
-            self._cache[key] = np.asfortranarray(drawn)
+                drawn[start:start + size] = gen.standard_normal(shape) if kind == "normal" else gen.random(shape)
+                start += size
+            self._cache[key] = drawn
         return self._cache[key]
 
     def uniform(self, name: str) -> np.ndarray:
