@@ -834,14 +834,15 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
     return total
 
 
-def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray, low: np.ndarray,
+def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray | None, low: np.ndarray,
                     high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
                     levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK,
                     extra_starts: np.ndarray | None = None, first_sweep: int = 0, starts_only: bool = False) -> None:
     """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
 
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
-    define the contract curve; ``low``, ``high`` (N, K) the box. With ``curve_only`` the best point
+    define the contract curve (None with ``starts_only``, which does not search the curve); ``low``,
+    ``high`` (N, K) the box. With ``curve_only`` the best point
     of the curve (``grid`` points, two refinements); otherwise the box search from it (``levels``
     points per issue, ``sweeps`` passes), as :mod:`sim.core.bargaining` specifies. ``players`` are
     packed for ``worlds`` only (:func:`pack_players` with ``worlds``). ``block``: worlds searched in
@@ -855,13 +856,16 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     """
     if starts_only and (extra_starts is None or not len(extra_starts)):
         raise ValueError("a search from its starts alone needs at least one extra start")
+    if curve is None and not starts_only:
+        raise ValueError("a search that starts from the contract curve needs the curve")
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
     code = {"nash": NASH, "acceptance": ACCEPTANCE}[objective]
     by_issue = lambda array: np.ascontiguousarray(array[worlds].T, dtype=float)  # noqa: E731
     best = np.empty((low.shape[1], len(worlds)))
     _search(curve_only, np.linspace(0.0, 1.0, grid), np.linspace(0.0, 1.0, levels), sweeps, by_issue(low),
-            by_issue(high), by_issue(status_quo), np.ascontiguousarray(curve[..., worlds]), code,
+            by_issue(high), by_issue(status_quo),
+            np.empty((4, low.shape[1], len(worlds))) if curve is None else np.ascontiguousarray(curve[..., worlds]), code,
             _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block,
             extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
             else np.ascontiguousarray(np.transpose(extra_starts[:, worlds], (0, 2, 1)), dtype=float),

@@ -306,15 +306,18 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     # Imported here: numba is loaded only by commands that run a model.
     from .compiled_search import pack_players, search_packages
 
-    curve = np.stack([np.broadcast_to(value, status_quo.shape).T for value in
-                      (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
     packed = pack_players(players, settled, front, leverage, outside or {}, n_worlds, n_issues, worlds)
+
+    def curve() -> np.ndarray:   # what defines the contract curve, (4, K, N); a search that goes on from a draft skips it
+        return np.stack([np.broadcast_to(value, status_quo.shape).T for value in
+                         (path.attacker.ideal, path.attacker.weights, path.defender.ideal, path.defender.weights)])
 
     def search_in(chosen: np.ndarray, **start) -> None:   # the worlds worlds[chosen], with their packed players
         if chosen.size:
-            search_packages(worlds[chosen], packed if chosen.size == worlds.size else packed.take(chosen), curve, low,
-                            high, status_quo, curve_only=search == "curve", objective=objective, grid=grid,
-                            levels=levels, out=proposal, **start)
+            search_packages(worlds[chosen], packed if chosen.size == worlds.size else packed.take(chosen),
+                            None if start.get("starts_only") else curve(), low, high, status_quo,
+                            curve_only=search == "curve", objective=objective, grid=grid, levels=levels, out=proposal,
+                            **start)
 
     if draft is not None and draft_sweeps is not None and search == "box":
         drafted = ~np.isnan(draft[worlds]).any(axis=1)

@@ -176,7 +176,8 @@ class NegotiationModel(mesa.Model):
             self.parties(), self.proposal_path(), state.war.front, state.status_quo(), leverage,
             search=rules.search, objective=rules.objective, grid=rules.proposal_grid, levels=rules.search_levels,
             sweeps=rules.search_sweeps, settled=settled, pinned=pinned, outside=outside, bias=rules.mediator_bias,
-            mediator_ideal=np.nan_to_num(self.state.mediator_ideal), where=None if self.state.keep_rounds else where,
+            mediator_ideal=np.nan_to_num(self.state.mediator_ideal) if rules.mediator_bias else None,
+            where=None if self.state.keep_rounds else where,
             draft=draft, draft_sweeps=rules.draft_sweeps if rules.search_start == "continue" else None)
         if draft is not None:   # remembered only where it was put, so the teaching view keeps the same drafts
             put = np.ones(self.n_worlds, dtype=bool) if where is None else where
