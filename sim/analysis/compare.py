@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.defaults import DEFAULT_CHUNK
 from sim.engine.loading import load_scenario, load_variants
 from sim.engine.outputs import ceasefire_by_month, mean_ci, outcome_columns, wilson_interval
 from sim.engine.outputs import reached_by as reached_by  # re-exported: the per-world indicator compared
@@ -48,7 +47,7 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float
 
 
 def compare(loaded: list[LoadedScenario], worlds: int | None = None, seed: int | None = None,
-            months: list[int] | None = None, chunk_size: int = DEFAULT_CHUNK, posterior=None,
+            months: list[int] | None = None, chunk_size: int | None = None, posterior=None,
             names: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> Comparison:
     """Run every scenario with the same seed and worlds (the first scenario's unless given);
     ``names`` labels them (default: each scenario's ``name``); ``progress(done, total)`` hears of

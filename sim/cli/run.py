@@ -33,8 +33,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--no-worlds-table", action="store_true", help="do not write worlds.parquet")
     parser.add_argument("--worlds", type=positive, help="number of worlds (default: the scenario's)")
     parser.add_argument("--seed", type=non_negative, help="random seed (default: the scenario's)")
-    parser.add_argument("--chunk-size", type=positive, default=DEFAULT_CHUNK,
-                        help="worlds per model run; changes memory use, never the numbers")
+    parser.add_argument("--chunk-size", type=positive,
+                        help=f"worlds per model run (default: at most {DEFAULT_CHUNK:,}, an equal share for each "
+                             "process); changes memory use and speed, never the numbers")
     parser.add_argument("--workers", type=positive,
                         help="local processes that run the chunks (default: all cores); never changes the numbers")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

@@ -39,6 +39,15 @@ LOCK = ".lock"
 """The lock file inside a checkpoint folder (holds the writer's process id, for the error message)."""
 
 
+def stored_identity(folder: str | Path, manifest: str) -> dict[str, Any] | None:
+    """The identity an interrupted computation stored in ``folder`` (None if it holds none, or one
+    that cannot be read: opening the checkpoint then says what is wrong)."""
+    try:
+        return json.loads((Path(folder) / manifest).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 class Checkpoint:
     """A folder of finished chunks of one computation, locked while it is written.
 

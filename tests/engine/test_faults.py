@@ -357,3 +357,25 @@ def test_a_run_resumes_under_a_later_patch_release_but_not_under_another_model(t
     resumed = run_scenario(loaded, worlds=2000, chunk_size=1000, checkpoint=folder, resume=True)
     whole = run_scenario(loaded, worlds=2000, chunk_size=1000)
     assert (resumed.first_ceasefire_month == whole.first_ceasefire_month).all()
+
+
+def test_a_run_resumes_as_it_was_split_whatever_its_processes_now(tmp_path):
+    """The default chunking depends on the processes (an equal share each), so an interrupted run
+    resumed with another number of them keeps the chunks it was split into, and finishes to the
+    numbers of an uninterrupted run."""
+    from sim.engine import load_scenario
+    from sim.engine.run import default_chunks, run_scenario
+
+    loaded = load_scenario(SCENARIOS / "baseline.yaml")
+    folder = tmp_path / "checkpoint"
+    assert default_chunks(9000, 1) == [(0, 5000), (5000, 9000)]
+    assert default_chunks(9000, 3) == [(0, 3000), (3000, 6000), (6000, 9000)]
+
+    def stop_after_the_first_chunk(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_scenario(loaded, worlds=9000, checkpoint=folder, on_chunk=stop_after_the_first_chunk, workers=1)
+    resumed = run_scenario(loaded, worlds=9000, checkpoint=folder, resume=True, workers=3)
+    whole = run_scenario(loaded, worlds=9000, workers=1)
+    assert (resumed.first_ceasefire_month == whole.first_ceasefire_month).all()

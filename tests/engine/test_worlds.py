@@ -5,6 +5,7 @@ import gc
 import json
 
 import numpy as np
+import pytest
 
 import sim.engine.run as run_module
 from sim.engine import build_model
@@ -88,3 +89,29 @@ def test_worlds_parquet_has_one_row_per_world_and_does_not_depend_on_chunking(tm
                  "--out", str(tmp_path / "none")]) == 0
     assert not (tmp_path / "none" / "worlds.parquet").exists()
 
+
+
+@pytest.mark.parametrize("worlds", [1, 999, 1000, 3000, 9000, 26_000, 100_000, 1_000_000])
+@pytest.mark.parametrize("processes", [1, 2, 3, 16])
+def test_the_default_chunks_are_whole_blocks_capped_and_an_equal_share_for_each_process(worlds, processes):
+    """default_chunks: consecutive whole blocks covering every world, each at most DEFAULT_CHUNK
+    worlds, no more of them than the cap needs once rounded up to a multiple of the processes, and
+    sizes within a block of each other; dealt out in turn, no process gets more than a block a chunk
+    above another's share."""
+    from sim.engine.defaults import DEFAULT_CHUNK
+    from sim.engine.run import default_chunks
+
+    chunks = default_chunks(worlds, processes)
+    sizes = [stop - start for start, stop in chunks]
+    assert chunks[0][0] == 0 and chunks[-1][1] == worlds
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(start % 1000 == 0 for start, _ in chunks) and max(sizes) <= DEFAULT_CHUNK
+    blocks, cap = -(-worlds // 1000), DEFAULT_CHUNK // 1000
+    used = min(processes, blocks)
+    rounds = -(-len(chunks) // used)
+    assert len(chunks) in (rounds * used, blocks)   # a multiple of the processes, or a block each
+    if rounds > 1:   # one round fewer could not keep every chunk within the cap
+        assert -(-blocks // ((rounds - 1) * used)) > cap
+    assert max(sizes) - min(sizes[:-1] or sizes) <= 1000
+    shares = [sum(sizes[p::processes]) for p in range(processes)]
+    assert max(shares) - min(shares) <= 1000 * -(-len(chunks) // processes)
