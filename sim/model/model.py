@@ -276,6 +276,7 @@ class NegotiationModel(mesa.Model):
             self._round_parties = None
 
     def _round(self, t: int) -> None:
+        """The round of :meth:`negotiation_round`, with every actor's Party built once for it."""
         broken, reneged = self._breakdowns(t)
         active, leverage = self._mediation(t)
         # Worlds in a ceasefire that leaves issues open negotiate toward a settlement after this round.
