@@ -49,7 +49,10 @@ def recorded_calls(scenario, worlds: int) -> list[tuple]:
     original = compiled_search.search_packages
 
     def recording(worlds_, players, curve, low, high, status_quo, *, out, **options):
-        calls.append((worlds_.copy(), players, curve.copy(), low.copy(), high.copy(), status_quo.copy(), options))
+        # A search going on from a draft is given no curve (it reads none); an earlier kernel (--against)
+        # still wants the array, so such calls keep one of zeros.
+        kept = np.zeros((4, low.shape[1], low.shape[0])) if curve is None else curve.copy()
+        calls.append((worlds_.copy(), players, kept, low.copy(), high.copy(), status_quo.copy(), options))
         original(worlds_, players, curve, low, high, status_quo, out=out, **options)
 
     compiled_search.search_packages = recording

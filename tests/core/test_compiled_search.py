@@ -301,3 +301,23 @@ def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
         sweeps=options.get("draft_sweeps", options.get("sweeps", 3)), extra_starts=int(search == "continue"),
         first_sweep=int(search == "continue"), starts_only=search == "continue")
     assert sum(scored) == expected
+
+
+def test_the_search_benchmark_replays_a_runs_searches_to_the_same_packages_in_any_block():
+    """benchmarks/search.py records every search of a run (those going on from a draft, which take no
+    contract curve, included) and searches them again; worlds are independent, so blocks of 128 and of
+    the default size find the same packages. A guard too: a change to the search's arguments once left
+    the benchmark broken with every test passing."""
+    import importlib.util
+
+    from sim.engine import load_scenario
+
+    spec = importlib.util.spec_from_file_location("search_benchmark", ROOT / "benchmarks" / "search.py")
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    calls = benchmark.recorded_calls(load_scenario(ROOT / "scenarios" / "baseline.yaml").scenario, 1000)
+    assert any(options.get("starts_only") for *_, options in calls)
+    assert any(not options.get("starts_only") for *_, options in calls)
+    default, small = benchmark.search_all(calls), benchmark.search_all(calls, block=128)
+    assert all(np.array_equal(a, b) for a, b in zip(default, small, strict=True))
