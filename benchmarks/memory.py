@@ -1,6 +1,6 @@
 """Benchmark the memory of ``negsim run``: peak resident memory against the number of worlds.
 
-    python benchmarks/memory.py [--worlds 100000,1000000] [--chunk-size 4000] [--workers N]
+    python benchmarks/memory.py [--worlds 100000,1000000] [--chunk-size N] [--workers N]
 
 Each size runs as its own ``negsim run scenarios/baseline.yaml --worlds N --out DIR`` process (the
 summary, results.json and the figures included, on every core unless ``--workers``). Each line gives
@@ -34,10 +34,11 @@ sys.exit(code)
 """
 
 
-def peak_mb(worlds: int, chunk: int, workers: int | None, out: Path) -> tuple[float, float, float]:
+def peak_mb(worlds: int, chunk: int | None, workers: int | None, out: Path) -> tuple[float, float, float]:
     """Peak resident MB of the largest process of the run's tree, of the command itself, and wall seconds."""
-    command = [sys.executable, "-c", CHILD, "run", str(BASELINE), "--worlds", str(worlds),
-               "--chunk-size", str(chunk), "--quiet", "--out", str(out)]
+    command = [sys.executable, "-c", CHILD, "run", str(BASELINE), "--worlds", str(worlds), "--quiet", "--out", str(out)]
+    if chunk:
+        command += ["--chunk-size", str(chunk)]
     if workers:
         command += ["--workers", str(workers)]
     began = time.perf_counter()
@@ -56,12 +57,14 @@ def peak_mb(worlds: int, chunk: int, workers: int | None, out: Path) -> tuple[fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worlds", default="100000,1000000", help="comma-separated sizes")
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK)
+    parser.add_argument("--chunk-size", type=int, default=None,
+                        help=f"worlds per chunk (default: the run's own, at most {DEFAULT_CHUNK:,} an equal share per process)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: every core)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.worlds.split(",")]
+    chunks = f"of {args.chunk_size:,} worlds" if args.chunk_size else "the default"
     print(f"negsim {__version__}, Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores; "
-          f"chunk {args.chunk_size:,} worlds, workers {args.workers or 'all'}")
+          f"chunks {chunks}, workers {args.workers or 'all'}")
     peaks = {}
     with tempfile.TemporaryDirectory() as tmp:
         for worlds in sizes:
