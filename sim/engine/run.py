@@ -205,15 +205,14 @@ def result_from_model(model: NegotiationModel, loaded: LoadedScenario, seed: int
     Args:
         keep_paths: keep the month-by-month paths of only the first this many worlds (default: all).
     """
-    # The model keeps its records month by month (worlds innermost); the results are in C order, so
-    # that every sum over worlds adds in the order it always has.
-    history = {key: np.ascontiguousarray(record) for key, record in model.state.history.items()}
+    # The model keeps its records month by month (worlds innermost); the paths go on in C order.
+    history = model.state.history
     kept = slice(0, model.n_worlds if keep_paths is None else keep_paths)
     belligerents = model.facts.belligerents
     return _shell(
         loaded, seed, model.n_worlds, table=InMemoryTable(world_columns(model)),
         paths={name: np.ascontiguousarray(path[kept]) for name, path in model.state.paths().items()},
-        in_ceasefire_count=history["in_ceasefire"].sum(axis=0),
+        in_ceasefire_count=history["in_ceasefire"].sum(axis=0),   # a count: exact in any order
         victory_belief_sums={a: block_sums(history[f"victory_belief_{a}"]) for a in belligerents},
         decisions=model.state.decision_counts,
         ideal_sums={a.actor_id: block_sums(np.broadcast_to(a.ideal, (model.n_worlds, model.facts.n_issues)))
@@ -241,7 +240,9 @@ def block_sums(per_world: np.ndarray) -> np.ndarray:
     Chunks are whole blocks, so the blocks of a run are the same whatever its chunk size, and a
     statistic summed block by block (then over the blocks, in order) is bit-identical across
     chunk sizes and process counts (``sums.sum(axis=0) / worlds``); a mean of chunk means is not."""
-    return np.add.reduceat(np.asarray(per_world, dtype=float), np.arange(0, per_world.shape[0], BLOCK_SIZE), axis=0)
+    # In C order whatever the input's layout (the model's records are Fortran-ordered), so the sums
+    # add in one order.
+    return np.add.reduceat(np.ascontiguousarray(per_world, dtype=float), np.arange(0, per_world.shape[0], BLOCK_SIZE), axis=0)
 
 
 SUMMED = ("decisions",)
