@@ -315,6 +315,38 @@ def _utilities(i, a, b, x, ideal, weights, lane0, lane1):
 
 
 @njit(cache=True, error_model="numpy")
+def utilities_by_world(x, ideal, weights, out):
+    """The spatial utility ``1 - sum_k w_k (x_k - ideal_k)^2`` of packages ``x`` (N, K), one row per
+    world, into ``out`` (N,): for :func:`sim.core.utility.spatial_utility` over many worlds.
+
+    Each world's sum is added in the order of :func:`_utilities` (numpy's einsum over contiguous
+    rows: two lanes, eight issues at a time, then two at a time), so the number is einsum's; one pass
+    over the three arrays, without the gap's temporary (the einsum call took twice as long).
+    ``weights`` must be contiguous along the issues, as einsum's order assumes."""
+    n_worlds, n_issues = x.shape
+    for n in range(n_worlds):
+        lane0, lane1 = 0.0, 0.0
+        k = 0
+        while n_issues - k >= 8:
+            g0, g1, g2, g3 = x[n, k] - ideal[n, k], x[n, k + 1] - ideal[n, k + 1], x[n, k + 2] - ideal[n, k + 2], \
+                x[n, k + 3] - ideal[n, k + 3]
+            g4, g5, g6, g7 = x[n, k + 4] - ideal[n, k + 4], x[n, k + 5] - ideal[n, k + 5], x[n, k + 6] - ideal[n, k + 6], \
+                x[n, k + 7] - ideal[n, k + 7]
+            w = weights[n]
+            lane0 = g0 * g0 * w[k] + (g2 * g2 * w[k + 2] + (g4 * g4 * w[k + 4] + (g6 * g6 * w[k + 6] + lane0)))
+            lane1 = g1 * g1 * w[k + 1] + (g3 * g3 * w[k + 3] + (g5 * g5 * w[k + 5] + (g7 * g7 * w[k + 7] + lane1)))
+            k += 8
+        while k < n_issues:
+            gap = x[n, k] - ideal[n, k]
+            lane0 = gap * gap * weights[n, k] + lane0
+            if k + 1 < n_issues:
+                gap = x[n, k + 1] - ideal[n, k + 1]
+                lane1 = gap * gap * weights[n, k + 1] + lane1
+            k += 2
+        out[n] = 1.0 - (lane0 + lane1)
+
+
+@njit(cache=True, error_model="numpy")
 def _add_term(a, b, x, ideal, weights, lane):
     for n in range(a, b):
         gap = x[n] - ideal[n]

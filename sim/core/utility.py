@@ -30,6 +30,13 @@ def spatial_utility(x: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np
     Returns:
         Utility in [0, 1] (1 at the ideal point), shape ``x.shape[:-1]``.
     """
+    if _compiled_applies(x, ideal, weights):
+        # Imported here: numba is loaded only by what runs a model, where the arrays are this large.
+        from .compiled_search import utilities_by_world
+
+        utility = np.empty(len(x))
+        utilities_by_world(x, ideal, weights, utility)
+        return utility
     gap = np.subtract(x, ideal)
     np.square(gap, out=gap)
     # einsum reduces over the short issue axis much faster than np.sum(axis=-1). Weights of the gap's
@@ -38,6 +45,22 @@ def spatial_utility(x: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np
     if np.shape(weights) != gap.shape:
         weights = np.broadcast_to(weights, gap.shape)
     return 1.0 - np.einsum("...k,...k->...", gap, weights)
+
+
+COMPILED_FROM_WORLDS = 256
+"""From this many worlds (rows of packages), :func:`spatial_utility` adds its sums in compiled code
+(:func:`sim.core.compiled_search.utilities_by_world`: the same numbers as einsum, in half the time);
+below it, as for one world in the teaching view, numpy does (no compiler to load)."""
+
+
+def _compiled_applies(x, ideal, weights) -> bool:
+    """Whether the compiled sum gives einsum's very numbers here: packages (N, K) of doubles with
+    ideal points and weights of the same shape, the weights C-contiguous (einsum's order over
+    contiguous rows; other strides take another of its loops)."""
+    return (isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[0] >= COMPILED_FROM_WORLDS
+            and isinstance(ideal, np.ndarray) and isinstance(weights, np.ndarray)
+            and ideal.shape == x.shape == weights.shape and weights.flags.c_contiguous
+            and x.dtype == ideal.dtype == weights.dtype == np.float64)
 
 
 def contract_curve(lam: np.ndarray, ideal_a: np.ndarray, weights_a: np.ndarray,
