@@ -166,6 +166,47 @@ def test_the_utility_sum_is_added_as_numpy_adds_it_for_any_number_of_issues(n_is
 
 
 @pytest.mark.parametrize("n_issues", [1, 2, 3, 8, 9, 11, 16, 17])
+def test_spatial_utility_over_many_worlds_is_einsums_bit_for_bit(n_issues):
+    """From COMPILED_FROM_WORLDS worlds, spatial_utility adds its sums in compiled code: the very
+    numbers of its einsum, for contiguous and strided packages and ideal points; weights that are
+    not C-contiguous, for which einsum takes another order, keep einsum."""
+    from sim.core import utility
+
+    rng = np.random.default_rng(200 + n_issues)
+    n = utility.COMPILED_FROM_WORLDS + 45
+
+    def einsum_utility(x, ideal, weights):
+        return 1.0 - np.einsum("...k,...k->...", np.square(np.subtract(x, ideal)), weights)
+
+    x, ideal, weights = (rng.uniform(size=(n, n_issues)) for _ in range(3))
+    weights /= weights.sum(axis=1, keepdims=True)
+    strided = rng.uniform(size=(n, 2 * n_issues))[:, ::2]
+    for packages, ideals in [(x, ideal), (strided, np.asfortranarray(ideal)), (x[::-1], ideal[::-1])]:
+        assert utility._compiled_applies(packages, ideals, weights)
+        np.testing.assert_array_equal(utility.spatial_utility(packages, ideals, weights),
+                                      einsum_utility(packages, ideals, weights))
+    by_column = np.asfortranarray(weights)
+    assert utility._compiled_applies(x, ideal, by_column) == (n_issues == 1)    # one issue: the same layout
+    np.testing.assert_array_equal(utility.spatial_utility(x, ideal, by_column), einsum_utility(x, ideal, by_column))
+    # Fewer worlds (the teaching view) stay with numpy, which loads no compiler.
+    assert not utility._compiled_applies(x[:10], ideal[:10], weights[:10])
+
+
+def test_weights_by_column_would_be_summed_in_another_order():
+    """Why spatial_utility keeps einsum for weights that are not C-contiguous: einsum then adds the
+    terms in another order, so the compiled sum would differ in the last bits (and some argmax)."""
+    from sim.core.compiled_search import utilities_by_world
+    from sim.core.utility import COMPILED_FROM_WORLDS, spatial_utility
+
+    rng = np.random.default_rng(11)
+    x, ideal, weights = (rng.uniform(size=(COMPILED_FROM_WORLDS, 11)) for _ in range(3))
+    by_column = np.asfortranarray(weights)
+    compiled = np.empty(len(x))
+    utilities_by_world(x, ideal, by_column, compiled)
+    assert not np.array_equal(compiled, spatial_utility(x, ideal, by_column))
+
+
+@pytest.mark.parametrize("n_issues", [1, 2, 3, 8, 9, 11, 16, 17])
 def test_a_package_moved_on_one_issue_gets_the_utility_of_the_whole_sum_bit_for_bit(n_issues):
     """The box search scores a candidate that moves one issue of the incumbent from the other
     issues' memorised terms and partial sums (``_memorise``, ``_utilities_moved``); it must add
