@@ -458,22 +458,36 @@ def _new_memo(n_players, n_issues, n_worlds):
             np.empty((n_players, n_worlds)), np.empty((n_players, n_worlds))) + _fold_orders(n_issues)
 
 
+ALL_CHANGED = -1
+"""For :func:`_memorise`: the incumbent may differ from the memorised one on every issue."""
+
+
 @njit(cache=True, error_model="numpy")
-def _memorise(a, b, moved, x, memo, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
-              line_upper, line_threshold, line_cost, line_ramp):
+def _memorise(a, b, moved, changed, x, memo, work, numbers, flags, power_sign, power_issues, ideal, weights,
+              line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """Keep what every player's surplus of the incumbent ``x`` (K, N) owes to issues other than
     ``moved``, in worlds ``a:b``: each issue's utility term, the fold of ``moved``'s lane up to it and
     the other lane whole, the audience costs and the chance of breach. Candidates that differ from
-    the incumbent on ``moved`` only are then scored from these (:func:`_surpluses`)."""
+    the incumbent on ``moved`` only are then scored from these (:func:`_surpluses`).
+
+    ``changed``: the one issue on which ``x`` may differ from the incumbent memorised last (the
+    issue the last group moved), or :data:`ALL_CHANGED`. Only what reads that issue is computed
+    again: the same numbers as computing everything, since the rest reads the same terms."""
     terms, prefix, other, audience, breach, order, lane_of, position, lane_length = memo
     lane = lane_of[moved]
     for i in range(numbers.shape[0]):
-        for k in range(x.shape[0]):
-            _term(a, b, x[k], ideal[i, k], weights[i, k], terms[i, k])
+        if changed == ALL_CHANGED:
+            for k in range(x.shape[0]):
+                _term(a, b, x[k], ideal[i, k], weights[i, k], terms[i, k])
+            audience_reads, breach_reads = True, True
+        else:
+            _term(a, b, x[changed], ideal[i, changed], weights[i, changed], terms[i, changed])
+            audience_reads, breach_reads = _depends_on(i, changed, flags, power_issues, line_issue)
         _fold(a, b, terms[i], order[lane], 0, position[moved], prefix[i])
         _fold(a, b, terms[i], order[1 - lane], 0, lane_length[1 - lane], other[i])
-        _audience(i, a, b, x, audience[i], flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
-        if not flags[i, FEARLESS]:
+        if audience_reads:
+            _audience(i, a, b, x, audience[i], flags, line_issue, line_upper, line_threshold, line_cost, line_ramp)
+        if breach_reads and not flags[i, FEARLESS]:
             _breach(i, a, b, x, breach[i], work[SHIFT], numbers, flags, power_sign, power_issues)
 
 
@@ -772,6 +786,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 step = step_size[k]
                 for n in range(a, b):
                     step[n] = step[n] / 2.0
+        changed = ALL_CHANGED     # the starts, or the last pass's moves toward the ideals, moved every issue
         for k in range(n_issues):
             movable = False
             for n in range(a, b):
@@ -780,9 +795,11 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 continue
             _copy(a, b, best, candidate)
             # Every candidate of the group is the incumbent with issue k moved: what does not read
-            # issue k is computed once for the group (the same numbers, a fraction of the work).
-            _memorise(a, b, k, best, memo, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
-                      line_upper, line_threshold, line_cost, line_ramp)
+            # issue k is computed once for the group (the same numbers, a fraction of the work),
+            # and of that only what reads the issue the last group moved.
+            _memorise(a, b, k, changed, best, memo, work, numbers, flags, power_sign, power_issues, ideal, weights,
+                      line_issue, line_upper, line_threshold, line_cost, line_ramp)
+            changed = k
             for v in range(levels + (2 if sweep > 0 else 0)):
                 for n in range(a, b):
                     if v < levels:
