@@ -362,3 +362,11 @@ def test_the_search_benchmark_replays_a_runs_searches_to_the_same_packages_in_an
     assert any(not options.get("starts_only") for *_, options in calls)
     default, small = benchmark.search_all(calls), benchmark.search_all(calls, block=128)
     assert all(np.array_equal(a, b) for a, b in zip(default, small, strict=True))
+
+
+def test_the_search_trim_experiments_patch_still_applies_to_the_kernel():
+    """experiments/search_trim.py measures cheaper searches by patching this kernel in a temporary
+    worktree; a change to the kernel that the patch no longer fits must update the patch too."""
+    patch = ROOT / "experiments" / "patches" / "search_trim.diff"
+    done = subprocess.run(["git", "apply", "--check", str(patch)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
