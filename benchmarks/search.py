@@ -17,7 +17,8 @@ With ``--against REV``, also the kernel of an earlier commit on the same recorde
 not cached), and each of ``--rounds`` rounds times that kernel, then this one, in this process
 (CPU, best of ``--repeats``), and checks that they find the same packages in every call. A shared
 machine's speed drifts between runs minutes apart; within a round it does not. ``REV`` must take the
-same arguments (``first_sweep`` and ``starts_only``: be4239d or later).
+same arguments (``first_sweep`` and ``starts_only``: be4239d or later); a kernel from before
+``toward_sweeps`` is compared with this one both moving toward the ideals in every sweep.
 
 The last line has the form ``us per searched world: <number> (block <B>)  best/first block: <ratio>``.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import statistics
 import subprocess
 import sys
@@ -106,12 +108,18 @@ def paired_against(calls: list[tuple], revision: str, rounds: int, repeats: int)
     """Time ``revision``'s kernel and this one on ``calls``, round by round; print each round; the
     median ratio (then / now)."""
     then = kernel_at(revision)
-    same = all(np.array_equal(a, b) for a, b in zip(search_all(calls, then), search_all(calls), strict=True))
+    # A kernel from before toward_sweeps moves toward the ideals in every sweep: so do both here.
+    changes = {} if "toward_sweeps" in inspect.signature(then.search_packages).parameters else {"toward_sweeps": None}
+    searches = [(worlds, players, curve, low, high, status_quo,
+                 {key: value for key, value in options.items() if not (changes and key == "toward_sweeps")})
+                for worlds, players, curve, low, high, status_quo, options in calls]
+    same = all(np.array_equal(a, b) for a, b in zip(search_all(searches, then), search_all(searches), strict=True))
     print(f"against {revision} (its kernel compiled afresh, same inputs), CPU per searched world, best of {repeats}; "
-          f"packages {'identical in every call' if same else 'DIFFER'}:")
+          f"packages {'identical in every call' if same else 'DIFFER'}"
+          f"{' (both moving toward the ideals in every sweep, as ' + revision + ' does)' if changes else ''}:")
     ratios = []
     for number in range(1, rounds + 1):
-        before, after = cpu_per_world(calls, repeats, then), cpu_per_world(calls, repeats)
+        before, after = cpu_per_world(searches, repeats, then), cpu_per_world(searches, repeats)
         ratios.append(before / after)
         print(f"  round {number}: {revision} {before * 1e6:6.2f} us, this code {after * 1e6:6.2f} us, "
               f"{ratios[-1]:.2f}x")

@@ -56,7 +56,7 @@ VARIANTS: dict[str, tuple[bool, dict[str, str], dict]] = {   # name: (patched, e
     "level grid in the first sweep only": (True, {"NEGSIM_GRID_SWEEPS": "1"}, {}),
     "level grid in the first sweep only, 5 sweeps": (True, {"NEGSIM_GRID_SWEEPS": "1"},
                                                      {"negotiation.draft_sweeps": 5}),
-    "toward the ideals in the first sweep only": (True, {"NEGSIM_TOWARD_SWEEPS": "1"}, {}),
+    "toward the ideals in the first sweep only": (False, {}, {"negotiation.toward_sweeps": 1}),
 }
 
 RUN = """

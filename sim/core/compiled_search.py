@@ -717,10 +717,11 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
                   weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra,
-                  first_sweep, starts_only):
+                  first_sweep, starts_only, toward_sweeps):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N). With ``starts_only``
     the box search starts from the ``extra`` starts alone (no contract curve, no status quo); its
-    sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``)."""
+    sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``);
+    the first ``toward_sweeps`` of them end with the moves toward the players' ideals."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[SCORE], work[BEST_SCORE], work[TOP_SCORE], work[NAN]
     improved = work[IMPROVED]
@@ -784,13 +785,13 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     for k in range(n_issues):
         for n in range(a, b):
             step_size[k, n] = max(high[k, n] - low[k, n], 0.0) / (levels - 1) / first_step
+    changed = ALL_CHANGED     # the starts may differ from what was memorised on every issue
     for sweep in range(first_sweep, first_sweep + sweeps):
         if sweep > first_sweep:
             for k in range(n_issues):
                 step = step_size[k]
                 for n in range(a, b):
                     step[n] = step[n] / 2.0
-        changed = ALL_CHANGED     # the starts, or the last pass's moves toward the ideals, moved every issue
         for k in range(n_issues):
             movable = False
             for n in range(a, b):
@@ -816,22 +817,24 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 # does too: only that row is kept and settled (the same packages, an eighth of the copying).
                 _offer(a, b, v == 0, candidate[k:k + 1], score, top[k:k + 1], top_score, nan, improved)
             _settle(a, b, top[k:k + 1], top_score, nan, best[k:k + 1], best_score, improved)
-        for f in range(len(_TOWARD_FRACTIONS)):
-            fraction = _TOWARD_FRACTIONS[f]
-            for i in range(ideal.shape[0]):
-                for k in range(n_issues):
-                    for n in range(a, b):
-                        moved = best[k, n] + fraction * (ideal[i, k, n] - best[k, n])
-                        candidate[k, n] = min(max(moved, low[k, n]), high[k, n])
-                scores(candidate, True)
-                _offer(a, b, f == 0 and i == 0, candidate, score, top, top_score, nan, improved)
-        _settle(a, b, top, top_score, nan, best, best_score, improved)
+        if sweep - first_sweep < toward_sweeps:
+            for f in range(len(_TOWARD_FRACTIONS)):
+                fraction = _TOWARD_FRACTIONS[f]
+                for i in range(ideal.shape[0]):
+                    for k in range(n_issues):
+                        for n in range(a, b):
+                            moved = best[k, n] + fraction * (ideal[i, k, n] - best[k, n])
+                            candidate[k, n] = min(max(moved, low[k, n]), high[k, n])
+                    scores(candidate, True)
+                    _offer(a, b, f == 0 and i == 0, candidate, score, top, top_score, nan, improved)
+            _settle(a, b, top, top_score, nan, best, best_score, improved)
+            changed = ALL_CHANGED     # a move toward an ideal moves every issue
 
 
 @njit(cache=True, error_model="numpy")
 def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
-            line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only):
+            line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only, toward_sweeps):
     n_issues, n_worlds = best.shape
     # Rows of `work`, one value per world (named above): a player's surplus terms, the objective's sums,
     # the search's bookkeeping, then K step sizes.
@@ -846,7 +849,8 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
-                      line_upper, line_threshold, line_cost, line_ramp, memo, extra, first_sweep, starts_only)
+                      line_upper, line_threshold, line_cost, line_ramp, memo, extra, first_sweep, starts_only,
+                      toward_sweeps)
 
 
 def warm_up() -> None:
@@ -868,12 +872,12 @@ def warm_up() -> None:
 
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
                     levels: int, sweeps: int, extra_starts: int = 0, first_sweep: int = 0,
-                    starts_only: bool = False) -> int:
+                    starts_only: bool = False, toward_sweeps: int | None = None) -> int:
     """How many (world, package) scores :func:`search_packages` computes: ``n_searched`` worlds in
     blocks of :data:`BLOCK`, with ``movable_per_block`` issues that have room in some world of each
-    block, ``extra_starts`` starts besides the curve's and the status quo (alone with ``starts_only``)
-    and sweeps numbered from ``first_sweep`` (for benchmarks: each score assesses every one of the
-    ``n_players`` veto players)."""
+    block, ``extra_starts`` starts besides the curve's and the status quo (alone with ``starts_only``),
+    sweeps numbered from ``first_sweep`` and moves toward the ideals in the first ``toward_sweeps``
+    (default all; for benchmarks: each score assesses every one of the ``n_players`` veto players)."""
     per_world = 0 if starts_only else grid + 2 * len(_REFINE_OFFSETS)          # the contract curve
     if curve_only:
         return n_searched * per_world
@@ -881,8 +885,9 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
     total = 0
     for block, movable in enumerate(movable_per_block):
         worlds = min(BLOCK, n_searched - block * BLOCK)
-        box = starts + sum(movable * (levels + (2 if sweep else 0)) + len(_TOWARD_FRACTIONS) * n_players
-                           for sweep in range(first_sweep, first_sweep + sweeps))
+        toward = sweeps if toward_sweeps is None else min(toward_sweeps, sweeps)
+        box = starts + toward * len(_TOWARD_FRACTIONS) * n_players + sum(
+            movable * (levels + (2 if sweep else 0)) for sweep in range(first_sweep, first_sweep + sweeps))
         total += worlds * (per_world + box)
     return total
 
@@ -890,7 +895,8 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
 def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray | None, low: np.ndarray,
                     high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
                     levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK,
-                    extra_starts: np.ndarray | None = None, first_sweep: int = 0, starts_only: bool = False) -> None:
+                    extra_starts: np.ndarray | None = None, first_sweep: int = 0, starts_only: bool = False,
+                    toward_sweeps: int | None = None) -> None:
     """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
 
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
@@ -905,7 +911,8 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     With ``starts_only`` the box search starts from the extra starts alone (no contract curve, no
     status quo: a search that goes on from a draft), and its sweeps are numbered from
     ``first_sweep`` (0 to 8): sweep ``s`` steps by ``(high - low) / ((levels - 1) 2 ** s)`` and, from
-    sweep 1 on, also tries a step either side of the incumbent.
+    sweep 1 on, also tries a step either side of the incumbent. The first ``toward_sweeps`` sweeps
+    (default: every one) end with the moves toward each player's ideal.
     """
     if starts_only and (extra_starts is None or not len(extra_starts)):
         raise ValueError("a search from its starts alone needs at least one extra start")
@@ -913,6 +920,8 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
         raise ValueError("a search that starts from the contract curve needs the curve")
     if grid < 2 or levels < 2:
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
+    if toward_sweeps is not None and toward_sweeps < 0:
+        raise ValueError(f"toward_sweeps must be 0 or more (or None: every sweep), got {toward_sweeps}")
     code = {"nash": NASH, "acceptance": ACCEPTANCE}[objective]
     # (N, K) arrays of the worlds searched, issues first; np.take gathers in half the time of array[worlds].
     by_issue = lambda array: np.ascontiguousarray(np.take(array, worlds, axis=0).T, dtype=float)  # noqa: E731
@@ -923,7 +932,8 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             _log_ndtr_address() if code == ACCEPTANCE else 0, best, *players.arguments(), block=block,
             extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
             else np.ascontiguousarray(np.transpose(np.take(extra_starts, worlds, axis=1), (0, 2, 1)), dtype=float),
-            first_sweep=int(first_sweep), starts_only=bool(starts_only))
+            first_sweep=int(first_sweep), starts_only=bool(starts_only),
+            toward_sweeps=int(sweeps if toward_sweeps is None else min(toward_sweeps, sweeps)))
     out[worlds] = best.T
 
 

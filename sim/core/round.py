@@ -258,7 +258,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       mediator_ideal: np.ndarray | None = None,
                       where: np.ndarray | None = None,
                       draft: np.ndarray | None = None,
-                      draft_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      draft_sweeps: int | None = None,
+                      toward_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -290,6 +291,9 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     without one gets the cold search. A mediator revising its last text, and a search spread over
     the months instead of begun afresh each month.
 
+    ``toward_sweeps``: how many of each search's passes, counted from its first, end with the moves
+    toward each veto player's ideal (default: every pass).
+
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
     n_worlds, n_issues = status_quo.shape
@@ -317,7 +321,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
             search_packages(worlds[chosen], packed if chosen.size == worlds.size else packed.take(chosen),
                             None if start.get("starts_only") else curve(), low, high, status_quo,
                             curve_only=search == "curve", objective=objective, grid=grid, levels=levels, out=proposal,
-                            **start)
+                            toward_sweeps=toward_sweeps, **start)
 
     if draft is not None and draft_sweeps is not None and search == "box":
         drafted = ~np.isnan(draft[worlds]).any(axis=1)

@@ -105,7 +105,8 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
 
 
 def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarray, levels: int = 5,
-               sweeps: int = 3, toward: np.ndarray | None = None, first_sweep: int = 0) -> np.ndarray:
+               sweeps: int = 3, toward: np.ndarray | None = None, first_sweep: int = 0,
+               toward_sweeps: int | None = None) -> np.ndarray:
     """Maximise ``score`` over the box ``[low, high]`` (N, K) per world, by coordinate ascent.
 
     Args:
@@ -122,6 +123,8 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
             agreement between two ideals that moves along one issue at a time miss.
         first_sweep: the number of the first sweep (a search that goes on from a draft starts at 1):
             sweep ``s`` steps by ``(high - low) / ((levels - 1) * 2 ** s)``.
+        toward_sweeps: how many sweeps, counted from the first, try the moves toward ``toward``
+            (default: every sweep).
 
     Returns:
         The best package found per world, shape (N, K). Worlds are independent: the result for a
@@ -148,7 +151,7 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
             candidates = np.broadcast_to(best, (values.shape[0], n_worlds, n_issues)).copy()
             candidates[:, :, k] = values
             best, best_score = _keep_better(score, clip(candidates), best, best_score)
-        if toward is not None:
+        if toward is not None and (toward_sweeps is None or sweep - first_sweep < toward_sweeps):
             fractions = np.array(TOWARD_FRACTIONS)[:, None, None, None]
             candidates = clip((best + fractions * (toward[None] - best)).reshape(-1, n_worlds, n_issues))
             best, best_score = _keep_better(score, candidates, best, best_score)

@@ -26,7 +26,8 @@ K = 5          # territory, guarantees, army limits, sanctions, recognition (odd
 
 
 def reference_proposal(parties, path, front, status_quo, leverage, *, search="box", objective="nash", grid=9,
-                       levels=5, sweeps=3, settled=None, pinned=None, outside=None, draft=None, draft_sweeps=None):
+                       levels=5, sweeps=3, settled=None, pinned=None, outside=None, draft=None, draft_sweeps=None,
+                       toward_sweeps=None):
     """The numpy search, as ``mediator_proposal`` ran it before it was compiled (no bias, every world);
     with ``draft_sweeps``, worlds with a ``draft`` go on from it alone (sweeps numbered from 1)."""
     n_worlds, n_issues = status_quo.shape
@@ -44,7 +45,8 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
     ideals = np.stack([np.broadcast_to(p.ideal, status_quo.shape) for p in players])
     if drafted.any():
         going_on = search_box(lambda x: score(x, "shortfall"), np.nan_to_num(draft)[None], path.low, path.high,
-                              levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1)
+                              levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1,
+                              toward_sweeps=toward_sweeps)
         if drafted.all():
             return going_on
     on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
@@ -53,7 +55,7 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
     lam = np.broadcast_to(np.linspace(0.0, 1.0, grid)[:, None], (grid, n_worlds))
     starts = np.concatenate([on_curve, path(lam), status_quo[None]])
     cold = search_box(lambda x: score(x, "shortfall"), starts, path.low, path.high, levels=levels, sweeps=sweeps,
-                      toward=ideals)
+                      toward=ideals, toward_sweeps=toward_sweeps)
     return np.where(drafted[:, None], going_on, cold) if drafted.any() else cold
 
 
@@ -114,6 +116,9 @@ CASES = {
     "ramped audience costs, acceptance objective": dict(ramped=True, objective="acceptance"),
     "going on from a draft where there is one (search_start: continue)": dict(draft=True, draft_sweeps=2),
     "going on from a draft, one finer sweep": dict(draft=True, draft_sweeps=1, levels=7, ramped=True),
+    "moves toward the ideals in the first sweep only, afresh and going on": dict(
+        draft=True, draft_sweeps=3, sweeps=4, toward_sweeps=1, ramped=True),
+    "moves toward the ideals in no sweep": dict(sweeps=2, toward_sweeps=0),
 }
 
 
@@ -315,11 +320,12 @@ def test_an_extra_start_is_never_lost_and_no_extra_start_changes_nothing():
     np.testing.assert_array_equal(search(1, np.empty((0, n, K))), quick)
 
 
-@pytest.mark.parametrize("search", ["curve", "cold", "continue"])
+@pytest.mark.parametrize("search", ["curve", "cold", "continue", "continue, toward in the first sweep"])
 def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
     """benchmarks/core.py reports how many packages the search scores per world-month from
     :func:`packages_scored`; here it is checked against the packages the numpy search scores, for the
-    curve, the cold box search and a search that goes on from a draft in every world."""
+    curve, the cold box search and a search that goes on from a draft in every world (moving toward
+    the ideals in every sweep, or in its first only)."""
     from sim.core import compiled_search
 
     from . import test_compiled_search as here
@@ -333,14 +339,17 @@ def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
 
     monkeypatch.setattr(here, "mediator_score", counting)
     options = {"curve": dict(search="curve"), "cold": dict(sweeps=2, levels=4),
-               "continue": dict(draft=status_quo.copy(), draft_sweeps=3)}[search]
+               "continue": dict(draft=status_quo.copy(), draft_sweeps=3),
+               "continue, toward in the first sweep": dict(draft=status_quo.copy(), draft_sweeps=3,
+                                                            toward_sweeps=1)}[search]
+    going_on = search.startswith("continue")
     reference_proposal(parties, path, front, status_quo, leverage, **options)
     movable = int(np.any(path.high - path.low > 0, axis=0).sum())
     players = sum(p.bargains for p in parties)
     expected = compiled_search.packages_scored(
         len(front), [movable], players, curve_only=search == "curve", grid=9, levels=options.get("levels", 5),
-        sweeps=options.get("draft_sweeps", options.get("sweeps", 3)), extra_starts=int(search == "continue"),
-        first_sweep=int(search == "continue"), starts_only=search == "continue")
+        sweeps=options.get("draft_sweeps", options.get("sweeps", 3)), extra_starts=int(going_on),
+        first_sweep=int(going_on), starts_only=going_on, toward_sweeps=options.get("toward_sweeps"))
     assert sum(scored) == expected
 
 
