@@ -44,19 +44,20 @@ from pathlib import Path
 import numpy as np
 
 from sim.analysis.compare import paired_difference
+from sim.engine.outputs import wilson_interval
 
 ROOT = Path(__file__).resolve().parent.parent
 PATCH = ROOT / "experiments" / "patches" / "search_trim.diff"
 SEED = 20250301
 MONTHS = (6, 12, 24)
 REFERENCE = "reference: afresh and from the draft, 8 sweeps"
+EVERY_SWEEP = {"negotiation.toward_sweeps": 8}
 VARIANTS: dict[str, tuple[bool, dict[str, str], dict]] = {   # name: (patched, environment, overrides)
-    REFERENCE: (False, {}, {"negotiation.search_start": "warm", "negotiation.search_sweeps": 8}),
-    "default: going on, 4 sweeps": (False, {}, {}),
-    "level grid in the first sweep only": (True, {"NEGSIM_GRID_SWEEPS": "1"}, {}),
-    "level grid in the first sweep only, 5 sweeps": (True, {"NEGSIM_GRID_SWEEPS": "1"},
-                                                     {"negotiation.draft_sweeps": 5}),
+    REFERENCE: (False, {}, {"negotiation.search_start": "warm", "negotiation.search_sweeps": 8, **EVERY_SWEEP}),
+    "going on, 4 sweeps, toward the ideals in every sweep (0.2.0)": (False, {}, EVERY_SWEEP),
+    "toward the ideals in the first 2 sweeps": (False, {}, {"negotiation.toward_sweeps": 2}),
     "toward the ideals in the first sweep only": (False, {}, {"negotiation.toward_sweeps": 1}),
+    "level grid in the first sweep only": (True, {"NEGSIM_GRID_SWEEPS": "1"}, EVERY_SWEEP),
 }
 
 RUN = """
@@ -64,6 +65,7 @@ import json, sys, time
 import numpy as np
 from sim.analysis.compare import reached_by
 from sim.engine import load_scenario
+from sim.engine.outputs import effective_worlds
 from sim.engine.run import run_scenario
 out, overrides, worlds, months = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
 arrays, began, compiled = {}, time.process_time(), False
@@ -74,6 +76,7 @@ for path in sys.argv[5:]:
     result = run_scenario(load_scenario(path, overrides), worlds=worlds, seed=SEED, workers=1)
     for month in months:
         arrays[f"{path}|{month}"] = reached_by(result, month)
+    arrays[f"{path}|effective worlds"] = effective_worlds(result)
 np.savez(out, seconds=time.process_time() - began, **arrays)
 """
 
@@ -119,6 +122,7 @@ def main() -> None:
     print("|" + " --- |" * (len(names) + 1))
     reference = results[REFERENCE]
     worst = {name: 0.0 for name in names[1:]}
+    share = {name: 0.0 for name in names[1:]}     # the largest |difference| / the forecast's own MC half-width
     for path in scenarios:
         cells = [" / ".join(f"{100 * reference[f'{path}|{m}'].mean():.1f}" for m in MONTHS)]
         for name in names[1:]:
@@ -127,12 +131,23 @@ def main() -> None:
                 key = f"{path}|{month}"
                 d, low, high = (100 * x for x in paired_difference(reference[key], results[name][key]))
                 worst[name] = d if abs(d) > abs(worst[name]) else worst[name]
+                share[name] = max(share[name], abs(d) / half_width(reference[key], float(reference[f"{path}|effective worlds"])))
                 parts.append(f"{d:+.1f} [{low:+.1f}, {high:+.1f}]")
             cells.append(" / ".join(parts))
         print(f"| {Path(path).stem} | " + " | ".join(cells) + " |")
     print("| CPU of the 12 scenarios | " + " | ".join(f"{float(results[name]['seconds']):.1f} s" for name in names) + " |")
     print("| largest difference | | " + " | ".join(f"{worst[name]:+.2f}" for name in names[1:]) + " |")
-    print(json.dumps({"largest_difference_points": worst}))
+    print("| largest difference / the forecast's own 95% Monte Carlo half-width | | "
+          + " | ".join(f"{share[name]:.2f}" for name in names[1:]) + " |")
+    print(json.dumps({"largest_difference_points": worst, "largest_share_of_monte_carlo_error": share}))
+
+
+def half_width(reached: np.ndarray, effective: float) -> float:
+    """Half the width, in points, of the 95% interval the engine reports for the forecast ``reached``
+    (worlds, bool): Wilson's, on the run's effective worlds (fewer than its worlds where it started
+    from the record: :func:`sim.engine.outputs.effective_worlds`)."""
+    low, high = wilson_interval(reached.mean() * effective, effective)
+    return 100 * (high - low) / 2
 
 
 if __name__ == "__main__":

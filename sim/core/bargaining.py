@@ -13,9 +13,10 @@ The search has two stages (``negotiation.search``):
   the :data:`REFINE_OFFSETS` of the current step around the best and narrowing the step fourfold;
 * the **box** (the default): coordinate ascent from the curve's best point, ``grid`` points of the
   curve and the status quo, over ``levels`` grid points per issue in each of ``sweeps`` passes
-  (after the first, also a step of half the previous size either side of the incumbent), then moves
-  part of the way (:data:`TOWARD_FRACTIONS`) toward each veto player's ideal, which find the narrow
-  diagonal zones of agreement between two ideals that moves along one issue at a time miss. The
+  (after the first, also a step of half the previous size either side of the incumbent); the first
+  ``toward_sweeps`` passes (``negotiation.toward_sweeps``, default 1) then move part of the way
+  (:data:`TOWARD_FRACTIONS`) toward each veto player's ideal, which find the narrow diagonal zones
+  of agreement between two ideals that moves along one issue at a time miss. The
   surpluses are not smooth (stepped audience costs, supporters' vetoes switching on), so a grid per
   coordinate is used rather than gradients. Within a pass a candidate replaces the incumbent only if
   strictly better; among equal candidates the first counts.
@@ -40,7 +41,7 @@ REFINE_OFFSETS = (-0.5, -0.25, 0.25, 0.5)
 """Steps tried around the curve's best point in each refinement, in units of the current step."""
 
 TOWARD_FRACTIONS = (0.03, 0.1, 0.25, 0.5)
-"""How far toward each veto player's ideal the box search tries moving after each pass."""
+"""How far toward each veto player's ideal the box search tries moving after a pass (the first ``toward_sweeps``)."""
 
 NOISE_FLOOR = 1e-3
 """The acceptance objective's floor on a party's decision noise, so a noiseless party's answer is a

@@ -415,7 +415,7 @@ class Negotiation(Strict):
         4, description="With search_start: continue, the passes of the box search in a world that goes on from "
                        "its draft (numbered from the second pass: local steps of half the first pass's and finer).")
     toward_sweeps: Passes = Field(
-        8, description="How many of each box search's passes, counted from its first, end with moves part of the way "
+        1, description="How many of each box search's passes, counted from its first, end with moves part of the way "
                        "toward each veto player's ideal (8, the most passes a search makes: every pass). The other "
                        "passes try each issue's grid and local steps only.")
     supporter_veto: Literal["terms", "package"] = Field(
