@@ -26,7 +26,7 @@ from ..conftest import SCENARIOS
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
 NEGSIM = [sys.executable, "-m", "sim.cli"]
-RUN = [*NEGSIM, "run", BASELINE, "--worlds", "6000", "--chunk-size", "1000", "--quiet"]
+RUN = [*NEGSIM, "run", BASELINE, "--worlds", "12000", "--chunk-size", "1000", "--quiet"]
 SWEEP = [*NEGSIM, "sweep", BASELINE, "--param", "actors.us.levers.sanctions=0:1:8", "--param",
          "actors.russia.beliefs.victory=0.3,0.5", "--worlds", "500", "--chunk-points", "1", "--quiet"]
 
@@ -95,8 +95,11 @@ def test_ctrl_c_stops_a_parallel_run_at_once_with_one_line_and_it_resumes_to_the
     """A terminal's Ctrl-C reaches every process of the command (SIGINT to its process group): the
     workers leave it to the parent, which stops them at once; no worker prints a traceback."""
     cut = tmp_path / "cut"
+    # With Ctrl-C's default action, as a command started from a terminal has it: a test run started in
+    # the background (a shell's `&`) ignores SIGINT, and its children would inherit that.
     proc = subprocess.Popen([*RUN, "--workers", "2", "--out", str(cut)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 180
     while time.time() < deadline and saved(cut / ".checkpoint", "chunk-*.npz") < 2:
         assert proc.poll() is None, "the run ended before it could be interrupted"
@@ -140,7 +143,7 @@ def test_a_second_writer_to_a_folder_in_use_is_told_who_holds_it(tmp_path):
 @pytest.mark.slow
 def test_two_runs_into_one_folder_never_mix(tmp_path, capsys):
     """The reproducer of the issue: a second run into a folder a first run is writing is refused, and
-    the first run's results are its own. (Half RUN's worlds: the refusals take well under a second.)"""
+    the first run's results are its own. (A quarter of RUN's worlds: the refusals take well under a second.)"""
     out = tmp_path / "shared"
     run = [*NEGSIM, "run", BASELINE, "--worlds", "3000", "--chunk-size", "500", "--quiet"]
     first = subprocess.Popen([*run, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
