@@ -109,14 +109,14 @@ def paired_against(calls: list[tuple], revision: str, rounds: int, repeats: int)
     median ratio (then / now)."""
     then = kernel_at(revision)
     # A kernel from before toward_sweeps moves toward the ideals in every sweep: so do both here.
-    changes = {} if "toward_sweeps" in inspect.signature(then.search_packages).parameters else {"toward_sweeps": None}
+    older = "toward_sweeps" not in inspect.signature(then.search_packages).parameters
     searches = [(worlds, players, curve, low, high, status_quo,
-                 {key: value for key, value in options.items() if not (changes and key == "toward_sweeps")})
+                 {key: value for key, value in options.items() if not (older and key == "toward_sweeps")})
                 for worlds, players, curve, low, high, status_quo, options in calls]
     same = all(np.array_equal(a, b) for a, b in zip(search_all(searches, then), search_all(searches), strict=True))
     print(f"against {revision} (its kernel compiled afresh, same inputs), CPU per searched world, best of {repeats}; "
           f"packages {'identical in every call' if same else 'DIFFER'}"
-          f"{' (both moving toward the ideals in every sweep, as ' + revision + ' does)' if changes else ''}:")
+          f"{' (both moving toward the ideals in every sweep, as ' + revision + ' does)' if older else ''}:")
     ratios = []
     for number in range(1, rounds + 1):
         before, after = cpu_per_world(searches, repeats, then), cpu_per_world(searches, repeats)

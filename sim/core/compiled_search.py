@@ -885,11 +885,15 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
     total = 0
     for block, movable in enumerate(movable_per_block):
         worlds = min(BLOCK, n_searched - block * BLOCK)
-        toward = sweeps if toward_sweeps is None else min(toward_sweeps, sweeps)
-        box = starts + toward * len(_TOWARD_FRACTIONS) * n_players + sum(
+        box = starts + _toward_passes(sweeps, toward_sweeps) * len(_TOWARD_FRACTIONS) * n_players + sum(
             movable * (levels + (2 if sweep else 0)) for sweep in range(first_sweep, first_sweep + sweeps))
         total += worlds * (per_world + box)
     return total
+
+
+def _toward_passes(sweeps: int, toward_sweeps: int | None) -> int:
+    """How many of a search's ``sweeps`` end with the moves toward the ideals (None: every one)."""
+    return int(sweeps if toward_sweeps is None else min(toward_sweeps, sweeps))
 
 
 def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray | None, low: np.ndarray,
@@ -933,7 +937,7 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
             else np.ascontiguousarray(np.transpose(np.take(extra_starts, worlds, axis=1), (0, 2, 1)), dtype=float),
             first_sweep=int(first_sweep), starts_only=bool(starts_only),
-            toward_sweeps=int(sweeps if toward_sweeps is None else min(toward_sweeps, sweeps)))
+            toward_sweeps=_toward_passes(sweeps, toward_sweeps))
     out[worlds] = best.T
 
 
