@@ -17,7 +17,8 @@ cannot be speculated, so the loop stays scalar and branchy); a row indexed by a 
 taken before the loop, not inside it; unsigned loop bounds; ``error_model="numpy"`` (no zero check in
 a division). The logarithms, needed only where a package is feasible (a few percent of the worlds),
 run over a list of those worlds. Slices are filled and copied by plain loops (:func:`_fill`,
-:func:`_copy`), a percent or two.
+:func:`_copy`), a percent or two. The kernels that allocate nothing skip numba's reference counts
+(:data:`LEAF_OPTIONS`): each row view would otherwise cost two atomic operations per loop and block.
 
 Why it gives the numpy numbers exactly (``tests/core/test_compiled_search.py`` checks it bit for bit
 against the numpy search kept in the tests as the oracle, ``tests/core/reference_search.py``):
@@ -44,10 +45,22 @@ from dataclasses import dataclass, replace
 import numpy as np
 from llvmlite import ir
 from numba import config, njit, types
+from numba.core import cpu as numba_cpu
 from numba.extending import get_cython_function_address, intrinsic
 from scipy.special import log_ndtr
 
 from .bargaining import INFEASIBLE, NOISE_FLOOR, REFINE_OFFSETS, TOWARD_FRACTIONS, is_zero
+
+LEAF_OPTIONS = {"_nrt": False} if hasattr(numba_cpu.CPUTargetOptions, "_nrt") else {}
+"""What the kernels that allocate nothing are compiled with besides the rest's options: without numba's
+reference counts, where this numba has its (private) switch for them. Each row view a loop takes
+otherwise costs an atomic increment and decrement, paid per loop and block, not per world: 1.15 to
+1.19 times on the kernel, the same packages (``benchmarks/search.py --against``; docs/design.md).
+A numba without the switch compiles the same functions with the counts: slower, the same numbers.
+The functions that allocate (:func:`_search`, :func:`_new_memo`, :func:`_fold_orders`) keep them."""
+
+_leaf = njit(cache=True, error_model="numpy", **LEAF_OPTIONS)
+
 
 BLOCK = 1024
 """Worlds searched in lockstep. Each step of the search is a short loop over the block's worlds, and
@@ -266,7 +279,7 @@ else:
         return signature, codegen
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _fill(a, b, row, value):
     """``row[a:b] = value`` as a plain loop over worlds (numba's general slice assignment: 1.01-1.02
     times slower over a run's searches, measured by ``benchmarks/search.py --against``)."""
@@ -274,7 +287,7 @@ def _fill(a, b, row, value):
         row[n] = value
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _copy(a, b, source, target):
     """``target[:, a:b] = source[:, a:b]`` for (rows, N) arrays, as plain loops (see :func:`_fill`)."""
     for k in range(source.shape[0]):
@@ -283,7 +296,7 @@ def _copy(a, b, source, target):
             out[n] = row[n]
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _utilities(i, a, b, x, ideal, weights, lane0, lane1):
     """Player ``i``'s spatial utility of packages ``x`` (K, N) in worlds ``a:b``, into ``lane0``.
 
@@ -350,14 +363,14 @@ def utilities_by_world(x, ideal, weights, out):
         out[n] = 1.0 - (lane0 + lane1)
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _add_term(a, b, x, ideal, weights, lane):
     for n in range(a, b):
         gap = x[n] - ideal[n]
         lane[n] = gap * gap * weights[n] + lane[n]
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """Player ``i``'s audience costs of packages ``x`` (K, N) in worlds ``a:b``, into ``audience``
     (:meth:`RedLines.audience_cost`: its audience lines in order, each adding its cost beyond its line)."""
@@ -388,7 +401,7 @@ def _audience(i, a, b, x, audience, flags, line_issue, line_upper, line_threshol
                 audience[n] = added if terms[n] < threshold[n] else before
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _breach(i, a, b, x, breach, shift, numbers, flags, power_sign, power_issues):
     """Player ``i``'s perceived chance the deal fails, for packages ``x`` (K, N) in worlds ``a:b``,
     into ``breach`` (:meth:`Party.breach_probability`: its breach fear, eased by the guarantees agreed,
@@ -466,7 +479,7 @@ ALL_CHANGED = -1
 """For :func:`_memorise`: the incumbent may differ from the memorised one on every issue."""
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _memorise(a, b, moved, changed, x, memo, work, numbers, flags, power_sign, power_issues, ideal, weights,
               line_issue, line_upper, line_threshold, line_cost, line_ramp):
     """Keep what every player's surplus of the incumbent ``x`` (K, N) owes to issues other than
@@ -495,14 +508,14 @@ def _memorise(a, b, moved, changed, x, memo, work, numbers, flags, power_sign, p
             _breach(i, a, b, x, breach[i], work[SHIFT], numbers, flags, power_sign, power_issues)
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _term(a, b, x, ideal, weights, term):
     for n in range(a, b):
         gap = x[n] - ideal[n]
         term[n] = gap * gap * weights[n]
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _fold(a, b, terms, order, first, last, acc):
     """``acc = terms[order[q]] + acc`` for q in ``first:last``, from 0 when ``first`` is 0."""
     if first == 0:
@@ -513,7 +526,7 @@ def _fold(a, b, terms, order, first, last, acc):
             acc[n] = term[n] + acc[n]
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _utilities_moved(i, a, b, moved, x, memo, ideal, weights, utility):
     """Player ``i``'s spatial utility of packages ``x`` that differ from the memorised incumbent on
     issue ``moved`` only: the same additions in the same order as :func:`_utilities`, so the same
@@ -534,7 +547,7 @@ def _utilities_moved(i, a, b, moved, x, memo, ideal, weights, utility):
             utility[n] = 1.0 - (rest[n] + utility[n])
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _depends_on(i, moved, flags, power_issues, line_issue):
     """Whether player ``i``'s audience costs, and its chance of breach, read issue ``moved``."""
     audience = False
@@ -547,7 +560,7 @@ def _depends_on(i, moved, flags, power_issues, line_issue):
     return audience, breach
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issues, ideal, weights, line_issue,
                line_upper, line_threshold, line_cost, line_ramp, moved, memo):
     """Player ``i``'s surplus of packages ``x`` (K, N) in worlds ``a:b``, into ``surplus`` (N,)
@@ -584,10 +597,10 @@ def _surpluses(i, a, b, x, surplus, work, numbers, flags, power_sign, power_issu
             surplus[n] = value - audience[n] + blame[n] - war[n] - outside[n]
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
             power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp,
-            moved, memo):
+            moved, memo, where):
     """The mediator's objective (sim.core.bargaining) for packages ``x`` (K, N) in worlds ``a:b``,
     into ``score``: ``miss="shortfall"`` where ``shortfall``, else ``"worst"``. Each player's surplus,
     then (branch-free) what it does to feasibility and the miss; then the logarithms, only where the
@@ -643,11 +656,11 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
             for n in range(a, b):
                 if belligerent or vetoes[i, n]:
                     total[n] = total[n] + _call_log_ndtr(log_ndtr, surpluses[i, n] / numbers[i, NOISE_SD, n])
-        score[a:b] = total[a:b]          # the acceptance objective, not the default
+        for n in range(a, b):            # the acceptance objective, not the default
+            score[n] = total[n]
         return
     # The logarithms, only where feasible (listed first, branch-free: which worlds are is
     # unpredictable); a player without a veto adds power x log 1 = 0, which changes nothing.
-    where = np.empty(b - a, dtype=np.int64)
     m = 0
     for n in range(a, b):
         where[m] = n
@@ -668,7 +681,7 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
         score[n] = nash if feasible[n] != 0.0 else missed
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _curve(a, b, lam, x, low, high, curve):
     """Packages on the belligerents' contract curve at ``lam`` (N,), clipped to the box, into ``x``
     (:class:`ProposalPath` and :func:`~sim.core.utility.contract_curve`)."""
@@ -680,7 +693,7 @@ def _curve(a, b, lam, x, low, high, curve):
             x[k, n] = min(max(numerator / denominator, low[k, n]), high[k, n])
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _offer(a, b, first, candidate, score, top, top_score, nan, improved):
     """One candidate of a group: the group's first best so far is kept in ``top`` (branch-free
     loops over worlds: which world improves is unpredictable)."""
@@ -697,7 +710,7 @@ def _offer(a, b, first, candidate, score, top, top_score, nan, improved):
             kept_row[n] = value if improved[n] else kept
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _settle(a, b, top, top_score, nan, best, best_score, improved):
     """The end of a group: its best replaces the incumbent where strictly better (and no score was NaN)."""
     for n in range(a, b):
@@ -713,11 +726,11 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
             kept_row[n] = value if improved[n] else kept
 
 
-@njit(cache=True, error_model="numpy")
+@_leaf
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
                   weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra,
-                  first_sweep, starts_only, toward_sweeps):
+                  first_sweep, starts_only, toward_sweeps, where):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N). With ``starts_only``
     the box search starts from the ``extra`` starts alone (no contract curve, no status quo); its
     sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``);
@@ -730,7 +743,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
     def scores(x, shortfall, moved=-1):
         _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, surpluses, vetoes, numbers, flags,
                 power_sign, power_issues, ideal, weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp,
-                moved, memo)
+                moved, memo, where)
 
     # The contract curve: a grid of lam, then two rounds of refinement around the best (the curve of sim.core.bargaining).
     # lam is a one-row "package", so the groups use the same bookkeeping as the box's.
@@ -844,13 +857,14 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
     n_players = numbers.shape[0]
     # What _memorise keeps of the incumbent for the candidates that move one issue.
     memo = _new_memo(n_players, n_issues, n_worlds)
+    where = np.empty(n_worlds, dtype=np.int64)
     for a in range(0, n_worlds, block):
         # Unsigned bounds: loops over worlds then index without wraparound checks, and vectorise.
         _search_block(np.uint64(a), np.uint64(min(a + block, n_worlds)), curve_only, lam_grid, level_grid, sweeps,
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
                       line_upper, line_threshold, line_cost, line_ramp, memo, extra, first_sweep, starts_only,
-                      toward_sweeps)
+                      toward_sweeps, where)
 
 
 def warm_up() -> None:
@@ -954,7 +968,8 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
     _scores(np.uint64(0), np.uint64(n), np.ascontiguousarray(packages.T, dtype=float),
             np.ascontiguousarray(status_quo[worlds].T, dtype=float), {"nash": NASH, "acceptance": ACCEPTANCE}[objective],
             True, _log_ndtr_address() if objective == "acceptance" else 0, score, np.empty((WORK_ROWS + n_issues, n)),
-            np.empty((n_players, n)), np.empty((n_players, n)), *arrays, moved=-1, memo=memo)
+            np.empty((n_players, n)), np.empty((n_players, n)), *arrays, moved=-1, memo=memo,
+            where=np.empty(n, dtype=np.int64))
     return score
 
 

@@ -379,3 +379,24 @@ def test_the_search_trim_experiments_patch_still_applies_to_the_kernel():
     patch = ROOT / "experiments" / "patches" / "search_trim.diff"
     done = subprocess.run(["git", "apply", "--check", str(patch)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_kernels_that_allocate_nothing_drop_reference_counts_only_where_numba_can():
+    """The leaf kernels skip numba's reference counts through a private switch (``_nrt``); a numba
+    without it must still compile them, with the counts, rather than fail on an unknown option."""
+    from numba import njit
+
+    from sim.core import compiled_search
+
+    def probe(row):
+        row[0] = 1.0
+
+    try:
+        njit(_nrt=False)(probe)(np.zeros(1))
+        accepted = True
+    except KeyError:      # numba: "Unrecognized options"
+        accepted = False
+    assert (compiled_search.LEAF_OPTIONS == {"_nrt": False}) == accepted
+    for kernel in (compiled_search._scores, compiled_search._search_block, compiled_search._memorise):
+        assert kernel.targetoptions.get("_nrt", True) is not accepted
+    assert compiled_search._search.targetoptions.get("_nrt", True) is True   # it allocates
