@@ -176,7 +176,7 @@ class NegotiationModel(mesa.Model):
             self.parties(), self.proposal_path(), state.war.front, state.status_quo(), leverage,
             search=rules.search, objective=rules.objective, grid=rules.proposal_grid, levels=rules.search_levels,
             sweeps=rules.search_sweeps, settled=settled, pinned=pinned, outside=outside, bias=rules.mediator_bias,
-            mediator_ideal=np.nan_to_num(self.state.mediator_ideal) if rules.mediator_bias else None,
+            mediator_ideal=np.nan_to_num(self.leading_mediator_ideal()) if rules.mediator_bias else None,
             where=None if self.state.keep_rounds else where,
             draft=draft, draft_sweeps=rules.draft_sweeps if rules.search_start == "continue" else None,
             toward_sweeps=rules.toward_sweeps)
@@ -255,16 +255,25 @@ class NegotiationModel(mesa.Model):
         active = np.zeros(self.n_worlds, dtype=bool)
         leverage = np.zeros(self.n_worlds)
         # The leading mediator (the most leverage) is the one whose ideal a biased proposal leans to.
-        self.state.mediator_ideal = np.full((self.n_worlds, self.facts.n_issues), np.nan)
-        for mediator in self.mediators:
+        leader = np.full(self.n_worlds, -1)
+        for number, mediator in enumerate(self.mediators):
             engagement = mediator.levers["engagement"]
             engaged = self.streams.monthly_uniform(f"mediator:{mediator.actor_id}")[:, t - 1] < engagement
             active |= engaged
             own = np.where(engaged, engagement * mediator.mediation_leverage, 0.0)
-            leads = engaged & ((own > leverage) | np.isnan(self.state.mediator_ideal[:, 0]))
-            self.state.mediator_ideal[leads] = np.broadcast_to(mediator.ideal, self.state.mediator_ideal.shape)[leads]
+            leader[engaged & ((own > leverage) | (leader < 0))] = number
             leverage = np.maximum(leverage, own)
+        self.state.mediator_leader = leader
         return active, leverage
+
+    def leading_mediator_ideal(self) -> np.ndarray:
+        """The ideal (N, K) of this month's leading mediator in each world (NaN where none is engaged):
+        where a biased mediator leans its package. Built only when asked (an unbiased one never does)."""
+        ideal = np.full((self.n_worlds, self.facts.n_issues), np.nan)
+        for number, mediator in enumerate(self.mediators):
+            leads = self.state.mediator_leader == number
+            ideal[leads] = np.broadcast_to(mediator.ideal, ideal.shape)[leads]
+        return ideal
 
     def negotiation_round(self, t: int) -> None:
         """Breakdowns, the general proposal and its acceptance, then the partial deals."""

@@ -204,7 +204,7 @@ class WorldState:
         self.threat_cost: dict[str, np.ndarray] = {a: np.zeros(n) for a in scenario.actors}   # this month's, utility units
         self.lobbied: dict[str, dict[str, np.ndarray]] = {a: {} for a in scenario.actors}     # lever shifts won, kept
         self.ceasefire_terms = np.full((n, k), np.nan)
-        self.mediator_ideal = np.full((n, k), np.nan)   # the leading mediator's, this month
+        self.mediator_leader = np.full(n, -1)   # this month's leading mediator (its number), -1: none
         self.drafts: dict[str, np.ndarray] = {}   # the mediator's last package by kind of talks (search_start: warm)
         self.ceasefire_settled = np.zeros((n, k), dtype=bool)  # issues the agreement settles
         self.first_ceasefire_month = np.zeros(n, dtype=np.int32)   # 0: none yet

@@ -66,7 +66,7 @@ def test_a_biased_mediator_moves_its_proposal_the_stated_share_toward_its_own_id
     model.step()
     asked = plain.proposed
     moved = biased.put_forward[asked] - plain.put_forward[asked]
-    toward = np.nan_to_num(model.state.mediator_ideal)[asked] - plain.put_forward[asked]
+    toward = np.nan_to_num(model.leading_mediator_ideal())[asked] - plain.put_forward[asked]
     # Each term moves toward the ideal (same sign), never past it, and at most half the way.
     assert np.all(moved * toward >= -1e-12)
     assert np.all(np.abs(moved) <= 0.5 * np.abs(toward) + 1e-9)
