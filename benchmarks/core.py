@@ -115,7 +115,7 @@ def assessments_per_world_month(loaded, worlds: int) -> tuple[float, float]:
             len(worlds), movable, n_players, curve_only=options["curve_only"], grid=options["grid"],
             levels=options["levels"], sweeps=options["sweeps"], extra_starts=0 if extra is None else len(extra),
             first_sweep=options.get("first_sweep", 0), starts_only=options.get("starts_only", False),
-            toward_sweeps=options.get("toward_sweeps"))
+            toward_sweeps=options.get("toward_sweeps"), grid_sweeps=options.get("grid_sweeps"))
         packages += scored
         count += n_players * scored
         return original_search(worlds, players, curve, low, high, status_quo, **options)

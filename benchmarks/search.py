@@ -18,7 +18,8 @@ not cached), and each of ``--rounds`` rounds times that kernel, then this one, i
 (CPU, best of ``--repeats``), and checks that they find the same packages in every call. A shared
 machine's speed drifts between runs minutes apart; within a round it does not. ``REV`` must take the
 same arguments (``first_sweep`` and ``starts_only``: be4239d or later); a kernel from before
-``toward_sweeps`` is compared with this one both moving toward the ideals in every sweep.
+``toward_sweeps`` (``grid_sweeps``) is compared with this one both moving toward the ideals (trying
+the level grid) in every sweep.
 
 The last line has the form ``us per searched world: <number> (block <B>)  best/first block: <ratio>``.
 """
@@ -108,15 +109,19 @@ def paired_against(calls: list[tuple], revision: str, rounds: int, repeats: int)
     """Time ``revision``'s kernel and this one on ``calls``, round by round; print each round; the
     median ratio (then / now)."""
     then = kernel_at(revision)
-    # A kernel from before toward_sweeps moves toward the ideals in every sweep: so do both here.
-    older = "toward_sweeps" not in inspect.signature(then.search_packages).parameters
+    # A kernel from before toward_sweeps (grid_sweeps) moves toward the ideals (tries the level grid) in
+    # every sweep: so do both here.
+    known = inspect.signature(then.search_packages).parameters
+    dropped = {key for key in ("toward_sweeps", "grid_sweeps") if key not in known}
+    older = bool(dropped)
     searches = [(worlds, players, curve, low, high, status_quo,
-                 {key: value for key, value in options.items() if not (older and key == "toward_sweeps")})
+                 {key: value for key, value in options.items() if key not in dropped})
                 for worlds, players, curve, low, high, status_quo, options in calls]
     same = all(np.array_equal(a, b) for a, b in zip(search_all(searches, then), search_all(searches), strict=True))
     print(f"against {revision} (its kernel compiled afresh, same inputs), CPU per searched world, best of {repeats}; "
           f"packages {'identical in every call' if same else 'DIFFER'}"
-          f"{' (both moving toward the ideals in every sweep, as ' + revision + ' does)' if older else ''}:")
+          f"{' (both searching every sweep, as ' + revision + ' does: ' + ', '.join(sorted(dropped)) + ' left out)'
+             if older else ''}:")
     ratios = []
     for number in range(1, rounds + 1):
         before, after = cpu_per_world(searches, repeats, then), cpu_per_world(searches, repeats)

@@ -730,11 +730,12 @@ def _settle(a, b, top, top_score, nan, best, best_score, improved):
 def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr,
                   work, surpluses, vetoes, best, candidate, top, numbers, flags, power_sign, power_issues, ideal,
                   weights, controls, line_issue, line_upper, line_threshold, line_cost, line_ramp, memo, extra,
-                  first_sweep, starts_only, toward_sweeps, where):
+                  first_sweep, starts_only, toward_sweeps, grid_sweeps, where):
     """Search worlds ``a:b`` in lockstep; the packages are left in ``best`` (K, N). With ``starts_only``
     the box search starts from the ``extra`` starts alone (no contract curve, no status quo); its
     sweeps are numbered from ``first_sweep`` (sweep ``s`` steps by the first sweep's step over ``2 ** s``);
-    the first ``toward_sweeps`` of them end with the moves toward the players' ideals."""
+    the first ``grid_sweeps`` of them (at least one) try each issue's level grid, later ones the local
+    steps only; the first ``toward_sweeps`` end with the moves toward the players' ideals."""
     n_issues = best.shape[0]
     score, best_score, top_score, nan = work[SCORE], work[BEST_SCORE], work[TOP_SCORE], work[NAN]
     improved = work[IMPROVED]
@@ -818,7 +819,8 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
             _memorise(a, b, k, changed, best, memo, work, numbers, flags, power_sign, power_issues, ideal, weights,
                       line_issue, line_upper, line_threshold, line_cost, line_ramp)
             changed = k
-            for v in range(levels + (2 if sweep > 0 else 0)):
+            grid_from = 0 if sweep - first_sweep < grid_sweeps else levels   # the level grid, or the steps only
+            for v in range(grid_from, levels + (2 if sweep > 0 else 0)):
                 for n in range(a, b):
                     if v < levels:
                         value = low[k, n] + level_grid[v] * max(high[k, n] - low[k, n], 0.0)
@@ -828,7 +830,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
                 scores(candidate, True, k)
                 # The group's candidates differ from the incumbent on issue k alone, so its best
                 # does too: only that row is kept and settled (the same packages, an eighth of the copying).
-                _offer(a, b, v == 0, candidate[k:k + 1], score, top[k:k + 1], top_score, nan, improved)
+                _offer(a, b, v == grid_from, candidate[k:k + 1], score, top[k:k + 1], top_score, nan, improved)
             _settle(a, b, top[k:k + 1], top_score, nan, best[k:k + 1], best_score, improved)
         if sweep - first_sweep < toward_sweeps:
             for f in range(len(_TOWARD_FRACTIONS)):
@@ -847,7 +849,7 @@ def _search_block(a, b, curve_only, lam_grid, level_grid, sweeps, low, high, sta
 @njit(cache=True, error_model="numpy")
 def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, curve, objective, log_ndtr, best,
             numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue, line_upper,
-            line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only, toward_sweeps):
+            line_threshold, line_cost, line_ramp, block, extra, first_sweep, starts_only, toward_sweeps, grid_sweeps):
     n_issues, n_worlds = best.shape
     # Rows of `work`, one value per world (named above): a player's surplus terms, the objective's sums,
     # the search's bookkeeping, then K step sizes.
@@ -864,7 +866,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
                       low, high, status_quo, curve, objective, log_ndtr, work, surpluses, vetoes, best, candidate,
                       top, numbers, flags, power_sign, power_issues, ideal, weights, controls, line_issue,
                       line_upper, line_threshold, line_cost, line_ramp, memo, extra, first_sweep, starts_only,
-                      toward_sweeps, where)
+                      toward_sweeps, grid_sweeps, where)
 
 
 def warm_up() -> None:
@@ -886,12 +888,14 @@ def warm_up() -> None:
 
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
                     levels: int, sweeps: int, extra_starts: int = 0, first_sweep: int = 0,
-                    starts_only: bool = False, toward_sweeps: int | None = None) -> int:
+                    starts_only: bool = False, toward_sweeps: int | None = None,
+                    grid_sweeps: int | None = None) -> int:
     """How many (world, package) scores :func:`search_packages` computes: ``n_searched`` worlds in
     blocks of :data:`BLOCK`, with ``movable_per_block`` issues that have room in some world of each
     block, ``extra_starts`` starts besides the curve's and the status quo (alone with ``starts_only``),
-    sweeps numbered from ``first_sweep`` and moves toward the ideals in the first ``toward_sweeps``
-    (default all; for benchmarks: each score assesses every one of the ``n_players`` veto players)."""
+    sweeps numbered from ``first_sweep``, the level grid in the first ``grid_sweeps`` and moves toward
+    the ideals in the first ``toward_sweeps`` (default all; for benchmarks: each score assesses every
+    one of the ``n_players`` veto players)."""
     per_world = 0 if starts_only else grid + 2 * len(_REFINE_OFFSETS)          # the contract curve
     if curve_only:
         return n_searched * per_world
@@ -899,22 +903,25 @@ def packages_scored(n_searched: int, movable_per_block: list[int], n_players: in
     total = 0
     for block, movable in enumerate(movable_per_block):
         worlds = min(BLOCK, n_searched - block * BLOCK)
-        box = starts + _toward_passes(sweeps, toward_sweeps) * len(_TOWARD_FRACTIONS) * n_players + sum(
-            movable * (levels + (2 if sweep else 0)) for sweep in range(first_sweep, first_sweep + sweeps))
+        gridded = _passes(sweeps, grid_sweeps)
+        box = starts + _passes(sweeps, toward_sweeps) * len(_TOWARD_FRACTIONS) * n_players + sum(
+            movable * ((levels if sweep - first_sweep < gridded else 0) + (2 if sweep else 0))
+            for sweep in range(first_sweep, first_sweep + sweeps))
         total += worlds * (per_world + box)
     return total
 
 
-def _toward_passes(sweeps: int, toward_sweeps: int | None) -> int:
-    """How many of a search's ``sweeps`` end with the moves toward the ideals (None: every one)."""
-    return int(sweeps if toward_sweeps is None else min(toward_sweeps, sweeps))
+def _passes(sweeps: int, asked: int | None) -> int:
+    """How many of a search's ``sweeps``, counted from its first, do what ``asked`` passes do (None:
+    every one): try the level grid, or end with the moves toward the ideals."""
+    return int(sweeps if asked is None else min(asked, sweeps))
 
 
 def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray | None, low: np.ndarray,
                     high: np.ndarray, status_quo: np.ndarray, *, curve_only: bool, objective: str, grid: int,
                     levels: int, sweeps: int, out: np.ndarray, block: int = BLOCK,
                     extra_starts: np.ndarray | None = None, first_sweep: int = 0, starts_only: bool = False,
-                    toward_sweeps: int | None = None) -> None:
+                    toward_sweeps: int | None = None, grid_sweeps: int | None = None) -> None:
     """Write into ``out[worlds]`` (N, K) the mediator's package in each world of ``worlds``.
 
     ``curve`` (4, K, N) holds the attacker's ideal points and weights, then the defender's, which
@@ -929,8 +936,9 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
     With ``starts_only`` the box search starts from the extra starts alone (no contract curve, no
     status quo: a search that goes on from a draft), and its sweeps are numbered from
     ``first_sweep`` (0 to 8): sweep ``s`` steps by ``(high - low) / ((levels - 1) 2 ** s)`` and, from
-    sweep 1 on, also tries a step either side of the incumbent. The first ``toward_sweeps`` sweeps
-    (default: every one) end with the moves toward each player's ideal.
+    sweep 1 on, also tries a step either side of the incumbent. Only the first ``grid_sweeps`` sweeps
+    (default: every one; at least 1) try the level grid; the first ``toward_sweeps`` (default: every
+    one) end with the moves toward each player's ideal.
     """
     if starts_only and (extra_starts is None or not len(extra_starts)):
         raise ValueError("a search from its starts alone needs at least one extra start")
@@ -940,6 +948,8 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
         raise ValueError(f"the search needs grid >= 2 and levels >= 2, got grid={grid}, levels={levels}")
     if toward_sweeps is not None and toward_sweeps < 0:
         raise ValueError(f"toward_sweeps must be 0 or more (or None: every sweep), got {toward_sweeps}")
+    if grid_sweeps is not None and grid_sweeps < 1:
+        raise ValueError(f"grid_sweeps must be 1 or more (or None: every sweep), got {grid_sweeps}")
     code = {"nash": NASH, "acceptance": ACCEPTANCE}[objective]
     # (N, K) arrays of the worlds searched, issues first; np.take gathers in half the time of array[worlds].
     by_issue = lambda array: np.ascontiguousarray(np.take(array, worlds, axis=0).T, dtype=float)  # noqa: E731
@@ -951,7 +961,7 @@ def search_packages(worlds: np.ndarray, players: PlayerArrays, curve: np.ndarray
             extra=np.empty((0, low.shape[1], len(worlds))) if extra_starts is None
             else np.ascontiguousarray(np.transpose(np.take(extra_starts, worlds, axis=1), (0, 2, 1)), dtype=float),
             first_sweep=int(first_sweep), starts_only=bool(starts_only),
-            toward_sweeps=_toward_passes(sweeps, toward_sweeps))
+            toward_sweeps=_passes(sweeps, toward_sweeps), grid_sweeps=_passes(sweeps, grid_sweeps))
     out[worlds] = best.T
 
 

@@ -259,7 +259,8 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                       where: np.ndarray | None = None,
                       draft: np.ndarray | None = None,
                       draft_sweeps: int | None = None,
-                      toward_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      toward_sweeps: int | None = None,
+                      draft_grid_sweeps: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The mediator's package: the best package for its ``objective`` among the terms no veto player
     has ruled out (the box of ``path``).
 
@@ -292,7 +293,9 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     the months instead of begun afresh each month.
 
     ``toward_sweeps``: how many of each search's passes, counted from its first, end with the moves
-    toward each veto player's ideal (default: every pass).
+    toward each veto player's ideal (default: every pass). ``draft_grid_sweeps``: how many passes of a
+    search that goes on from its draft, counted from its first, try each issue's level grid (default:
+    every pass; the others try a local step either side of the incumbent only).
 
     Returns the terms (N, K) and whether the box is empty in some issue (N,).
     """
@@ -327,7 +330,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
         drafted = ~np.isnan(draft[worlds]).any(axis=1)
         search_in(np.flatnonzero(~drafted), sweeps=sweeps)
         search_in(np.flatnonzero(drafted), sweeps=draft_sweeps, extra_starts=draft[None], first_sweep=1,
-                  starts_only=True)
+                  starts_only=True, grid_sweeps=draft_grid_sweeps)
     else:
         search_in(np.arange(worlds.size), sweeps=sweeps,
                   extra_starts=None if draft is None else np.where(np.isnan(draft), status_quo, draft)[None])

@@ -179,7 +179,7 @@ class NegotiationModel(mesa.Model):
             mediator_ideal=np.nan_to_num(self.leading_mediator_ideal()) if rules.mediator_bias else None,
             where=None if self.state.keep_rounds else where,
             draft=draft, draft_sweeps=rules.draft_sweeps if rules.search_start == "continue" else None,
-            toward_sweeps=rules.toward_sweeps)
+            toward_sweeps=rules.toward_sweeps, draft_grid_sweeps=rules.draft_grid_sweeps)
         if draft is not None:   # remembered only where it was put, so the teaching view keeps the same drafts
             put = np.ones(self.n_worlds, dtype=bool) if where is None else where
             draft[put] = terms[put]

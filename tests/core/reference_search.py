@@ -106,7 +106,7 @@ def nash_on_path(surpluses: Surpluses, n_worlds: int, grid: int = 9, refine: int
 
 def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarray, levels: int = 5,
                sweeps: int = 3, toward: np.ndarray | None = None, first_sweep: int = 0,
-               toward_sweeps: int | None = None) -> np.ndarray:
+               toward_sweeps: int | None = None, grid_sweeps: int | None = None) -> np.ndarray:
     """Maximise ``score`` over the box ``[low, high]`` (N, K) per world, by coordinate ascent.
 
     Args:
@@ -125,6 +125,8 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
             sweep ``s`` steps by ``(high - low) / ((levels - 1) * 2 ** s)``.
         toward_sweeps: how many sweeps, counted from the first, try the moves toward ``toward``
             (default: every sweep).
+        grid_sweeps: how many sweeps, counted from the first, try each issue's grid (default: every
+            sweep); the others try the local steps only.
 
     Returns:
         The best package found per world, shape (N, K). Worlds are independent: the result for a
@@ -144,7 +146,9 @@ def search_box(score: Score, starts: np.ndarray, low: np.ndarray, high: np.ndarr
         if sweep > first_sweep:
             step = step / 2.0
         for k in movable:
-            values = [low[:, k] + grid * width[:, k]]                 # the issue's grid, bounds included
+            values = []
+            if grid_sweeps is None or sweep - first_sweep < grid_sweeps:
+                values.append(low[:, k] + grid * width[:, k])          # the issue's grid, bounds included
             if sweep > 0:
                 values.append(best[:, k] + np.array([-1.0, 1.0])[:, None] * step[:, k])   # local refinement
             values = np.concatenate(values)

@@ -27,7 +27,7 @@ K = 5          # territory, guarantees, army limits, sanctions, recognition (odd
 
 def reference_proposal(parties, path, front, status_quo, leverage, *, search="box", objective="nash", grid=9,
                        levels=5, sweeps=3, settled=None, pinned=None, outside=None, draft=None, draft_sweeps=None,
-                       toward_sweeps=None):
+                       toward_sweeps=None, draft_grid_sweeps=None):
     """The numpy search, as ``mediator_proposal`` ran it before it was compiled (no bias, every world);
     with ``draft_sweeps``, worlds with a ``draft`` go on from it alone (sweeps numbered from 1)."""
     n_worlds, n_issues = status_quo.shape
@@ -46,7 +46,7 @@ def reference_proposal(parties, path, front, status_quo, leverage, *, search="bo
     if drafted.any():
         going_on = search_box(lambda x: score(x, "shortfall"), np.nan_to_num(draft)[None], path.low, path.high,
                               levels=levels, sweeps=draft_sweeps, toward=ideals, first_sweep=1,
-                              toward_sweeps=toward_sweeps)
+                              toward_sweeps=toward_sweeps, grid_sweeps=draft_grid_sweeps)
         if drafted.all():
             return going_on
     on_curve = path(search_path(lambda lam: score(path(lam)), n_worlds, grid=grid)[None, :])
@@ -119,6 +119,10 @@ CASES = {
     "moves toward the ideals in the first sweep only, afresh and going on": dict(
         draft=True, draft_sweeps=3, sweeps=4, toward_sweeps=1, ramped=True),
     "moves toward the ideals in no sweep": dict(sweeps=2, toward_sweeps=0),
+    "going on, the level grid in the first sweep only": dict(
+        draft=True, draft_sweeps=3, sweeps=3, toward_sweeps=1, draft_grid_sweeps=1, ramped=True),
+    "going on, the level grid in the first two sweeps of four": dict(
+        draft=True, draft_sweeps=4, draft_grid_sweeps=2, levels=4),
 }
 
 
@@ -320,7 +324,8 @@ def test_an_extra_start_is_never_lost_and_no_extra_start_changes_nothing():
     np.testing.assert_array_equal(search(1, np.empty((0, n, K))), quick)
 
 
-@pytest.mark.parametrize("search", ["curve", "cold", "continue", "continue, toward in the first sweep"])
+@pytest.mark.parametrize("search", ["curve", "cold", "continue", "continue, toward in the first sweep",
+                                    "continue, the level grid in the first two sweeps"])
 def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
     """benchmarks/core.py reports how many packages the search scores per world-month from
     :func:`packages_scored`; here it is checked against the packages the numpy search scores, for the
@@ -341,7 +346,10 @@ def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
     options = {"curve": dict(search="curve"), "cold": dict(sweeps=2, levels=4),
                "continue": dict(draft=status_quo.copy(), draft_sweeps=3),
                "continue, toward in the first sweep": dict(draft=status_quo.copy(), draft_sweeps=3,
-                                                            toward_sweeps=1)}[search]
+                                                            toward_sweeps=1),
+               "continue, the level grid in the first two sweeps": dict(draft=status_quo.copy(), draft_sweeps=4,
+                                                                         toward_sweeps=1, draft_grid_sweeps=2),
+               }[search]
     going_on = search.startswith("continue")
     reference_proposal(parties, path, front, status_quo, leverage, **options)
     movable = int(np.any(path.high - path.low > 0, axis=0).sum())
@@ -349,7 +357,8 @@ def test_the_count_of_packages_scored_is_the_searchs_own(search, monkeypatch):
     expected = compiled_search.packages_scored(
         len(front), [movable], players, curve_only=search == "curve", grid=9, levels=options.get("levels", 5),
         sweeps=options.get("draft_sweeps", options.get("sweeps", 3)), extra_starts=int(going_on),
-        first_sweep=int(going_on), starts_only=going_on, toward_sweeps=options.get("toward_sweeps"))
+        first_sweep=int(going_on), starts_only=going_on, toward_sweeps=options.get("toward_sweeps"),
+        grid_sweeps=options.get("draft_grid_sweeps"))
     assert sum(scored) == expected
 
 
@@ -371,14 +380,6 @@ def test_the_search_benchmark_replays_a_runs_searches_to_the_same_packages_in_an
     assert any(not options.get("starts_only") for *_, options in calls)
     default, small = benchmark.search_all(calls), benchmark.search_all(calls, block=128)
     assert all(np.array_equal(a, b) for a, b in zip(default, small, strict=True))
-
-
-def test_the_search_trim_experiments_patch_still_applies_to_the_kernel():
-    """experiments/search_trim.py measures cheaper searches by patching this kernel in a temporary
-    worktree; a change to the kernel that the patch no longer fits must update the patch too."""
-    patch = ROOT / "experiments" / "patches" / "search_trim.diff"
-    done = subprocess.run(["git", "apply", "--check", str(patch)], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 def test_the_kernels_that_allocate_nothing_drop_reference_counts_only_where_numba_can():
