@@ -1,6 +1,6 @@
 """negsim: an agent-based, game-theoretic simulator of negotiations to end Russia's war on Ukraine."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 """The one place the version is written (pyproject.toml reads it): importlib.metadata would cost every
 command about 50 ms of start-up."""
 

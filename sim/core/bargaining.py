@@ -23,8 +23,9 @@ The search has two stages (``negotiation.search``):
 
 Where the mediator already has a draft in a world (``negotiation.search_start: continue``, the
 default), the month's search skips the contract curve and its starts and goes on from the draft
-alone: ``draft_sweeps`` passes numbered from the second, so each tries the grid and local steps
-(:func:`sim.core.round.mediator_proposal`).
+alone: ``draft_sweeps`` passes numbered from the second, each trying local steps either side of
+the incumbent, the first ``draft_grid_sweeps`` (``negotiation.draft_grid_sweeps``, default 2) also
+each issue's grid (:func:`sim.core.round.mediator_proposal`).
 
 The model runs the search compiled (:mod:`sim.core.compiled_search`); the tests keep the same search
 written plainly with numpy (``tests/core/reference_search.py``) as the oracle it must match bit for bit.

@@ -415,7 +415,7 @@ class Negotiation(Strict):
         4, description="With search_start: continue, the passes of the box search in a world that goes on from "
                        "its draft (numbered from the second pass: local steps of half the first pass's and finer).")
     draft_grid_sweeps: Passes = Field(
-        8, description="With search_start: continue, how many passes of a search that goes on from its draft, "
+        2, description="With search_start: continue, how many passes of a search that goes on from its draft, "
                        "counted from its first, try each issue's grid of points (8, the most passes a search makes: "
                        "every pass). The other passes try a local step either side of the package only.")
     toward_sweeps: Passes = Field(

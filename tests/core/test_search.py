@@ -91,6 +91,24 @@ def test_box_search_finds_the_deals_brute_force_finds_and_nearly_its_optimum(pro
     assert np.mean(proposal_scores(problem, "curve")[feasible] > -1e8) < 0.85
 
 
+def test_the_models_going_on_search_from_a_poor_draft_still_finds_brute_forces_deals(problem):
+    """After its first search in a world the model's mediator goes on from last month's package
+    (negotiation's defaults: draft_sweeps passes numbered from the second, the level grid in the first
+    draft_grid_sweeps, the moves toward the ideals in the first). From the status quo, a poorer start
+    than a package already searched, it still finds the deals brute force finds. Measured on these
+    600 worlds: 96.25% of them, the Nash product at least 0.594 of brute force's optimum in 95%,
+    median 1.0 (the grid in every pass: 96.25%, 0.617; in the first only: 96.25%, 0.562)."""
+    parties, front, status_quo, path, leverage = problem
+    best_brute = brute_force(*problem)
+    found = proposal_scores(problem, "box", draft=status_quo.copy(), draft_sweeps=_DEFAULTS["draft_sweeps"].default,
+                            toward_sweeps=_DEFAULTS["toward_sweeps"].default,
+                            draft_grid_sweeps=_DEFAULTS["draft_grid_sweeps"].default)
+    feasible = best_brute > -1e8
+    assert np.mean(found[feasible] > -1e8) >= 0.95
+    ratio = np.exp(found[feasible & (found > -1e8)] - best_brute[feasible & (found > -1e8)])
+    assert np.median(ratio) >= 0.98 and np.percentile(ratio, 5) >= 0.5
+
+
 def test_box_search_never_does_worse_than_the_contract_curve(problem):
     curve, box = proposal_scores(problem, "curve"), proposal_scores(problem, "box")
     on_curve = curve > -1e8
