@@ -41,17 +41,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
 from numba import config, njit, types
-from numba.core import cpu as numba_cpu
 from numba.extending import get_cython_function_address, intrinsic
 from scipy.special import log_ndtr
 
 from .bargaining import INFEASIBLE, NOISE_FLOOR, REFINE_OFFSETS, TOWARD_FRACTIONS, is_zero
 
-LEAF_OPTIONS = {"_nrt": False} if hasattr(numba_cpu.CPUTargetOptions, "_nrt") else {}
+
+def _leaf_options() -> dict[str, Any]:
+    """numba's switch for compiling without reference counts, if this numba has it (it is private)."""
+    try:
+        from numba.core.cpu import CPUTargetOptions
+    except ImportError:      # a numba that keeps its options elsewhere: compile with the counts
+        return {}
+    return {"_nrt": False} if hasattr(CPUTargetOptions, "_nrt") else {}
+
+
+LEAF_OPTIONS = _leaf_options()
 """What the kernels that allocate nothing are compiled with besides the rest's options: without numba's
 reference counts, where this numba has its (private) switch for them. Each row view a loop takes
 otherwise costs an atomic increment and decrement, paid per loop and block, not per world: 1.15 to
@@ -607,7 +617,9 @@ def _scores(a, b, x, status_quo, objective, shortfall, log_ndtr, score, work, su
     package is feasible (elsewhere the score is the miss, and the Nash sum would be discarded).
 
     A belligerent always has a veto, so its row of ``vetoes`` is not written (nor read); another
-    player's is 1 where a settled term it controls leaves the status quo."""
+    player's is 1 where a settled term it controls leaves the status quo. ``where``: room for the
+    list of feasible worlds (at least ``b - a`` long), allocated by the caller so that this kernel
+    allocates nothing."""
     n_players, n_issues = numbers.shape[0], x.shape[0]
     total, worst, feasible = work[TOTAL], work[WORST], work[FEASIBLE]
     _fill(a, b, feasible, 1.0)
