@@ -112,16 +112,14 @@ def paired_against(calls: list[tuple], revision: str, rounds: int, repeats: int)
     # A kernel from before toward_sweeps (grid_sweeps) moves toward the ideals (tries the level grid) in
     # every sweep: so do both here.
     known = inspect.signature(then.search_packages).parameters
-    dropped = {key for key in ("toward_sweeps", "grid_sweeps") if key not in known}
-    older = bool(dropped)
+    dropped = sorted(key for key in ("toward_sweeps", "grid_sweeps") if key not in known)
     searches = [(worlds, players, curve, low, high, status_quo,
                  {key: value for key, value in options.items() if key not in dropped})
                 for worlds, players, curve, low, high, status_quo, options in calls]
     same = all(np.array_equal(a, b) for a, b in zip(search_all(searches, then), search_all(searches), strict=True))
+    older = f" (both searching every sweep, as {revision} does: {', '.join(dropped)} left out)" if dropped else ""
     print(f"against {revision} (its kernel compiled afresh, same inputs), CPU per searched world, best of {repeats}; "
-          f"packages {'identical in every call' if same else 'DIFFER'}"
-          f"{' (both searching every sweep, as ' + revision + ' does: ' + ', '.join(sorted(dropped)) + ' left out)'
-             if older else ''}:")
+          f"packages {'identical in every call' if same else 'DIFFER'}{older}:")
     ratios = []
     for number in range(1, rounds + 1):
         before, after = cpu_per_world(searches, repeats, then), cpu_per_world(searches, repeats)

@@ -421,7 +421,7 @@ class Negotiation(Strict):
     toward_sweeps: Passes = Field(
         1, description="How many of each box search's passes, counted from its first, end with moves part of the way "
                        "toward each veto player's ideal (8, the most passes a search makes: every pass). The other "
-                       "passes try each issue's grid and local steps only.")
+                       "passes move one issue at a time only.")
     supporter_veto: Literal["terms", "package"] = Field(
         "terms", description="What a supporter's refusal blocks: only the terms it controls (the package is "
                              "re-formed without them) or the whole package (for teaching).")
