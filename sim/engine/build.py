@@ -17,6 +17,7 @@ from sim.model.model import Intervention, NegotiationModel
 from sim.model.streams import BLOCK_SIZE, WorldStreams
 from sim.scenario.schema import Scenario
 
+from .allocator import keep_freed_memory
 from .posterior import Posterior
 
 
@@ -45,6 +46,7 @@ def build_model(scenario: Scenario, *, worlds: int | None = None, seed: int | No
             with ``condition_on:`` built without one starts from its priors (``run_scenario``,
             sweeps and the one-world views of the command line make the start and pass it).
     """
+    keep_freed_memory()   # once per process: a month's freed arrays serve the next's (no number changes)
     seed = scenario.seed if seed is None else seed
     if streams is None:
         streams = WorldStreams(seed, first_world, worlds or scenario.worlds, scenario.horizon_months)
