@@ -107,6 +107,7 @@ class Actor(mesa.Agent):
             for i, rule in enumerate(spec.strategy)]
         self.war_value = np.zeros(n)
         self.monthly_cost = np.zeros(n)
+        self._victory_utility: np.ndarray | None = None
 
     # -- the monthly cycle -------------------------------------------------------------------
     def choose_levers(self, ctx: Context, state: WorldState) -> None:
@@ -171,8 +172,20 @@ class Actor(mesa.Agent):
         self.war_value = war_value(
             u_war_now=u_now, monthly_cost=self.monthly_cost,
             u_stalemate=u_later,
-            u_victory=self.utility(self.victory_terms(facts, status_quo_now)),
+            u_victory=self.victory_utility(facts, status_quo_now),
             p_victory=self.victory_belief, patience=self.patience, horizon=horizon)
+
+    def victory_utility(self, facts: Facts, status_quo: np.ndarray) -> np.ndarray:
+        """The utility (N,) of its decisive victory (:meth:`victory_terms`) with the status quo
+        ``status_quo`` (N, K). The terms of a victory take the status quo only on the issues a third
+        party controls, which stays where it started unless a third party controls the territory;
+        so, as its ideal points and weights are fixed for the run, the number is computed once."""
+        territory = facts.issue_role.get("territory")
+        if territory is not None and facts.third_party_issues[territory]:   # victory terms move with the front
+            return self.utility(self.victory_terms(facts, status_quo))
+        if self._victory_utility is None:
+            self._victory_utility = self.utility(self.victory_terms(facts, status_quo))
+        return self._victory_utility
 
     def victory_terms(self, facts: Facts, status_quo: np.ndarray) -> np.ndarray:
         """What a decisive victory would give it (N, K): its ideal on every issue force can settle,

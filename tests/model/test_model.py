@@ -164,3 +164,17 @@ def test_parameters_are_drawn_by_their_key_paths_in_the_scenario(baseline):
         draw("actors.russia.patiense", prior)
     with pytest.raises(KeyError, match="from a prior the scenario does not give"):
         draw("actors.ukraine.patience", baseline.scenario.actors["ukraine"].beliefs.victory)
+
+
+def test_the_value_of_victory_kept_from_the_first_month_is_the_one_the_month_would_compute(baseline):
+    # The utility of a decisive victory is computed once a run (its terms take the status quo only on
+    # third parties' issues, which do not move): after a year of fighting it is still, bit for bit,
+    # what the moved front's status quo gives, for every actor.
+    model = build_model(baseline.scenario, worlds=2000, seed=3)
+    for _ in range(12):
+        model.step()
+    assert np.ptp(model.state.war.front) > 0   # the front moved, and differs between worlds
+    facts, status_quo = model.facts, model.state.status_quo()
+    for actor in model.actors.values():
+        kept = actor.victory_utility(facts, status_quo)
+        np.testing.assert_array_equal(kept, actor.utility(actor.victory_terms(facts, status_quo)), err_msg=actor.actor_id)
