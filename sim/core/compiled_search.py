@@ -883,8 +883,9 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
 
 def warm_up() -> None:
     """Load the compiled search (from numba's disk cache, or compile it) by searching one tiny world,
-    with argument types exactly those of a real search. A forkserver calls it once before it forks
-    the workers of a parallel run, so they do not each spend a second loading it."""
+    with argument types exactly those of a real search, and the random streams' seeding kernel. A
+    forkserver calls it once before it forks the workers of a parallel run, so they do not each spend
+    a second loading it."""
     n_worlds, n_issues, n_players = 1, 2, 2
     players = PlayerArrays(np.ones((n_players, len(PLAYER_NUMBERS), n_worlds)),
                            np.zeros((n_players, len(PLAYER_FLAGS)), dtype=np.int64),
@@ -896,6 +897,10 @@ def warm_up() -> None:
     box = np.zeros((n_worlds, n_issues)), np.ones((n_worlds, n_issues))
     search_packages(np.arange(n_worlds), players, np.full((4, n_issues, n_worlds), 0.5), *box, box[0],
                     curve_only=False, objective="nash", grid=3, levels=2, sweeps=1, out=box[0].copy())
+    from .seeding import block_prefix, stream_states  # the random streams' seeds, compiled beside the search
+
+    pool, constant = block_prefix(0, 0)
+    stream_states(np.array([pool], dtype=np.int64), np.array([constant], dtype=np.int64), 0)
 
 
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
@@ -996,22 +1001,28 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
 
 
 def is_cached() -> bool:
-    """Whether numba's disk cache holds every kernel of this module for this Python: an index file
-    (``compiled_search.<kernel>-<line>.py312.nbi``) newer than this source for each, in the folder
-    numba chose for the kernel (beside the source; in the user's cache folder, ``~/.cache/numba``,
-    when the installed package cannot be written; or ``NUMBA_CACHE_DIR``). A stale or missing index
-    means the next search compiles (about 25 s); the command line says so first
-    (:func:`sim.cli.common.compile_search_once`)."""
+    """Whether numba's disk cache holds every kernel of this module and of :mod:`sim.core.seeding`
+    for this Python: an index file (``compiled_search.<kernel>-<line>.py312.nbi``) newer than its
+    source for each, in the folder numba chose for the kernel (beside the source; in the user's cache
+    folder, ``~/.cache/numba``, when the installed package cannot be written; or ``NUMBA_CACHE_DIR``).
+    A stale or missing index means the next run compiles (about 25 s); the command line says so
+    first (:func:`sim.cli.common.compile_search_once`)."""
     import sys
     from pathlib import Path
 
     from numba.core.registry import CPUDispatcher
 
-    source = Path(__file__)
+    from . import seeding
+
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
-    kernels = {name: value for name, value in globals().items() if isinstance(value, CPUDispatcher)}
-    built = source.stat().st_mtime
-    return all(any(index.stat().st_mtime >= built
-                   for index in Path(kernel._cache.cache_path).glob(  # type: ignore[attr-defined]
-                       f"{source.stem}.{name}-*.{tag}.nbi"))
-               for name, kernel in kernels.items())
+
+    def cached(module) -> bool:
+        source = Path(module.__file__)
+        built = source.stat().st_mtime
+        kernels = {name: value for name, value in vars(module).items() if isinstance(value, CPUDispatcher)}
+        return all(any(index.stat().st_mtime >= built
+                       for index in Path(kernel._cache.cache_path).glob(  # type: ignore[attr-defined]
+                           f"{source.stem}.{name}-*.{tag}.nbi"))
+                   for name, kernel in kernels.items())
+
+    return cached(sys.modules[__name__]) and cached(seeding)
