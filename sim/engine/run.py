@@ -350,7 +350,7 @@ def run_scenario(loaded: LoadedScenario, worlds: int | None = None, seed: int | 
                     "conditioning": made_by.get("conditioning"), "version": __version__,
                     "model": MODEL_VERSION}
         store = Checkpoint(checkpoint, RUN_MANIFEST, identity, resume, what="run")
-    folder = chunk_folder()
+    folder = chunk_folder(worlds)
     files = [folder / _chunk_name(number) for number in range(len(bounds))]
     try:
         with store or nullcontext():

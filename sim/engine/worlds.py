@@ -1,15 +1,17 @@
-"""Per-world outcomes as named columns: in memory, or in a run's chunk files on disk.
+"""Per-world outcomes as named columns: in memory, or in a run's chunk files.
 
 A run of two million worlds cannot hold every world's outcomes in memory and stay within the
 memory of one chunk; it need not either, because every statistic it reports reads one column at a
 time (a percentile of one issue's terms, a share of one month). So a run writes each finished chunk
 to a file and reads a column back, chunk by chunk, when a statistic asks for it: memory then grows
-with one column (a few bytes per world), not with every outcome of every world. Results of a single
+with one column (a few bytes per world), not with every outcome of every world. The files go to the
+system's folder in memory when it has room, else to disk (:func:`chunk_folder`). Results of a single
 model (a sweep's points, a teaching run) keep their columns in memory, behind the same interface.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import weakref
@@ -251,6 +253,53 @@ def _write_row_groups(writer, pending: list, final: bool) -> list:
     return [whole.slice(cut)] if cut < len(whole) else []
 
 
-def chunk_folder() -> Path:
-    """A new private folder for a run's chunk files (removed with the run's table)."""
-    return Path(tempfile.mkdtemp(prefix="negsim-worlds-"))
+MEMORY_FOLDER = Path("/dev/shm")
+"""The system's folder in memory (tmpfs), where there is one: a run's chunk files go there when it
+has room (:func:`chunk_folder`), as joblib puts its memory-mapped arrays."""
+
+SCRATCH_BYTES_PER_WORLD = 4096
+"""A generous bound on a run's chunk files per world, to judge whether they fit in memory (the
+baseline's are 1,220 bytes a world, 1,820 in the chunk that keeps the first worlds' paths)."""
+
+
+def chunk_folder(worlds: int = 0) -> Path:
+    """A new private folder for the chunk files of a run of ``worlds`` worlds (removed with the run's
+    table). In memory (:data:`MEMORY_FOLDER`) when the system has one with room for twice the run's
+    files and no temporary folder is asked for (``TMPDIR``); else in the temporary folder. A write to
+    a disk's file system may wait for its journal: on this project's test machine a chunk file of 14 MB
+    took 3 ms or, in whole runs at a time, 31 ms (7% of a 100,000-world run); in memory 5 ms, always.
+    Folders left in memory by a run that was killed are removed by the next (their process is gone)."""
+    if "TMPDIR" not in os.environ and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK):
+        _remove_orphans(MEMORY_FOLDER)
+        try:
+            if 2 * worlds * SCRATCH_BYTES_PER_WORLD <= shutil.disk_usage(MEMORY_FOLDER).free:
+                return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=MEMORY_FOLDER))
+        except OSError:
+            pass   # not usable after all: the temporary folder
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+
+
+SCRATCH_PREFIX = "negsim-worlds-"
+"""Chunk folders are named ``negsim-worlds-<process id>-<random>``."""
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Remove the chunk folders in ``parent`` whose process has ended (killed before it could)."""
+    for folder in parent.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        try:
+            mine = folder.stat().st_uid == os.getuid()
+        except OSError:   # removed meanwhile by another run
+            continue
+        if pid.isdigit() and mine and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # another user's process
+        return True
+    return True

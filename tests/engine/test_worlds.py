@@ -2,6 +2,7 @@
 for the first worlds only; every reported number is the same however many paths are kept."""
 
 import gc
+import os
 import json
 
 import numpy as np
@@ -115,3 +116,39 @@ def test_the_default_chunks_are_whole_blocks_capped_and_an_equal_share_for_each_
     assert max(sizes) - min(sizes[:-1] or sizes) <= 1000
     shares = [sum(sizes[p::processes]) for p in range(processes)]
     assert max(shares) - min(shares) <= 1000 * -(-len(chunks) // processes)
+
+
+def test_chunk_files_go_to_memory_when_it_has_room_else_to_the_temporary_folder(tmp_path, monkeypatch):
+    import sim.engine.worlds as worlds
+
+    memory, temporary = tmp_path / "shm", tmp_path / "tmp"
+    memory.mkdir()
+    temporary.mkdir()
+    monkeypatch.setattr(worlds, "MEMORY_FOLDER", memory)
+    monkeypatch.setattr(worlds.tempfile, "tempdir", str(temporary))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert worlds.chunk_folder(1000).parent == memory
+    free = worlds.shutil.disk_usage(memory).free
+    too_many = free // worlds.SCRATCH_BYTES_PER_WORLD   # files of twice the room it has
+    assert worlds.chunk_folder(too_many).parent == temporary
+    monkeypatch.setenv("TMPDIR", str(temporary))         # a temporary folder asked for is used
+    assert worlds.chunk_folder(1000).parent == temporary
+
+
+def test_chunk_folders_a_killed_run_left_in_memory_are_removed_by_the_next(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    import sim.engine.worlds as worlds
+
+    monkeypatch.setattr(worlds, "MEMORY_FOLDER", tmp_path)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    orphan = tmp_path / f"{worlds.SCRATCH_PREFIX}{ended.stdout.strip()}-abc"
+    running = tmp_path / f"{worlds.SCRATCH_PREFIX}{os.getpid()}-def"
+    for folder in (orphan, running):
+        folder.mkdir()
+        (folder / "chunk-000000.npz").write_bytes(b"x")
+    made = worlds.chunk_folder(1000)
+    assert not orphan.exists() and running.exists() and made.parent == tmp_path
