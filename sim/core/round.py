@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .bargaining import is_zero
+from .issues import any_issue
 from .redlines import RedLines
 from .utility import contract_curve, deal_value, spatial_utility
 
@@ -242,7 +243,7 @@ class ProposalPath:
 
     def zone_empty(self) -> np.ndarray:
         """Per world: the hard lines leave no possible term on some issue (indivisibility)."""
-        return np.any(self.low > self.high + 1e-12, axis=-1)
+        return any_issue(self.low > self.high + 1e-12)
 
 
 MEDIATOR_OBJECTIVES = ("nash", "acceptance")
@@ -327,7 +328,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
                             toward_sweeps=toward_sweeps, **start)
 
     if draft is not None and draft_sweeps is not None and search == "box":
-        drafted = ~np.isnan(draft[worlds]).any(axis=1)
+        drafted = ~any_issue(np.isnan(draft[worlds]))
         search_in(np.flatnonzero(~drafted), sweeps=sweeps)
         search_in(np.flatnonzero(drafted), sweeps=draft_sweeps, extra_starts=draft[None], first_sweep=1,
                   starts_only=True, grid_sweeps=draft_grid_sweeps)
@@ -337,7 +338,7 @@ def mediator_proposal(parties: list[Party], path: ProposalPath, front: np.ndarra
     if bias and mediator_ideal is not None:
         target = np.clip(mediator_ideal[worlds], low[worlds], np.maximum(low[worlds], high[worlds]))
         proposal[worlds] = np.where(held, proposal[worlds], proposal[worlds] + bias * (target - proposal[worlds]))
-    zone_empty[worlds] = np.any(low > high + 1e-12, axis=-1)[worlds]
+    zone_empty[worlds] = any_issue(np.take(low, worlds, axis=0) > np.take(high, worlds, axis=0) + 1e-12)
     return proposal, zone_empty
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.core import round as protocol
 from sim.core.bargaining import is_zero
+from sim.core.issues import all_issues
 from sim.core.round import ProposalPath
 from sim.scenario.schema import Scenario
 
@@ -190,7 +191,7 @@ class NegotiationModel(mesa.Model):
         surplus = {p.actor_id: np.zeros(self.n_worlds) for p in parties}
         terms = self.state.terms_in_force()
         for mask in np.unique(self.state.ceasefire_settled[self.state.in_ceasefire], axis=0):
-            here = self.state.in_ceasefire & (self.state.ceasefire_settled == mask).all(axis=1)
+            here = self.state.in_ceasefire & all_issues(self.state.ceasefire_settled == mask)
             for party in parties:
                 value = party.assess(terms, mask, self.state.war.front).surplus
                 surplus[party.actor_id] = np.where(here, value, surplus[party.actor_id])
@@ -234,7 +235,7 @@ class NegotiationModel(mesa.Model):
         hazard_hold = protocol.ceasefire_survival(
             self.attacker.breach_hazard, self.defender.breach_hazard, self.defender.guarantee_effect,
             None if g is None else self.state.ceasefire_terms[:, g], self.n_worlds,
-            open_issues=~self.state.ceasefire_settled.all(axis=1), resume_hazard=self.facts.resume_hazard,
+            open_issues=~all_issues(self.state.ceasefire_settled), resume_hazard=self.facts.resume_hazard,
             agreed_power_shift=shift, power_shift_effect=self.defender.power_shift_effect)
         broken = self.state.in_ceasefire & (self.streams.monthly_uniform("breakdown")[:, t - 1] > hazard_hold)
         terms = self.state.terms_in_force()
@@ -290,7 +291,7 @@ class NegotiationModel(mesa.Model):
         broken, reneged = self._breakdowns(t)
         active, leverage = self._mediation(t)
         # Worlds in a ceasefire that leaves issues open negotiate toward a settlement after this round.
-        open_talks = active & self.state.in_ceasefire & ~self.state.ceasefire_settled.all(axis=1)
+        open_talks = active & self.state.in_ceasefire & ~all_issues(self.state.ceasefire_settled)
         proposing = active & ~self.state.in_ceasefire
         name = self.facts.schedule_by_month.get(t)
         for intervention in self.interventions:
