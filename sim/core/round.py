@@ -166,8 +166,8 @@ class Party:
         """
         u, value, audience, blame, surplus = self._surplus_terms(x, settled, front, leverage, outside)
         hard = self.red_lines.hard_violation(x, settled, front) | self.offer_violation(x, settled)
-        result = Assessment(u, value, np.broadcast_to(self.war_value, u.shape), np.broadcast_to(audience, u.shape),
-                            np.broadcast_to(blame, u.shape), hard, surplus)
+        result = Assessment(u, value, _spread(self.war_value, u.shape), _spread(audience, u.shape),
+                            _spread(blame, u.shape), hard, surplus)
         result.outside = outside
         if noise is not None:
             result.accept = ~result.hard_violation & (surplus + self.noise_sd * noise > 0)
@@ -195,6 +195,14 @@ class Party:
             if settled[k]:
                 moved |= np.abs(x[..., k] - status_quo[..., k]) > 1e-9
         return moved
+
+
+def _spread(value: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` as an array of ``shape``: itself when it has that shape already (a number per world,
+    the usual case), else ``np.broadcast_to``'s read-only view (whose Python costs 7 us a call)."""
+    if isinstance(value, np.ndarray) and value.shape == shape:
+        return value
+    return np.broadcast_to(value, shape)
 
 
 _PER_WORLD = ("war_value", "breach_fear", "guarantee_effect", "sucker_loss", "blame_cost", "noise_sd",

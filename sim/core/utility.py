@@ -7,6 +7,8 @@ Equations are written out in ``docs/model.md``; the numbers in brackets below re
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 PerWorld = np.ndarray | float
@@ -31,11 +33,8 @@ def spatial_utility(x: np.ndarray, ideal: np.ndarray, weights: np.ndarray) -> np
         Utility in [0, 1] (1 at the ideal point), shape ``x.shape[:-1]``.
     """
     if _compiled_applies(x, ideal, weights):
-        # Imported here: numba is loaded only by what runs a model, where the arrays are this large.
-        from .compiled_search import utilities_by_world
-
         utility = np.empty(len(x))
-        utilities_by_world(x, ideal, weights, utility)
+        _compiled_sum()(x, ideal, weights, utility)
         return utility
     gap = np.subtract(x, ideal)
     np.square(gap, out=gap)
@@ -51,6 +50,15 @@ COMPILED_FROM_WORLDS = 256
 """From this many worlds (rows of packages), :func:`spatial_utility` adds its sums in compiled code
 (:func:`sim.core.compiled_search.utilities_by_world`: the same numbers as einsum, in half the time);
 below it, as for one world in the teaching view, numpy does (no compiler to load)."""
+
+
+@functools.cache
+def _compiled_sum():
+    """:func:`sim.core.compiled_search.utilities_by_world`, imported on first use: numba is loaded
+    only by what runs a model, where the arrays are this large."""
+    from .compiled_search import utilities_by_world
+
+    return utilities_by_world
 
 
 def _compiled_applies(x, ideal, weights) -> bool:

@@ -134,7 +134,7 @@ class NegotiationModel(mesa.Model):
     def package_terms(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A named package as terms (N, K) and a settled mask (K,); unsettled issues stay as they are."""
         package = self.spec.packages[name]
-        x = self.state.status_quo()
+        x = self.state.status_quo().copy()
         settled = np.zeros(self.facts.n_issues, dtype=bool)
         for issue, value in package.terms.items():
             k = self.facts.issue_index[issue]

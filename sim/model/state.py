@@ -221,16 +221,30 @@ class WorldState:
         self.decision_counts: dict[str, np.ndarray] = {}
         self.keep_rounds = keep_rounds
         self.rounds: list[RoundRecord] = []
+        self._status_quo_at: np.ndarray | None = None   # the front self._status_quo was computed at
+        self._status_quo = np.zeros((0, 0))
 
     # -- positions ---------------------------------------------------------------------------
     def status_quo(self, front: np.ndarray | None = None) -> np.ndarray:
-        """The no-agreement position, shape (N, K): the front on territory, fixed values elsewhere."""
+        """The no-agreement position, shape (N, K): the front on territory, fixed values elsewhere.
+        At the current front it is computed once a front (read-only: a month reads it about ten
+        times); at another ``front`` it is a new array."""
+        if front is None:
+            now = self.war.front
+            if self._status_quo_at is not now:
+                self._status_quo = self._status_quo_with(now)
+                self._status_quo.flags.writeable = False
+                self._status_quo_at = now
+            return self._status_quo
+        return self._status_quo_with(front)
+
+    def _status_quo_with(self, front: np.ndarray) -> np.ndarray:
         facts = self.facts
         x = np.empty((facts.n_worlds, facts.n_issues))
         x[...] = facts.fixed_status_quo
         territory = facts.issue_role.get("territory")
         if territory is not None:
-            x[:, territory] = self.war.front if front is None else front
+            x[:, territory] = front
         return x
 
     def terms_in_force(self) -> np.ndarray:

@@ -63,6 +63,8 @@ class WarState:
                      for actor_id, actor in scenario.actors.items()}
 
         self.scale_km2 = spec.territory_scale_km2
+        self._front_of: np.ndarray | None = None   # the occupied area self._front was computed from
+        self._front = np.zeros(0)
         self.occupied_km2 = np.broadcast_to(
             draw("battlefield.start_occupied_km2", spec.start_occupied_km2), (n,)).astype(float)
         self.base_advance = draw("battlefield.advance_km2_per_month", spec.advance_km2_per_month)
@@ -120,8 +122,14 @@ class WarState:
 
     @property
     def front(self) -> np.ndarray:
-        """The line of contact on the territory scale: occupied area / territory scale, in [0, 1]."""
-        return self.occupied_km2 / self.scale_km2
+        """The line of contact on the territory scale: occupied area / territory scale, in [0, 1].
+        Computed once for each occupied area the war reaches (a month asks for it about twenty times)
+        and read-only, so no reader can change it for the others."""
+        if self._front_of is not self.occupied_km2:   # the war replaces the area; it never changes it in place
+            self._front = self.occupied_km2 / self.scale_km2
+            self._front.flags.writeable = False
+            self._front_of = self.occupied_km2
+        return self._front
 
     @property
     def donbas_left(self) -> np.ndarray:

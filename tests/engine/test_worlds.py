@@ -2,8 +2,8 @@
 for the first worlds only; every reported number is the same however many paths are kept."""
 
 import gc
-import os
 import json
+import os
 
 import numpy as np
 import pytest

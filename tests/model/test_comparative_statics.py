@@ -82,7 +82,7 @@ def test_stronger_guarantees_never_lower_ukraines_acceptance_of_the_same_package
     model.step()
     ukraine = model.actors["ukraine"]
     g = model.facts.issue_role["guarantees"]
-    package = model.state.status_quo()
+    package = model.state.status_quo().copy()
     settled = np.ones(model.facts.n_issues, dtype=bool)
     surpluses = []
     for level in np.linspace(1.0, 0.0, 6):

@@ -178,3 +178,20 @@ def test_the_value_of_victory_kept_from_the_first_month_is_the_one_the_month_wou
     for actor in model.actors.values():
         kept = actor.victory_utility(facts, status_quo)
         np.testing.assert_array_equal(kept, actor.utility(actor.victory_terms(facts, status_quo)), err_msg=actor.actor_id)
+
+
+def test_the_front_and_status_quo_a_month_reads_follow_the_war_and_cannot_be_changed_by_a_reader(baseline):
+    # Each is computed once per position of the war and shared by the month's readers: after every
+    # month they are, bit for bit, what the war's occupied area gives now, and read-only.
+    model = build_model(baseline.scenario, worlds=1000, seed=4)
+    territory = model.facts.issue_role["territory"]
+    for _ in range(4):
+        before = model.state.status_quo()
+        model.step()
+        war, now = model.state.war, model.state.status_quo()
+        np.testing.assert_array_equal(war.front, war.occupied_km2 / war.scale_km2)
+        np.testing.assert_array_equal(now, model.state.status_quo(front=war.front.copy()))
+        assert not np.array_equal(before[:, territory], now[:, territory])   # the war moved on
+        for shared in (war.front, now):
+            with pytest.raises(ValueError, match="read-only"):
+                shared[0] = 0.5
