@@ -883,7 +883,7 @@ def _search(curve_only, lam_grid, level_grid, sweeps, low, high, status_quo, cur
 
 def warm_up() -> None:
     """Load the compiled search (from numba's disk cache, or compile it) by searching one tiny world,
-    with argument types exactly those of a real search, and the random streams' seeding kernel. A
+    with argument types exactly those of a real search, and the random streams' kernels. A
     forkserver calls it once before it forks the workers of a parallel run, so they do not each spend
     a second loading it."""
     n_worlds, n_issues, n_players = 1, 2, 2
@@ -897,10 +897,13 @@ def warm_up() -> None:
     box = np.zeros((n_worlds, n_issues)), np.ones((n_worlds, n_issues))
     search_packages(np.arange(n_worlds), players, np.full((4, n_issues, n_worlds), 0.5), *box, box[0],
                     curve_only=False, objective="nash", grid=3, levels=2, sweeps=1, out=box[0].copy())
-    from .seeding import block_prefix, stream_states  # the random streams' seeds, compiled beside the search
+    from .random_streams import NORMAL, UNIFORM, block_prefix, draw_stream  # the random streams, compiled beside
 
     pool, constant = block_prefix(0, 0)
-    stream_states(np.array([pool], dtype=np.int64), np.array([constant], dtype=np.int64), 0)
+    blocks = np.array([pool], dtype=np.int64), np.array([constant], dtype=np.int64)
+    for kind in (NORMAL, UNIFORM):   # in the layouts the model draws into: worlds by months, and one per world
+        draw_stream(*blocks, 0, np.array([1]), kind, np.empty((1, 2), order="F"))
+        draw_stream(*blocks, 0, np.array([1]), kind, np.empty(1)[:, None])
 
 
 def packages_scored(n_searched: int, movable_per_block: list[int], n_players: int, *, curve_only: bool, grid: int,
@@ -1001,7 +1004,7 @@ def package_scores(worlds: np.ndarray, players: PlayerArrays, packages: np.ndarr
 
 
 def is_cached() -> bool:
-    """Whether numba's disk cache holds every kernel of this module and of :mod:`sim.core.seeding`
+    """Whether numba's disk cache holds every kernel of this module and of :mod:`sim.core.random_streams`
     for this Python: an index file (``compiled_search.<kernel>-<line>.py312.nbi``) newer than its
     source for each, in the folder numba chose for the kernel (beside the source; in the user's cache
     folder, ``~/.cache/numba``, when the installed package cannot be written; or ``NUMBA_CACHE_DIR``).
@@ -1012,17 +1015,19 @@ def is_cached() -> bool:
 
     from numba.core.registry import CPUDispatcher
 
-    from . import seeding
+    from . import random_streams
 
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
 
     def cached(module) -> bool:
         source = Path(module.__file__)
         built = source.stat().st_mtime
-        kernels = {name: value for name, value in vars(module).items() if isinstance(value, CPUDispatcher)}
+        # Functions inlined into their callers (numba's inline="always") are never cached on their own.
+        kernels = {name: value for name, value in vars(module).items()
+                   if isinstance(value, CPUDispatcher) and getattr(value._cache, "cache_path", None)}  # type: ignore[attr-defined]
         return all(any(index.stat().st_mtime >= built
                        for index in Path(kernel._cache.cache_path).glob(  # type: ignore[attr-defined]
                            f"{source.stem}.{name}-*.{tag}.nbi"))
                    for name, kernel in kernels.items())
 
-    return cached(sys.modules[__name__]) and cached(seeding)
+    return cached(sys.modules[__name__]) and cached(random_streams)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from numpy.random.bit_generator import ISeedSequence
 
-from sim.core.seeding import block_prefix, stream_states
+from sim.core.random_streams import NORMAL, UNIFORM, block_prefix, draw_stream
 from sim.scenario.paths import scalar_paths
 from sim.scenario.schema import Scenario
 
@@ -71,14 +70,11 @@ class WorldStreams:
             self._constants.append(constant)
         self.n_worlds += n_worlds
 
-    def _generators(self, name: str) -> list[np.random.Generator]:
-        """Each block's generator of the stream ``name``: PCG64 seeded by
-        ``SeedSequence(entropy=seed, spawn_key=(block, crc32(name)))``, its state computed for every
-        block at once (:mod:`sim.core.seeding`, numpy's numbers in a tenth of numpy's time)."""
-        states = stream_states(np.array(self._pools, dtype=np.int64), np.array(self._constants, dtype=np.int64),
-                               _name_key(name))
-        # numpy's bit generators take any ISeedSequence (its documented interface); its stubs name SeedSequence only.
-        return [np.random.Generator(np.random.PCG64(_Seeded(state))) for state in states]  # type: ignore[arg-type]
+    def _block_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The blocks' seed-sequence pools (B, 4), hash constants (B,) and sizes (B,), as the compiled
+        draws take them (:func:`sim.core.random_streams.draw_stream`)."""
+        return (np.array(self._pools, dtype=np.int64), np.array(self._constants, dtype=np.int64),
+                np.array([size for _, _, size in self._blocks], dtype=np.int64))
 
     def _draw(self, kind: str, name: str, per_month: bool) -> np.ndarray:
         key = (kind, name)
@@ -87,11 +83,9 @@ class WorldStreams:
             # memory (Fortran order), each such column is contiguous. Each block's draws are the same
             # numbers in the same places; only their layout differs.
             drawn = np.empty((self.n_worlds, self.months) if per_month else self.n_worlds, order="F")
-            start = 0
-            for (_, _, size), gen in zip(self._blocks, self._generators(name), strict=True):
-                shape = (size, self.months) if per_month else (size,)
-                drawn[start:start + size] = gen.standard_normal(shape) if kind == "normal" else gen.random(shape)
-                start += size
+            pools, constants, sizes = self._block_arrays()
+            draw_stream(pools, constants, _name_key(name), sizes, NORMAL if kind == "normal" else UNIFORM,
+                        drawn if per_month else drawn[:, None])
             self._cache[key] = drawn
         return self._cache[key]
 
@@ -106,19 +100,6 @@ class WorldStreams:
     def monthly_uniform(self, name: str) -> np.ndarray:
         """U[0, 1) draws, shape (n_worlds, months), worlds innermost in memory."""
         return self._draw("uniform", name, per_month=True)
-
-
-class _Seeded(ISeedSequence):
-    """A seed sequence whose state is already drawn (:func:`sim.core.seeding.stream_states`): what a
-    bit generator asks of ``SeedSequence``, without making one."""
-
-    def __init__(self, state: np.ndarray):
-        self.state = state
-
-    def generate_state(self, n_words, dtype=np.uint32):
-        if n_words != len(self.state) or np.dtype(dtype) != np.uint64:
-            raise ValueError(f"a stream's seed holds {len(self.state)} words of uint64, asked {n_words} of {dtype}")
-        return self.state
 
 
 class RepeatedWorld(WorldStreams):
