@@ -261,18 +261,25 @@ SCRATCH_BYTES_PER_WORLD = 4096
 """A generous bound on a run's chunk files per world, to judge whether they fit in memory (the
 baseline's are 1,220 bytes a world, 1,820 in the chunk that keeps the first worlds' paths)."""
 
+MEMORY_BUDGET = 512 * 2**20
+"""The most a run's chunk files may take in memory, by :data:`SCRATCH_BYTES_PER_WORLD` (runs of up to
+131,072 worlds; about 160 MB for the baseline's 100,000). Larger runs write them to disk, so that a
+run's memory stays bounded whatever its size (issue 33)."""
+
 
 def chunk_folder(worlds: int = 0) -> Path:
     """A new private folder for the chunk files of a run of ``worlds`` worlds (removed with the run's
     table). In memory (:data:`MEMORY_FOLDER`) when the system has one with room for twice the run's
-    files and no temporary folder is asked for (``TMPDIR``); else in the temporary folder. A write to
+    files, they are within :data:`MEMORY_BUDGET` and no temporary folder is asked for (``TMPDIR``);
+    else in the temporary folder. A write to
     a disk's file system may wait for its journal: on this project's test machine a chunk file of 14 MB
     took 3 ms or, in whole runs at a time, 31 ms (7% of a 100,000-world run); in memory 5 ms, always.
     Folders left in memory by a run that was killed are removed by the next (their process is gone)."""
     if "TMPDIR" not in os.environ and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK):
         _remove_orphans(MEMORY_FOLDER)
         try:
-            if 2 * worlds * SCRATCH_BYTES_PER_WORLD <= shutil.disk_usage(MEMORY_FOLDER).free:
+            files = worlds * SCRATCH_BYTES_PER_WORLD
+            if files <= MEMORY_BUDGET and 2 * files <= shutil.disk_usage(MEMORY_FOLDER).free:
                 return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=MEMORY_FOLDER))
         except OSError:
             pass   # not usable after all: the temporary folder

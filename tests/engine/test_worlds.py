@@ -130,7 +130,11 @@ def test_chunk_files_go_to_memory_when_it_has_room_else_to_the_temporary_folder(
     assert worlds.chunk_folder(1000).parent == memory
     free = worlds.shutil.disk_usage(memory).free
     too_many = free // worlds.SCRATCH_BYTES_PER_WORLD   # files of twice the room it has
+    monkeypatch.setattr(worlds, "MEMORY_BUDGET", 2 * free)
     assert worlds.chunk_folder(too_many).parent == temporary
+    monkeypatch.setattr(worlds, "MEMORY_BUDGET", 1000 * worlds.SCRATCH_BYTES_PER_WORLD)   # within room, over budget
+    assert worlds.chunk_folder(1000).parent == memory
+    assert worlds.chunk_folder(1001).parent == temporary
     monkeypatch.setenv("TMPDIR", str(temporary))         # a temporary folder asked for is used
     assert worlds.chunk_folder(1000).parent == temporary
 
