@@ -16,7 +16,8 @@ through a function pointer per number. Together 8% of a run. Here:
   PCG64's 128-bit step (XSL-RR output) as LLVM's 128-bit integers, and numpy's own algorithms for the
   numbers (the ziggurat of ``random_standard_normal``, with numba's copy of numpy's tables;
   ``next_double`` for uniforms), written straight into the model's worlds-innermost arrays.
-  1.9 ns a normal. Interpreted (``NUMBA_DISABLE_JIT=1``) it draws with numpy's generators instead.
+  1.9 ns a normal. Interpreted (``NUMBA_DISABLE_JIT=1``), or with a numba that lacks its copy of
+  numpy's tables (:data:`COMPILED_DRAWS`), it draws with numpy's generators instead.
 
 The numbers are numpy's, bit for bit: ``tests/core/test_random_streams.py`` checks the states against
 ``SeedSequence`` and the draws against numpy's generators (the oracle), millions of them, the
@@ -29,8 +30,15 @@ import numpy as np
 from llvmlite import ir
 from numba import config, njit, types
 from numba.extending import intrinsic
-from numba.np.random._constants import fi_double, ki_double, wi_double, ziggurat_nor_inv_r, ziggurat_nor_r
 from numpy.random.bit_generator import ISeedSequence
+
+try:   # numba's copy of numpy's ziggurat tables: a private module of numba's, there since 0.56
+    from numba.np.random._constants import fi_double, ki_double, wi_double, ziggurat_nor_inv_r, ziggurat_nor_r
+    COMPILED_DRAWS = True
+except ImportError:  # pragma: no cover - a numba without it: numpy draws them, the same numbers, slower
+    ki_double, fi_double, wi_double = np.zeros(256, dtype=np.uint64), np.zeros(256), np.zeros(256)
+    ziggurat_nor_inv_r = ziggurat_nor_r = 0.0
+    COMPILED_DRAWS = False
 
 from . import compiled_search  # noqa: F401  imported first: it points numba's cache somewhere writable
 
@@ -234,7 +242,7 @@ def draw_stream(pools: np.ndarray, constants: np.ndarray, key: int, sizes: np.nd
     shape (sizes[b], draws) with ``standard_normal`` (``kind`` :data:`NORMAL`) or ``random``
     (:data:`UNIFORM`). ``pools`` (B, 4) and ``constants`` (B,) are the blocks' :func:`block_prefix`."""
     states = stream_states(pools, constants, key)
-    if getattr(config, "DISABLE_JIT", False):   # interpreted: numpy's generators, the same numbers
+    if getattr(config, "DISABLE_JIT", False) or not COMPILED_DRAWS:   # numpy's generators, the same numbers
         row = 0
         for state, size in zip(states, sizes, strict=True):
             # numpy's bit generators take any ISeedSequence (its documented interface); its stubs name SeedSequence only.

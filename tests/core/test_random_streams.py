@@ -87,8 +87,18 @@ def test_four_million_normals_are_numpys_the_ziggurats_tail_and_wedges_included(
     np.testing.assert_array_equal(ours, numpys)
 
 
-def test_interpreted_the_streams_are_drawn_by_numpy_itself_with_the_same_numbers(monkeypatch):
+@pytest.mark.parametrize("fallback", ["interpreted", "no tables"])
+def test_without_the_compiled_draws_numpy_draws_the_same_numbers(monkeypatch, fallback):
     seeds, blocks, sizes = [1, 1], [0, 1], [1000, 500]
     compiled = drawn(seeds, blocks, 5, sizes, NORMAL, 3)
-    monkeypatch.setattr(random_streams.config, "DISABLE_JIT", True)
+    if fallback == "interpreted":
+        monkeypatch.setattr(random_streams.config, "DISABLE_JIT", True)
+    else:
+        monkeypatch.setattr(random_streams, "COMPILED_DRAWS", False)
     np.testing.assert_array_equal(drawn(seeds, blocks, 5, sizes, NORMAL, 3), compiled)
+
+
+def test_the_draws_are_compiled_wherever_numba_has_its_copy_of_numpys_tables():
+    import importlib.util
+
+    assert random_streams.COMPILED_DRAWS == (importlib.util.find_spec("numba.np.random._constants") is not None)
