@@ -57,10 +57,10 @@ def _run_here_and_on_workers(function: Callable[..., Any], tasks: Sequence[tuple
     This process works too rather than waiting: it starts at once, while the worker processes start
     (the forkserver imports the task's module and loads the compiled code first, about a second;
     the workers' first tasks are sent from a thread, since sending one waits for that), and it is
-    one process fewer to start. A worker is given its next task the moment it
-    finishes one (from the pool's thread, so it never waits for this process to end a task of its
-    own), and never holds a second task in reserve: a worker that starts late or runs slow does not
-    leave this process idle at the end while it works through a backlog.
+    one process fewer to start. A worker is given its next task the moment it finishes one (from the
+    pool's thread, so it never waits for this process to end a task of its own), and never holds a
+    second task in reserve: a worker that starts late or runs slow does not leave this process idle
+    at the end while it works through a backlog.
     """
     # forkserver: workers start clean, without the parent's threads (fork can deadlock). The server
     # imports the task's module once (and loads the compiled search: sim.engine.preload), so each

@@ -253,6 +253,10 @@ def _write_row_groups(writer, pending: list, final: bool) -> list:
     return [whole.slice(cut)] if cut < len(whole) else []
 
 
+SCRATCH_PREFIX = "negsim-worlds-"
+"""Chunk folders are named ``negsim-worlds-<process id>-<random>``."""
+
+
 MEMORY_FOLDER = Path("/dev/shm")
 """The system's folder in memory (tmpfs), where there is one: a run's chunk files go there when it
 has room (:func:`chunk_folder`), as joblib puts its memory-mapped arrays."""
@@ -271,10 +275,10 @@ def chunk_folder(worlds: int = 0) -> Path:
     """A new private folder for the chunk files of a run of ``worlds`` worlds (removed with the run's
     table). In memory (:data:`MEMORY_FOLDER`) when the system has one with room for twice the run's
     files, they are within :data:`MEMORY_BUDGET` and no temporary folder is asked for (``TMPDIR``);
-    else in the temporary folder. A write to
-    a disk's file system may wait for its journal: on this project's test machine a chunk file of 14 MB
-    took 3 ms or, in whole runs at a time, 31 ms (7% of a 100,000-world run); in memory 5 ms, always.
-    Folders left in memory by a run that was killed are removed by the next (their process is gone)."""
+    else in the temporary folder. A write to a disk's file system may wait for its journal: on this
+    project's test machine a chunk file of 14 MB took 3 ms or, in whole runs at a time, 31 ms (7% of
+    a 100,000-world run); in memory 5 ms, always. Folders left in memory by a run that was killed
+    are removed by the next (their process is gone)."""
     if "TMPDIR" not in os.environ and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK):
         _remove_orphans(MEMORY_FOLDER)
         try:
@@ -284,10 +288,6 @@ def chunk_folder(worlds: int = 0) -> Path:
         except OSError:
             pass   # not usable after all: the temporary folder
     return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-
-
-SCRATCH_PREFIX = "negsim-worlds-"
-"""Chunk folders are named ``negsim-worlds-<process id>-<random>``."""
 
 
 def _remove_orphans(parent: Path) -> None:
